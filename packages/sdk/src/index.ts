@@ -1,0 +1,13 @@
+export type {
+  AttributeValue,
+  Attributes,
+  Condition,
+  ConfigSnapshot,
+  Decision,
+  ExperimentDefinition,
+  ExperimentStatus,
+  LayerDefinition,
+  Reason,
+  SavedGroups,
+  VariantDefinition,
+} from './types.js';

@@ -1,10 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// Tests run on the TypeScript sources of the workspace packages, so no build is needed first.
+const sdkSource = fileURLToPath(new URL('./packages/sdk/src/index.ts', import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    alias: [{ find: /^@lift\/sdk$/, replacement: sdkSource }],
+  },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
   },
 });

@@ -1,3 +1,13 @@
+export { hash } from './hash.js';
+export { bucket, BUCKET_COUNT, BUCKETING_VERSION } from './bucket.js';
+export {
+  compileCondition,
+  evaluateCondition,
+  findConditionIssues,
+  type CompiledCondition,
+  type ConditionIssue,
+} from './condition/index.js';
+export { decide } from './decide.js';
 export type {
   AttributeValue,
   Attributes,

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { apiReference } from '@scalar/express-api-reference';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { DatabaseHandle } from './db/database.js';
+import { DomainError } from './errors/domain-error.js';
+import { createProblemHandler } from './errors/problem-handler.js';
+import { ExperimentsRepository } from './experiments/experiments-repository.js';
+import { createExperimentsRouter, experimentsPaths } from './experiments/experiments-routes.js';
+import { ExperimentsService } from './experiments/experiments-service.js';
+import { createHealthRouter, healthPaths } from './health/health-routes.js';
+import { createRoleGuard } from './http/auth.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { parseJsonBody, requireJsonContentType } from './http/request-body.js';
+import { createTelemetry } from './http/telemetry.js';
+import { KeysRepository } from './keys/keys-repository.js';
+import { createKeysRouter, keysPaths } from './keys/keys-routes.js';
+import { KeysService } from './keys/keys-service.js';
+import { ConfigStream } from './sdk-config/config-stream.js';
+import { SdkConfigRepository } from './sdk-config/sdk-config-repository.js';
+import { createSdkConfigRouter, sdkConfigPaths } from './sdk-config/sdk-config-routes.js';
+import { SdkConfigService } from './sdk-config/sdk-config-service.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+export const API_VERSION = '0.1.0';
+
+export interface AppOptions {
+  /** Largest accepted request body, e.g. `1mb`. */
+  readonly bodyLimit: string;
+  /** Origins allowed to call the SDK endpoints from browsers; `['*']` for any. */
+  readonly corsOrigins: readonly string[];
+  /** Interval between SSE heartbeats. */
+  readonly heartbeatMs: number;
+}
+
+export const DEFAULT_APP_OPTIONS: AppOptions = { bodyLimit: '1mb', corsOrigins: ['*'], heartbeatMs: 15_000 };
+
+export interface AppDependencies {
+  readonly database: DatabaseHandle;
+  readonly logger: Logger;
+  readonly options?: Partial<AppOptions>;
+}
+
+/** The Express app and the handles its owner needs for shutdown. */
+export interface LiftApp {
+  readonly app: Express;
+  readonly keys: KeysService;
+  readonly stream: ConfigStream;
+  /** Flips /readyz to 503 and ends the SSE streams, so load balancers and clients move on. */
+  beginShutdown(): void;
+  /** Releases timers and subscriptions (not the database: its owner closes it). */
+  close(): void;
+}
+
+/**
+ * Builds the app from its dependencies; nothing global, so tests run several side by side.
+ *
+ * @example
+ * const { app } = createApp({ database, logger });
+ * app.listen(8080);
+ */
+export function createApp(dependencies: AppDependencies): LiftApp {
+  const { database, logger } = dependencies;
+  const options = { ...DEFAULT_APP_OPTIONS, ...dependencies.options };
+  let isShuttingDown = false;
+
+  const keys = new KeysService(new KeysRepository(database.db));
+  const experiments = new ExperimentsService(new ExperimentsRepository(database.db));
+  const sdkConfig = new SdkConfigService(new SdkConfigRepository(database.db));
+  const stream = new ConfigStream({ service: sdkConfig, feed: database.feed, logger, heartbeatMs: options.heartbeatMs });
+  const telemetry = createTelemetry(() => sdkConfig.lastKnownVersion);
+  const requireRole = createRoleGuard((secret) => keys.authenticate(secret));
+  const openApi = buildOpenApiDocument([healthPaths, keysPaths, experimentsPaths, sdkConfigPaths], API_VERSION);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId(req: IncomingMessage, res: ServerResponse) {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      serializers: {
+        req(req: { url?: string } & Record<string, unknown>) {
+          return { ...req, url: req.url?.replace(/([?&]apiKey=)[^&]*/g, '$1[redacted]') };
+        },
+      },
+    }),
+  );
+  app.use(telemetry.middleware);
+
+  app.use(createHealthRouter({ isDatabaseReachable: () => database.isReachable(), isShuttingDown: () => isShuttingDown }));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  app.get('/docs', apiReference({ url: '/openapi.json', pageTitle: 'Lift API' }));
+
+  app.use(requireJsonContentType, parseJsonBody(options.bodyLimit));
+  app.use(createKeysRouter(keys, requireRole));
+  app.use(createExperimentsRouter(experiments, requireRole));
+  app.use(createSdkConfigRouter(sdkConfig, stream, requireRole, { corsOrigins: options.corsOrigins }));
+
+  app.use((req) => {
+    throw new DomainError('route-not-found', `No route ${req.method} ${req.path}.`);
+  });
+  app.use(createProblemHandler(logger));
+
+  return {
+    app,
+    keys,
+    stream,
+    beginShutdown() {
+      isShuttingDown = true;
+      stream.close();
+    },
+    close() {
+      stream.close();
+      telemetry.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { createPgliteChangeFeed, createPostgresChangeFeed, type ChangeFeed } from './change-feed.js';
+import type { Database } from './schema.js';
+
+const POOL_SIZE = 10;
+
+/** Where the data lives: PostgreSQL over pg, or the embedded PGlite (a folder, or memory). */
+export type DatabaseTarget =
+  | { readonly kind: 'postgres'; readonly connectionString: string }
+  | { readonly kind: 'pglite'; readonly dataDir?: string };
+
+/** An open database with its change feed; `close` releases both. */
+export interface DatabaseHandle {
+  readonly kind: DatabaseTarget['kind'];
+  readonly db: Kysely<Database>;
+  readonly feed: ChangeFeed;
+  isReachable(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database and its config change feed.
+ *
+ * @example
+ * const handle = await openDatabase({ kind: 'pglite' }, logger); // in memory
+ */
+export async function openDatabase(target: DatabaseTarget, logger: Logger): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.connectionString, max: POOL_SIZE });
+    pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const feed = createPostgresChangeFeed(target.connectionString, logger);
+    try {
+      await feed.ready;
+    } catch (error) {
+      await feed.close();
+      await db.destroy();
+      throw error;
+    }
+    return handle('postgres', db, feed);
+  }
+  if (target.dataDir !== undefined) await mkdir(target.dataDir, { recursive: true });
+  const pglite = await PGlite.create(target.dataDir === undefined ? {} : { dataDir: target.dataDir });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return handle('pglite', db, await createPgliteChangeFeed(pglite));
+}
+
+function handle(kind: DatabaseTarget['kind'], db: Kysely<Database>, feed: ChangeFeed): DatabaseHandle {
+  return {
+    kind,
+    db,
+    feed,
+    async isReachable() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await feed.close();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import { DomainError, validationError } from '../errors/domain-error.js';
+import type { Principal } from '../http/principal.js';
+import { toFieldErrors } from '../http/validate.js';
+import { diffDefinitions, findLockedFields, rangesOverlap } from './experiment-changes.js';
+import { isServed, nextStatus, TRANSITIONS, type TransitionName } from './experiment-lifecycle.js';
+import {
+  definitionSchema,
+  type CreateExperimentInput,
+  type Experiment,
+  type ExperimentDefinitionInput,
+  type FieldChange,
+  type HistoryEntry,
+  type ListExperimentsQuery,
+  type PatchExperimentInput,
+} from './experiment-schemas.js';
+import type { ExperimentsRepository, StatusChange } from './experiments-repository.js';
+
+/** Optimistic concurrency: the version the caller last saw (from If-Match), if it sent one. */
+export interface WriteOptions {
+  readonly expectedVersion?: number;
+}
+
+/** The editable definition of a stored experiment, in the input shape. */
+export function definitionOf(experiment: Experiment): ExperimentDefinitionInput {
+  return {
+    name: experiment.name,
+    hypothesis: experiment.hypothesis,
+    owner: experiment.owner ?? undefined,
+    description: experiment.description ?? undefined,
+    variants: experiment.variants,
+    coverage: experiment.coverage,
+    unitAttribute: experiment.unitAttribute,
+    salt: experiment.salt ?? undefined,
+    targeting: experiment.targeting,
+    layer: experiment.layer ?? undefined,
+    overrides: experiment.overrides,
+    sticky: experiment.sticky,
+    metrics: experiment.metrics,
+    routing: experiment.routing ?? undefined,
+  };
+}
+
+/** Applies a PATCH to a definition: present fields replace, null clears, metrics merge. */
+function mergePatch(current: ExperimentDefinitionInput, patch: PatchExperimentInput): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (field === 'metrics') merged['metrics'] = { ...current.metrics, ...stripUndefined(value as Record<string, unknown>) };
+    else merged[field] = value ?? undefined;
+  }
+  return merged;
+}
+
+function stripUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
+}
+
+function creationChanges(definition: ExperimentDefinitionInput): FieldChange[] {
+  return Object.entries(definition)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value]) => ({ field, from: null, to: value as FieldChange['to'] }));
+}
+
+/** Experiment rules: validation beyond shape, the lifecycle, edit locks, layers and history. */
+export class ExperimentsService {
+  readonly #repository: ExperimentsRepository;
+
+  constructor(repository: ExperimentsRepository) {
+    this.#repository = repository;
+  }
+
+  async create(input: CreateExperimentInput, actor: Principal): Promise<Experiment> {
+    const { key, ...definition } = input;
+    return this.#repository.transaction(async (tx) => {
+      const created = await tx.insert(key, definition);
+      if (created === null) throw new DomainError('key-taken', `An experiment with key "${key}" already exists.`, { key });
+      await this.#checkLayer(tx, key, created.id, definition);
+      await tx.insertHistory({ experiment: created, action: 'created', actorKeyId: actor.keyId, changes: creationChanges(definition) });
+      return created;
+    });
+  }
+
+  async list(query: ListExperimentsQuery): Promise<{ items: Experiment[]; nextCursor: string | null }> {
+    return this.#repository.list(query);
+  }
+
+  async get(key: string): Promise<Experiment> {
+    const experiment = await this.#repository.findByKey(key);
+    if (experiment === undefined) throw notFound(key);
+    return experiment;
+  }
+
+  async history(key: string): Promise<HistoryEntry[]> {
+    return this.#repository.listHistory((await this.get(key)).id);
+  }
+
+  /** Edits an experiment; running and paused ones only in ways that keep every user's variant. */
+  async update(key: string, patch: PatchExperimentInput, actor: Principal, options: WriteOptions = {}): Promise<Experiment> {
+    return this.#repository.transaction(async (tx) => {
+      const current = await this.#lockForWrite(tx, key, options);
+      const before = definitionOf(current);
+      const parsed = definitionSchema.safeParse(mergePatch(before, patch));
+      if (!parsed.success) throw validationError(toFieldErrors(parsed.error));
+      const after = parsed.data;
+      const changes = diffDefinitions(before, after);
+      if (changes.length === 0) return current;
+      const locked = findLockedFields(current.status, changes);
+      if (locked.length > 0) {
+        const reasons = locked.map((field) => `${field.field}: ${field.reason}`).join('; ');
+        throw new DomainError('edit-not-allowed', `Experiment "${key}" is ${current.status}; cannot change ${reasons}.`, {
+          currentStatus: current.status,
+          lockedFields: locked,
+        });
+      }
+      if (changes.some((change) => change.field === 'layer')) await this.#checkLayer(tx, key, current.id, after);
+      const updated = await tx.update(current.id, { definition: after });
+      await tx.insertHistory({ experiment: updated, action: 'updated', actorKeyId: actor.keyId, changes });
+      if (isServed(updated.status)) await tx.publishConfigChange();
+      return updated;
+    });
+  }
+
+  /** Moves an experiment through the lifecycle; an illegal move names the current status. */
+  async transition(key: string, action: TransitionName, actor: Principal, options: WriteOptions = {}): Promise<Experiment> {
+    return this.#repository.transaction(async (tx) => {
+      const current = await this.#lockForWrite(tx, key, options);
+      const status = nextStatus(current.status, action);
+      if (status === null) {
+        const allowed = TRANSITIONS[action].from.join(' or ');
+        throw new DomainError('invalid-transition', `Cannot ${action} experiment "${key}": it is ${current.status}, and ${action} needs ${allowed}.`, {
+          currentStatus: current.status,
+          action,
+          allowedFrom: TRANSITIONS[action].from,
+        });
+      }
+      const now = new Date();
+      const change: StatusChange = {
+        status,
+        ...(action === 'start' ? { startedAt: now } : {}),
+        ...(action === 'stop' ? { stoppedAt: now } : {}),
+        ...(action === 'archive' ? { archivedAt: now } : {}),
+      };
+      const updated = await tx.update(current.id, { status: change });
+      await tx.insertHistory({
+        experiment: updated,
+        action: TRANSITIONS[action].past,
+        actorKeyId: actor.keyId,
+        changes: [{ field: 'status', from: current.status, to: status }],
+      });
+      if (isServed(current.status) || isServed(status)) await tx.publishConfigChange();
+      return updated;
+    });
+  }
+
+  /** Deletes a draft; anything that has run stays for its analysis (archive it instead). */
+  async delete(key: string, actor: Principal, options: WriteOptions = {}): Promise<void> {
+    await this.#repository.transaction(async (tx) => {
+      const current = await this.#lockForWrite(tx, key, options);
+      if (current.status !== 'draft') {
+        throw new DomainError('invalid-transition', `Cannot delete experiment "${key}": it is ${current.status}; only drafts can be deleted (stop and archive it instead).`, {
+          currentStatus: current.status,
+          action: 'delete',
+          allowedFrom: ['draft'],
+        });
+      }
+      await tx.delete(current.id);
+      await tx.insertHistory({
+        experiment: { ...current, version: current.version + 1 },
+        action: 'deleted',
+        actorKeyId: actor.keyId,
+        changes: [{ field: 'status', from: current.status, to: null }],
+      });
+    });
+  }
+
+  async #lockForWrite(tx: ExperimentsRepository, key: string, options: WriteOptions): Promise<Experiment> {
+    const current = await tx.findByKey(key, { forUpdate: true });
+    if (current === undefined) throw notFound(key);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
+      throw new DomainError('version-mismatch', `Experiment "${key}" is at version ${current.version}, not ${options.expectedVersion}; reload it and retry.`, {
+        currentVersion: current.version,
+      });
+    }
+    return current;
+  }
+
+  /** Experiments of one layer must have disjoint ranges. */
+  async #checkLayer(tx: ExperimentsRepository, key: string, id: string | null, definition: ExperimentDefinitionInput): Promise<void> {
+    const layer = definition.layer;
+    if (layer === undefined) return;
+    await tx.lockLayer(layer.key);
+    const other = (await tx.findLayerMembers(layer.key, id)).find((member) => rangesOverlap(member.range, layer.range));
+    if (other !== undefined) {
+      throw new DomainError(
+        'layer-overlap',
+        `Layer "${layer.key}" range [${layer.range[0]}, ${layer.range[1]}) of "${key}" overlaps experiment "${other.key}" ([${other.range[0]}, ${other.range[1]}), ${other.status}).`,
+        { layer: layer.key, conflictingExperiment: other.key, conflictingRange: other.range },
+      );
+    }
+  }
+}
+
+function notFound(key: string): DomainError {
+  return new DomainError('not-found', `No experiment with key "${key}".`, { key });
+}

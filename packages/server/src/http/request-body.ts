@@ -1,0 +1,18 @@
+import express, { type RequestHandler } from 'express';
+import { DomainError } from '../errors/domain-error.js';
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A body that is present but not JSON is a 415; body-parser would silently ignore it. */
+export const requireJsonContentType: RequestHandler = (req, _res, next) => {
+  if (METHODS_WITH_BODY.has(req.method) && req.is(JSON_TYPES) === false) {
+    throw new DomainError('unsupported-media-type', `Send JSON ("Content-Type: application/json"), not "${req.get('content-type') ?? 'no content type'}".`);
+  }
+  next();
+};
+
+/** Parses JSON objects and arrays up to `limit`; its errors become 400/413/415 problems. */
+export function parseJsonBody(limit: string): RequestHandler {
+  return express.json({ limit, type: JSON_TYPES, strict: true });
+}

@@ -1,0 +1,85 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ApiKeysTable, Database } from '../db/schema.js';
+
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+
+export interface NewApiKeyRow {
+  readonly name: string;
+  readonly role: string;
+  readonly lookup: string;
+  readonly secretHash: string;
+  readonly createdBy: string | null;
+}
+
+/** Bootstrapping runs once across replicas: they serialize on this advisory lock. */
+const BOOTSTRAP_LOCK = 0x11f7_b007;
+
+/** The api_keys table. */
+export class KeysRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async insert(key: NewApiKeyRow, db: Kysely<Database> = this.#db): Promise<ApiKeyRow> {
+    return db
+      .insertInto('api_keys')
+      .values({ name: key.name, role: key.role, lookup: key.lookup, secret_hash: key.secretHash, created_by: key.createdBy })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async findActiveByLookup(lookup: string): Promise<ApiKeyRow[]> {
+    return this.#db.selectFrom('api_keys').selectAll().where('lookup', '=', lookup).where('revoked_at', 'is', null).execute();
+  }
+
+  async list(): Promise<ApiKeyRow[]> {
+    return this.#db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+  }
+
+  async findById(id: string): Promise<ApiKeyRow | undefined> {
+    return this.#db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Revokes `id` unless it is the last active admin key; returns what happened. */
+  async revoke(id: string): Promise<'revoked' | 'already-revoked' | 'not-found' | 'last-admin'> {
+    return this.#db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
+      const key = await trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+      if (key === undefined) return 'not-found';
+      if (key.revoked_at !== null) return 'already-revoked';
+      if (key.role === 'admin') {
+        const { count } = await trx
+          .selectFrom('api_keys')
+          .select((eb) => eb.fn.countAll<string>().as('count'))
+          .where('role', '=', 'admin')
+          .where('revoked_at', 'is', null)
+          .executeTakeFirstOrThrow();
+        if (Number(count) <= 1) return 'last-admin';
+      }
+      await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).execute();
+      return 'revoked';
+    });
+  }
+
+  /**
+   * Inserts the bootstrap admin when `decide` says so, given whether any key exists and whether
+   * one with `secretHash` exists; serialized across replicas.
+   */
+  async bootstrap(
+    secretHash: string | null,
+    decide: (state: { hasAnyKey: boolean; hasThisKey: boolean }) => NewApiKeyRow | null,
+  ): Promise<ApiKeyRow | null> {
+    return this.#db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
+      const any = await trx.selectFrom('api_keys').select('id').limit(1).executeTakeFirst();
+      const same =
+        secretHash === null
+          ? undefined
+          : await trx.selectFrom('api_keys').select('id').where('secret_hash', '=', secretHash).executeTakeFirst();
+      const row = decide({ hasAnyKey: any !== undefined, hasThisKey: same !== undefined });
+      return row === null ? null : this.insert(row, trx);
+    });
+  }
+}

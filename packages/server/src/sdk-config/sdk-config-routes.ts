@@ -1,0 +1,109 @@
+import cors from 'cors';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import type { RoleGuard } from '../http/auth.js';
+import { AUTHED, problemResponses } from '../http/openapi-common.js';
+import type { ConfigStream } from './config-stream.js';
+import type { SdkConfigService } from './sdk-config-service.js';
+
+const SDK_ROLES = ['sdk', 'admin'] as const;
+
+/** Whether If-None-Match names `etag` (or is `*`); weak validators compare by their opaque tag. */
+function isNotModified(req: Request, etag: string): boolean {
+  const header = req.get('if-none-match');
+  if (header === undefined) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+export interface SdkConfigRouterOptions {
+  /** Origins allowed to call the SDK endpoints from browsers; `['*']` allows any. */
+  readonly corsOrigins: readonly string[];
+}
+
+export function createSdkConfigRouter(
+  service: SdkConfigService,
+  stream: ConfigStream,
+  requireRole: RoleGuard,
+  options: SdkConfigRouterOptions,
+): Router {
+  const router = Router();
+  const isAnyOrigin = options.corsOrigins.includes('*');
+  router.use(
+    '/v1/sdk',
+    cors({
+      origin: isAnyOrigin ? '*' : [...options.corsOrigins],
+      methods: ['GET', 'OPTIONS'],
+      allowedHeaders: ['Authorization', 'If-None-Match', 'Last-Event-ID', 'Cache-Control'],
+      exposedHeaders: ['ETag'],
+      maxAge: 600,
+    }),
+  );
+
+  router.get('/v1/sdk/config', requireRole(SDK_ROLES), async (req, res) => {
+    const document = await service.current();
+    res.set({ ETag: document.etag, 'Cache-Control': 'no-cache' });
+    if (isNotModified(req, document.etag)) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json').send(document.body);
+  });
+
+  router.get('/v1/sdk/stream', requireRole(SDK_ROLES, { isQueryKeyAllowed: true }), async (_req, res) => {
+    await stream.connect(res);
+  });
+
+  return router;
+}
+
+const definitionSchema = z
+  .object({
+    key: z.string(),
+    status: z.enum(['running', 'paused']),
+    variants: z.array(z.object({ key: z.string(), weight: z.int(), payload: z.json().optional() })),
+    coverage: z.int(),
+    unitAttribute: z.string(),
+    salt: z.string().optional(),
+    targeting: z.record(z.string(), z.json()),
+    layer: z.object({ key: z.string(), range: z.tuple([z.int(), z.int()]) }).optional(),
+    overrides: z.record(z.string(), z.string()),
+    sticky: z.boolean(),
+    version: z.int(),
+  })
+  .meta({ id: 'ExperimentDefinition', description: "`ExperimentDefinition` of `@lift/sdk`." });
+
+export const configSnapshotSchema = z
+  .object({ version: z.int(), experiments: z.array(definitionSchema) })
+  .meta({ id: 'ConfigSnapshot', description: '`ConfigSnapshot` of `@lift/sdk`: running and paused experiments.' });
+
+export const sdkConfigPaths: ZodOpenApiPathsObject = {
+  '/v1/sdk/config': {
+    get: {
+      tags: ['sdk'],
+      summary: 'The config SDKs decide with (strong ETag; If-None-Match -> 304)',
+      security: AUTHED,
+      requestParams: { header: z.object({ 'if-none-match': z.string().optional() }) },
+      responses: {
+        '200': { description: 'The snapshot.', content: { 'application/json': { schema: configSnapshotSchema } } },
+        '304': { description: 'Unchanged since the ETag sent.' },
+        ...problemResponses(401, 403),
+      },
+    },
+  },
+  '/v1/sdk/stream': {
+    get: {
+      tags: ['sdk'],
+      summary: 'Server-sent events: `config` events carry each new ConfigSnapshot (the current one on connect); `: heartbeat` comments keep it open',
+      security: AUTHED,
+      requestParams: { query: z.object({ apiKey: z.string().optional().meta({ description: 'For EventSource, which cannot send headers.' }) }) },
+      responses: {
+        '200': { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } },
+        ...problemResponses(401, 403),
+      },
+    },
+  },
+};

@@ -23,7 +23,6 @@ const users = Array.from({ length: USERS }, (_, i) => ({
  * (which would make every benchmark pay for megamorphic calls).
  */
 function measure(name, iterations, operation) {
-  // eslint-disable-next-line no-new-func -- a fresh function per benchmark is the point
   const loop = new Function('operation', 'iterations', 'let sink = 0; for (let i = 0; i < iterations; i++) sink ^= operation(i) ? 1 : 0; return sink;');
   let sink = loop(operation, iterations / 4); // warm-up, lets the JIT settle
   const perRound = [];

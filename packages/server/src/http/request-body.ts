@@ -1,12 +1,18 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import { DomainError } from '../errors/domain-error.js';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Whether the request carries body bytes (`Content-Length: 0`, as curl and fetch send on a bare POST, does not). */
+function hasBody(headers: IncomingHttpHeaders): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
 /** A body that is present but not JSON is a 415; body-parser would silently ignore it. */
 export const requireJsonContentType: RequestHandler = (req, _res, next) => {
-  if (METHODS_WITH_BODY.has(req.method) && req.is(JSON_TYPES) === false) {
+  if (METHODS_WITH_BODY.has(req.method) && hasBody(req.headers) && !req.is(JSON_TYPES)) {
     throw new DomainError('unsupported-media-type', `Send JSON ("Content-Type: application/json"), not "${req.get('content-type') ?? 'no content type'}".`);
   }
   next();

@@ -7,6 +7,8 @@ import type { ServerConfig } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrations.js';
 
+const IDLE_SWEEP_MS = 50;
+
 /** A listening Lift server. */
 export interface RunningServer {
   readonly url: string;
@@ -76,7 +78,9 @@ async function drainAndClose(server: Server, lift: LiftApp, database: DatabaseHa
   logger.info('shutting down: draining requests');
   lift.beginShutdown();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections go idle as their last response completes; close each as soon as it does.
   server.closeIdleConnections();
+  const sweeper = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -87,6 +91,7 @@ async function drainAndClose(server: Server, lift: LiftApp, database: DatabaseHa
     await closed;
   }
   clearTimeout(timer);
+  clearInterval(sweeper);
   lift.close();
   await database.close();
   logger.info('shut down');

@@ -41,7 +41,10 @@ async function databaseExists(admin: pg.Client, name: string): Promise<boolean> 
  * once, under an advisory lock, since CREATE DATABASE ... TEMPLATE needs the template idle); on
  * PGlite a fresh in-memory one.
  */
-export async function createTestDatabase(backend: Backend): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  backend: Backend,
+  options: { isEmpty?: boolean } = {},
+): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
   if (backend === 'pglite') return { target: { kind: 'pglite' }, drop: async () => undefined };
   const template = await templateName();
   const name = `lift_test_${randomBytes(6).toString('hex')}`;
@@ -62,7 +65,7 @@ export async function createTestDatabase(backend: Backend): Promise<{ target: Da
         }
         await admin.query(`alter database ${building} rename to ${template}`);
       }
-      await admin.query(`create database ${name} template ${template}`);
+      await admin.query(options.isEmpty === true ? `create database ${name}` : `create database ${name} template ${template}`);
     } finally {
       await admin.query('select pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
     }

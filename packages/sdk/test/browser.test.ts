@@ -45,7 +45,7 @@ describe.runIf(canRunChromium)('the SDK in headless Chromium', () => {
       return {
         hashes: cases.hash.map((c) => sdk.hash(c.input)),
         decisions: cases.decide.map((c) => sdk.decide(c.experiment as never, c.context as never)),
-        userAgent: navigator.userAgent,
+        userAgent: (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent,
       };
     }, vectors);
     expect(inBrowser.userAgent).toContain('Chrome');

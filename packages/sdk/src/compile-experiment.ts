@@ -57,25 +57,23 @@ function makeDecision(
   bucketValue: number | null,
   payload: unknown,
 ): Decision {
-  return Object.freeze({
-    experiment,
-    variant,
-    inExperiment: reason === 'assigned' || reason === 'sticky',
-    reason,
-    bucket: bucketValue,
-    payload,
-  });
+  return { experiment, variant, inExperiment: reason === 'assigned' || reason === 'sticky', reason, bucket: bucketValue, payload };
+}
+
+/** Decisions shared by every caller (those without a bucket) are frozen so no caller can change another's. */
+function sharedDecision(experiment: string, variant: string | null, reason: Reason, payload: unknown): Decision {
+  return Object.freeze(makeDecision(experiment, variant, reason, null, payload));
 }
 
 function fixedDecisions(key: string, variant: string | null, payload: unknown): CompiledExperiment['fixed'] {
   return {
-    'missing-unit': makeDecision(key, variant, 'missing-unit', null, payload),
-    'not-running': makeDecision(key, variant, 'not-running', null, payload),
-    targeting: makeDecision(key, variant, 'targeting', null, payload),
-    layer: makeDecision(key, variant, 'layer', null, payload),
-    traffic: makeDecision(key, variant, 'traffic', null, payload),
-    'not-ready': makeDecision(key, variant, 'not-ready', null, payload),
-    error: makeDecision(key, variant, 'error', null, payload),
+    'missing-unit': sharedDecision(key, variant, 'missing-unit', payload),
+    'not-running': sharedDecision(key, variant, 'not-running', payload),
+    targeting: sharedDecision(key, variant, 'targeting', payload),
+    layer: sharedDecision(key, variant, 'layer', payload),
+    traffic: sharedDecision(key, variant, 'traffic', payload),
+    'not-ready': sharedDecision(key, variant, 'not-ready', payload),
+    error: sharedDecision(key, variant, 'error', payload),
   };
 }
 
@@ -118,7 +116,7 @@ function compileOverrides(
   for (const [unit, variantKey] of Object.entries(overrides)) {
     const range = typeof variantKey === 'string' ? byKey.get(variantKey) : undefined;
     check(range !== undefined, `overrides["${unit}"] names no variant of this experiment`);
-    decisions.set(unit, makeDecision(key, range.key, 'override', null, range.payload));
+    decisions.set(unit, sharedDecision(key, range.key, 'override', range.payload));
   }
   return decisions.size === 0 ? null : decisions;
 }

@@ -10,6 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    // CI also writes a JSON report, from which .ci/run prints its closing "N passed, N failed" line.
+    reporters: process.env.CI === 'true' ? ['default', ['json', { outputFile: 'artifacts/vitest.json' }]] : ['default'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { createApp, type LiftApp } from './app.js';
 import type { ServerConfig } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
@@ -19,13 +19,17 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** Structured JSON logs; `destination` defaults to stdout. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
     level,
     base: { service: 'lift-server' },
     // API keys never reach the logs, whether sent as a header or (SSE) in the query.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.apiKey'], censor: '[redacted]' },
-  });
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.apiKey'], censor: '[redacted]' },
+    },
+    destination,
+  );
 }
 
 /**

@@ -113,4 +113,12 @@ describe.each(BACKENDS)('HTTP errors and plumbing on %s', (backend) => {
     const admin = await t.api.get('/v1/experiments').set('Origin', 'https://shop.example').set(bearer(t.keys.admin));
     expect(admin.headers['access-control-allow-origin']).toBeUndefined();
   });
+
+  it('reports not ready once the database is unreachable (last: it closes the database)', async () => {
+    await t.database.db.destroy();
+    const response = await t.api.get('/readyz');
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({ status: 'database-unreachable' });
+    expect((await t.api.get('/healthz')).status).toBe(200);
+  });
 });

@@ -127,8 +127,13 @@ describe.each(BACKENDS)('SDK config and stream on %s', (backend) => {
     const stream = await openSse(`${baseUrl}/v1/sdk/stream`, sdk());
     await stream.next((event) => event.event === 'config', 2000);
     expect(t.lift.stream.clientCount).toBeGreaterThan(0);
-    t.lift.stream.close();
+    t.lift.beginShutdown();
     await stream.ended;
     expect(t.lift.stream.clientCount).toBe(0);
+    const refused = await t.api.get('/v1/sdk/stream').set(sdk());
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe('shutting-down');
+    expect((await t.api.get('/readyz')).body).toEqual({ status: 'shutting-down' });
+    expect((await t.api.get('/healthz')).status).toBe(200);
   });
 });

@@ -17,7 +17,7 @@ export function sendProblem(req: Request, res: Response, error: DomainError): vo
         title,
         status,
         detail: error.message,
-        instance: req.originalUrl,
+        instance: req.originalUrl.split('?')[0],
         code: error.code,
         requestId: String(req.id),
         ...error.extensions,

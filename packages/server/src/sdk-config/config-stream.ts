@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import type { ChangeFeed } from '../db/change-feed.js';
+import { DomainError } from '../errors/domain-error.js';
 import type { SdkConfigService, SnapshotDocument } from './sdk-config-service.js';
 
 interface StreamClient {
@@ -21,6 +22,7 @@ export class ConfigStream {
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   #isRefreshing = false;
+  #isClosed = false;
   #isRefreshPending = false;
 
   constructor(options: { service: SdkConfigService; feed: ChangeFeed; logger: Logger; heartbeatMs: number }) {
@@ -37,6 +39,7 @@ export class ConfigStream {
 
   /** Takes over `res` as an event stream and sends the current config. */
   async connect(res: Response): Promise<void> {
+    if (this.#isClosed) throw new DomainError('shutting-down', 'This replica is shutting down; reconnect to another.');
     const document = await this.#service.current();
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -75,6 +78,7 @@ export class ConfigStream {
 
   /** Ends every stream (clients reconnect, to another replica when this one is going away). */
   close(): void {
+    this.#isClosed = true;
     this.#unsubscribe();
     clearInterval(this.#heartbeat);
     for (const client of this.#clients) client.res.end();

@@ -92,13 +92,21 @@ describe('decide, step by step', () => {
     }
   });
 
-  it('never mutates its inputs and returns frozen decisions', () => {
+  it('never mutates its inputs', () => {
     const experiment = structuredClone({ ...checkout, targeting: { platform: 'iOS' } });
     const context = { userId: 'u-1', platform: 'iOS' };
     const before = JSON.stringify([experiment, context]);
-    const decision = decide(experiment, context);
+    decide(experiment, context);
+    decide(experiment, { userId: 'u-1', platform: 'Android' });
     expect(JSON.stringify([experiment, context])).toBe(before);
-    expect(Object.isFrozen(decision)).toBe(true);
+  });
+
+  it('shares only frozen decisions between callers', () => {
+    const shared = decide(checkout, { platform: 'iOS' });
+    expect(shared).toBe(decide(checkout, { platform: 'Android' }));
+    expect(Object.isFrozen(shared)).toBe(true);
+    const assigned = decide(checkout, { userId: 'u-1' });
+    expect(assigned).not.toBe(decide(checkout, { userId: 'u-1' }));
   });
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_APP_OPTIONS, type AppOptions } from './app.js';
 import type { DatabaseTarget } from './db/database.js';
 import { validationError } from './errors/domain-error.js';
-import { toFieldErrors } from './http/validate.js';
+import { toFieldErrors } from './validation/parse-input.js';
 
 const MAX_PORT = 65_535;
 const DEFAULT_PORT = 8080;

@@ -21,8 +21,8 @@ const TOP_LEVEL_FIELDS = [
 ] as const satisfies readonly (keyof Definition)[];
 const METRIC_FIELDS = ['primary', 'guardrails', 'conversionWindowHours'] as const satisfies readonly (keyof Metrics)[];
 
-function toJson(value: unknown): FieldChange['from'] {
-  return value === undefined ? null : (value as FieldChange['from']);
+function toJson(value: unknown): unknown {
+  return value === undefined ? null : value;
 }
 
 /** The fields that differ between two definitions; metrics are compared field by field. */
@@ -66,11 +66,13 @@ export interface LockedField {
   readonly reason: string;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function isRolloutOnlyRoutingChange(change: FieldChange): boolean {
-  const from = change.from;
-  const to = change.to;
-  if (typeof from !== 'object' || from === null || Array.isArray(from)) return false;
-  if (typeof to !== 'object' || to === null || Array.isArray(to)) return false;
+  const { from, to } = change;
+  if (!isRecord(from) || !isRecord(to)) return false;
   const keys = new Set([...Object.keys(from), ...Object.keys(to)]);
   return [...keys].every((key) => ROLLOUT_ROUTING_FIELDS.has(key) || isDeepStrictEqual(from[key], to[key]));
 }

@@ -1,5 +1,6 @@
 import { findConditionIssues } from '@lift/sdk';
 import { z } from 'zod';
+import { jsonValue } from '../validation/json-value.js';
 
 /** Basis points: weights, coverage and layer ranges are integers in 0..10000. */
 export const BASIS_POINTS = 10_000;
@@ -24,13 +25,13 @@ export const variantSchema = z
   .strictObject({
     key: slug(64),
     weight: basisPoints.meta({ description: 'Share of traffic in basis points; weights sum to 10000.' }),
-    payload: z.json().optional(),
+    payload: jsonValue.optional(),
     description: z.string().max(2000).optional(),
   })
   .meta({ id: 'Variant' });
 
 export const targetingSchema = z
-  .record(z.string(), z.json())
+  .record(z.string(), jsonValue)
   .superRefine((condition, ctx) => {
     for (const issue of findConditionIssues(condition)) {
       ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path === '' ? [] : [issue.path] });
@@ -181,7 +182,7 @@ export const experimentSchema = z
     coverage: z.int(),
     unitAttribute: z.string(),
     salt: z.string().nullable(),
-    targeting: z.record(z.string(), z.json()),
+    targeting: z.record(z.string(), jsonValue),
     layer: layerSchema.nullable(),
     overrides: z.record(z.string(), z.string()),
     sticky: z.boolean(),
@@ -219,7 +220,7 @@ export const historyEntrySchema = z
     action: z.string().meta({ example: 'updated' }),
     actorKeyId: z.uuid().nullable(),
     changedAt: z.iso.datetime(),
-    changes: z.array(z.object({ field: z.string(), from: z.json().nullable(), to: z.json().nullable() })),
+    changes: z.array(z.object({ field: z.string(), from: jsonValue.nullable(), to: jsonValue.nullable() })),
   })
   .meta({ id: 'HistoryEntry' });
 

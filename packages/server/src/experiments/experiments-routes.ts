@@ -4,7 +4,7 @@ import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-opena
 import { validationError } from '../errors/domain-error.js';
 import { principalOf, type RoleGuard } from '../http/auth.js';
 import { AUTHED, jsonResponse, problemResponses } from '../http/openapi-common.js';
-import { parseInput } from '../http/validate.js';
+import { parseInput } from '../validation/parse-input.js';
 import { TRANSITION_NAMES, TRANSITIONS, type TransitionName } from './experiment-lifecycle.js';
 import {
   createExperimentBody,

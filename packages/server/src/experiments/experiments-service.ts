@@ -1,6 +1,6 @@
 import { DomainError, validationError } from '../errors/domain-error.js';
 import type { Principal } from '../http/principal.js';
-import { toFieldErrors } from '../http/validate.js';
+import { toFieldErrors } from '../validation/parse-input.js';
 import { diffDefinitions, findLockedFields, rangesOverlap } from './experiment-changes.js';
 import { isServed, nextStatus, TRANSITIONS, type TransitionName } from './experiment-lifecycle.js';
 import {
@@ -58,7 +58,7 @@ function stripUndefined(value: Record<string, unknown>): Record<string, unknown>
 function creationChanges(definition: ExperimentDefinitionInput): FieldChange[] {
   return Object.entries(definition)
     .filter(([, value]) => value !== undefined)
-    .map(([field, value]) => ({ field, from: null, to: value as FieldChange['to'] }));
+    .map(([field, value]) => ({ field, from: null, to: value }));
 }
 
 /** Experiment rules: validation beyond shape, the lifecycle, edit locks, layers and history. */

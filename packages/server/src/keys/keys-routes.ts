@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { principalOf, type RoleGuard } from '../http/auth.js';
 import { AUTHED, jsonResponse, problemResponses } from '../http/openapi-common.js';
-import { parseInput } from '../http/validate.js';
+import { parseInput } from '../validation/parse-input.js';
 import { createdKeySchema, createKeyBody, keyIdParams, keyListSchema } from './keys-schemas.js';
 import type { KeysService } from './keys-service.js';
 

@@ -1,6 +1,7 @@
 import cors from 'cors';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { jsonValue } from '../validation/json-value.js';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { RoleGuard } from '../http/auth.js';
 import { AUTHED, problemResponses } from '../http/openapi-common.js';
@@ -64,11 +65,11 @@ const definitionSchema = z
   .object({
     key: z.string(),
     status: z.enum(['running', 'paused']),
-    variants: z.array(z.object({ key: z.string(), weight: z.int(), payload: z.json().optional() })),
+    variants: z.array(z.object({ key: z.string(), weight: z.int(), payload: jsonValue.optional() })),
     coverage: z.int(),
     unitAttribute: z.string(),
     salt: z.string().optional(),
-    targeting: z.record(z.string(), z.json()),
+    targeting: z.record(z.string(), jsonValue),
     layer: z.object({ key: z.string(), range: z.tuple([z.int(), z.int()]) }).optional(),
     overrides: z.record(z.string(), z.string()),
     sticky: z.boolean(),

@@ -25,6 +25,7 @@ export interface CompiledExperiment {
   /** Why the definition is unusable, or null when it is valid. */
   readonly problem: string | null;
   readonly isRunning: boolean;
+  readonly isSticky: boolean;
   readonly unitPath: readonly string[];
   readonly overrides: ReadonlyMap<string, Decision> | null;
   readonly targeting: CompiledCondition | null;
@@ -148,6 +149,7 @@ function compileValid(definition: Record<string, unknown>, key: string, savedGro
     key,
     problem: null,
     isRunning: definition.status === 'running',
+    isSticky: definition.sticky === true,
     unitPath: splitPath(unitAttribute),
     overrides: compileOverrides(key, definition.overrides, ranges),
     targeting: hasTargeting ? compileCondition(targeting, savedGroups) : null,
@@ -175,6 +177,7 @@ function compileInvalid(definition: unknown, problem: string): CompiledExperimen
     key,
     problem,
     isRunning: false,
+    isSticky: false,
     unitPath: [],
     overrides: null,
     targeting: null,
@@ -208,8 +211,9 @@ export function compileExperiment(definition: ExperimentDefinition, savedGroups?
   }
 }
 
-function unitOf(attributes: Attributes, path: readonly string[]): string | null {
-  const value = readPath(attributes, path);
+/** The unit a context identifies for this experiment (DESIGN.md step 1), or null. */
+export function unitOf(compiled: CompiledExperiment, attributes: Attributes): string | null {
+  const value = readPath(attributes, compiled.unitPath);
   if (typeof value === 'string') return value === '' ? null : value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
@@ -227,13 +231,24 @@ function allocate(compiled: CompiledExperiment, unit: string): Decision {
 }
 
 /**
+ * The decision that keeps a unit on a variant it was given before (step 7), bucket included, or
+ * null when the variant no longer exists.
+ */
+export function stickyDecision(compiled: CompiledExperiment, variant: string, bucketValue: number | null): Decision | null {
+  for (const range of compiled.ranges) {
+    if (range.key === variant) return makeDecision(compiled.key, range.key, 'sticky', bucketValue, range.payload);
+  }
+  return null;
+}
+
+/**
  * DESIGN.md steps 1-6 over a compiled experiment, each a named early return.
  * Throws only on faults of the host's own objects (a throwing getter); callers catch.
  */
 export function decideCompiled(compiled: CompiledExperiment, context: Attributes): Decision {
   if (compiled.problem !== null) return compiled.fixed.error;
   if (context === null || typeof context !== 'object') return compiled.fixed.error;
-  const unit = unitOf(context, compiled.unitPath);
+  const unit = unitOf(compiled, context);
   if (unit === null) return compiled.fixed['missing-unit'];
   if (!compiled.isRunning) return compiled.fixed['not-running'];
   const forced = compiled.overrides?.get(unit);

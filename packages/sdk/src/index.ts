@@ -8,6 +8,23 @@ export {
   type ConditionIssue,
 } from './condition/index.js';
 export { decide } from './decide.js';
+export {
+  createClient,
+  createLocalStorageStickyStore,
+  createMemoryStickyStore,
+  LiftError,
+  type ConversionEvent,
+  type ExposureEvent,
+  type FetchLike,
+  type LiftClient,
+  type LiftClientOptions,
+  type LiftErrorCode,
+  type LiftEvent,
+  type OpenTelemetryApi,
+  type RefreshMode,
+  type ResponseLike,
+  type StickyStore,
+} from './client/index.js';
 export type {
   AttributeValue,
   Attributes,

@@ -1,0 +1,7 @@
+export { createClient, type LiftClient, type LiftClientOptions } from './lift-client.js';
+export { LiftError, type LiftErrorCode } from './lift-error.js';
+export { createLocalStorageStickyStore, createMemoryStickyStore, type StickyStore } from './sticky-store.js';
+export type { ConversionEvent, ExposureEvent, LiftEvent } from './events.js';
+export type { FetchLike, ResponseLike } from './platform.js';
+export type { RefreshMode } from './config-loader.js';
+export type { OpenTelemetryApi } from './telemetry.js';

@@ -1,0 +1,384 @@
+import { compileExperiment, decideCompiled, stickyDecision, unitOf, type CompiledExperiment } from '../compile-experiment.js';
+import type { Attributes, ConfigSnapshot, Decision, ExperimentDefinition, SavedGroups } from '../types.js';
+import { ConfigLoader, type RefreshMode } from './config-loader.js';
+import { createEventId } from './event-id.js';
+import { EventDelivery } from './event-delivery.js';
+import type { ConversionEvent, ExposureEvent } from './events.js';
+import { ExposureCache } from './exposure-cache.js';
+import { LiftError } from './lift-error.js';
+import { host, type FetchLike } from './platform.js';
+import type { StickyStore } from './sticky-store.js';
+import { loadOpenTelemetry, recordDecision, type OpenTelemetryApi } from './telemetry.js';
+
+const DEFAULTS = {
+  refresh: 'stream' as RefreshMode,
+  pollIntervalMs: 30_000,
+  flushIntervalMs: 1000,
+  maxBatchSize: 500,
+  maxQueueSize: 10_000,
+  exposureCacheSize: 50_000,
+  streamIdleTimeoutMs: 90_000,
+  closeTimeoutMs: 5000,
+  unitAttribute: 'userId',
+};
+
+/** Options of {@link createClient}; every one is optional. */
+export interface LiftClientOptions {
+  /** Where the Lift server lives, e.g. `https://lift.example.com`. Without it the client only uses `config`. */
+  readonly serverUrl?: string;
+  /** A key with the `sdk` role. */
+  readonly sdkKey?: string;
+  /** A config snapshot to decide with before (or instead of) the server's. */
+  readonly config?: ConfigSnapshot;
+  /** Defaults to `globalThis.fetch`. */
+  readonly fetch?: FetchLike;
+  /** `stream` (default; falls back to polling), `poll`, or `none` (fetch once). */
+  readonly refresh?: RefreshMode;
+  readonly pollIntervalMs?: number;
+  /** How often queued events are sent (default 1000 ms). */
+  readonly flushIntervalMs?: number;
+  /** Events per `POST /v1/events` (default 500; the server takes at most 1000). */
+  readonly maxBatchSize?: number;
+  /** Queued events kept while the server is unreachable (default 10000); the oldest go first. */
+  readonly maxQueueSize?: number;
+  /** How many (experiment, unit, variant) exposures are remembered to log each once (default 50000). */
+  readonly exposureCacheSize?: number;
+  /** The attribute `track` reads the unit from (default `userId`). */
+  readonly unitAttribute?: string;
+  /** Called with each exposure as it is logged. */
+  readonly onExposure?: (event: ExposureEvent) => void;
+  /** Called with every problem; the client never throws into the host app. */
+  readonly onError?: (error: LiftError) => void;
+  /** Keeps a unit's first variant of a sticky experiment on this client. */
+  readonly stickyStore?: StickyStore;
+  /** `@opentelemetry/api`, or false for none; by default it is loaded if installed. */
+  readonly openTelemetry?: OpenTelemetryApi | false;
+  /** Milliseconds `close()` keeps retrying undelivered events (default 5000). */
+  readonly closeTimeoutMs?: number;
+}
+
+/** What an app holds: decides in-process, never waits on the network, reports what users saw and did. */
+export interface LiftClient {
+  /**
+   * Resolves true once a config is in force, or false when `timeoutMs` passes first. Never rejects.
+   *
+   * @example
+   * await client.ready({ timeoutMs: 2000 });
+   */
+  ready(options?: { timeoutMs?: number }): Promise<boolean>;
+  /**
+   * Decides `experimentKey` for `context` and logs the exposure of a unit newly in a variant.
+   * Before any config it answers reason `not-ready`; it never blocks and never throws.
+   *
+   * @example
+   * const { variant } = client.decide('checkout-button', { userId: 'u-42', platform: 'iOS' });
+   */
+  decide(experimentKey: string, context: Attributes): Decision;
+  /**
+   * Logs a conversion or metric event for the unit in `context`.
+   *
+   * @example
+   * client.track('purchase', { userId: 'u-42' }, 129.99, { currency: 'USD' });
+   */
+  track(eventName: string, context: Attributes, value?: number, properties?: { readonly [key: string]: unknown }): void;
+  /** Sends queued events now. Never rejects. */
+  flush(): Promise<void>;
+  /** Stops refreshing and delivers what is queued (retrying for up to `closeTimeoutMs`). Never rejects. */
+  close(): Promise<void>;
+  /** The config version in force, or null before any. */
+  readonly configVersion: number | string | null;
+  /** Events waiting to be sent. */
+  readonly pendingEvents: number;
+}
+
+interface ConfigState {
+  readonly version: number | string;
+  readonly experiments: ReadonlyMap<string, CompiledExperiment>;
+}
+
+const NOT_READY_PAYLOAD = null;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function bareDecision(experiment: string, reason: 'not-ready' | 'error'): Decision {
+  return { experiment, variant: null, inExperiment: false, reason, bucket: null, payload: NOT_READY_PAYLOAD };
+}
+
+class Client implements LiftClient {
+  readonly #options: LiftClientOptions;
+  readonly #delivery: EventDelivery | null;
+  readonly #loader: ConfigLoader | null;
+  readonly #exposures: ExposureCache;
+  readonly #sticky = new Map<string, string>();
+  readonly #reportedUnknown = new Set<string>();
+  readonly #readyWaiters = new Set<() => void>();
+  #state: ConfigState | null = null;
+  #telemetry: OpenTelemetryApi | null = null;
+  #isClosed = false;
+  readonly #onPageHide = (): void => this.#delivery?.sendBeforeUnload();
+  readonly #onVisibilityChange = (): void => {
+    if (host.document?.visibilityState === 'hidden') void this.flush();
+  };
+
+  constructor(options: LiftClientOptions) {
+    this.#options = options;
+    this.#exposures = new ExposureCache(options.exposureCacheSize ?? DEFAULTS.exposureCacheSize);
+    const fetchImpl = options.fetch ?? (host.fetch === undefined ? undefined : host.fetch.bind(globalThis));
+    const serverUrl = options.serverUrl?.replace(/\/+$/, '');
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (options.sdkKey !== undefined) headers.Authorization = `Bearer ${options.sdkKey}`;
+    const report = (error: LiftError): void => this.#report(error);
+    if (options.config !== undefined) this.#accept(options.config, 'bootstrap');
+    if (serverUrl !== undefined && fetchImpl !== undefined) {
+      this.#delivery = new EventDelivery({
+        url: `${serverUrl}/v1/events`,
+        headers,
+        fetch: fetchImpl,
+        flushIntervalMs: options.flushIntervalMs ?? DEFAULTS.flushIntervalMs,
+        maxBatchSize: Math.max(1, Math.min(1000, options.maxBatchSize ?? DEFAULTS.maxBatchSize)),
+        maxQueueSize: Math.max(1, options.maxQueueSize ?? DEFAULTS.maxQueueSize),
+        report,
+      });
+      const { 'Content-Type': _json, ...readHeaders } = headers;
+      this.#loader = new ConfigLoader({
+        serverUrl,
+        headers: readHeaders,
+        fetch: fetchImpl,
+        refresh: options.refresh ?? DEFAULTS.refresh,
+        pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+        streamIdleTimeoutMs: DEFAULTS.streamIdleTimeoutMs,
+        accept: (snapshot, source) => this.#accept(snapshot, source),
+        report,
+      });
+      this.#loader.start();
+      host.addEventListener?.('pagehide', this.#onPageHide);
+      host.addEventListener?.('visibilitychange', this.#onVisibilityChange);
+    } else {
+      this.#delivery = null;
+      this.#loader = null;
+      if (serverUrl !== undefined) report(new LiftError('internal', 'No fetch is available: pass options.fetch. Events will not be sent.'));
+    }
+    if (options.openTelemetry !== false) {
+      if (options.openTelemetry !== undefined) this.#telemetry = options.openTelemetry;
+      else void loadOpenTelemetry().then((api) => (this.#telemetry = api));
+    }
+  }
+
+  get configVersion(): number | string | null {
+    return this.#state?.version ?? null;
+  }
+
+  get pendingEvents(): number {
+    return this.#delivery?.pending ?? 0;
+  }
+
+  ready(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    if (this.#state !== null) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.#readyWaiters.delete(done);
+        resolve(this.#state !== null);
+      };
+      this.#readyWaiters.add(done);
+      if (options.timeoutMs !== undefined) {
+        const handle = host.setTimeout(done, options.timeoutMs);
+        (handle as { unref?: () => void } | null)?.unref?.();
+      }
+    });
+  }
+
+  decide(experimentKey: string, context: Attributes): Decision {
+    const compiled = this.#state?.experiments.get(experimentKey);
+    try {
+      if (this.#state === null) return bareDecision(experimentKey, 'not-ready');
+      if (compiled === undefined) {
+        this.#reportUnknown(experimentKey);
+        return bareDecision(experimentKey, 'error');
+      }
+      let decision = decideCompiled(compiled, context);
+      if (compiled.isSticky && this.#options.stickyStore !== undefined) decision = this.#applySticky(compiled, context, decision);
+      if (decision.inExperiment) this.#logExposure(compiled, context, decision);
+      if (this.#telemetry !== null) recordDecision(this.#telemetry, decision);
+      return decision;
+    } catch (error) {
+      this.#report(new LiftError('internal', `Deciding ${experimentKey} failed; answered the control.`, { cause: error }));
+      return compiled?.fixed.error ?? bareDecision(experimentKey, 'error');
+    }
+  }
+
+  track(eventName: string, context: Attributes, value?: number, properties?: { readonly [key: string]: unknown }): void {
+    try {
+      const problem = this.#checkTrack(eventName, value, properties);
+      if (problem !== null) {
+        this.#report(new LiftError('invalid-event', `track(${JSON.stringify(eventName)}): ${problem}; the event was dropped.`, { count: 1 }));
+        return;
+      }
+      const unitAttribute = this.#options.unitAttribute ?? DEFAULTS.unitAttribute;
+      const raw = isRecord(context) ? context[unitAttribute] : undefined;
+      const unit = typeof raw === 'string' && raw !== '' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : null;
+      if (unit === null) {
+        this.#report(new LiftError('invalid-event', `track(${JSON.stringify(eventName)}): the context has no ${unitAttribute}; the event was dropped.`, { count: 1 }));
+        return;
+      }
+      const event: ConversionEvent = {
+        id: createEventId(),
+        type: 'conversion',
+        name: eventName,
+        unit,
+        ...(value === undefined ? {} : { value }),
+        ...(properties === undefined ? {} : { properties }),
+        timestamp: new Date().toISOString(),
+      };
+      this.#delivery?.enqueue(event);
+    } catch (error) {
+      this.#report(new LiftError('internal', `track(${String(eventName)}) failed; the event was dropped.`, { cause: error, count: 1 }));
+    }
+  }
+
+  async flush(): Promise<void> {
+    try {
+      await this.#delivery?.flush();
+    } catch (error) {
+      this.#report(new LiftError('internal', 'flush failed.', { cause: error }));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    try {
+      this.#loader?.stop();
+      host.removeEventListener?.('pagehide', this.#onPageHide);
+      host.removeEventListener?.('visibilitychange', this.#onVisibilityChange);
+      await this.#delivery?.close(this.#options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs);
+    } catch (error) {
+      this.#report(new LiftError('internal', 'close failed.', { cause: error }));
+    }
+    for (const waiter of [...this.#readyWaiters]) waiter();
+  }
+
+  #checkTrack(eventName: unknown, value: unknown, properties: unknown): string | null {
+    if (typeof eventName !== 'string' || eventName === '') return 'eventName must be a non-empty string';
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) return 'value must be a finite number';
+    if (properties !== undefined && !isRecord(properties)) return 'properties must be an object';
+    return null;
+  }
+
+  #accept(snapshot: unknown, source: string): void {
+    if (!isRecord(snapshot) || !Array.isArray(snapshot.experiments) || (typeof snapshot.version !== 'number' && typeof snapshot.version !== 'string')) {
+      this.#report(new LiftError('config-invalid', `The ${source} config is not a config snapshot ({ version, experiments: [] }); keeping the last good one.`));
+      return;
+    }
+    if (this.#state !== null && this.#state.version === snapshot.version) return;
+    const savedGroups = isRecord(snapshot.savedGroups) ? (snapshot.savedGroups as SavedGroups) : undefined;
+    const experiments = new Map<string, CompiledExperiment>();
+    const problems: string[] = [];
+    for (const definition of snapshot.experiments as ExperimentDefinition[]) {
+      const compiled = compileExperiment(definition, savedGroups);
+      if (compiled.problem !== null) problems.push(`${compiled.key || '(no key)'}: ${compiled.problem}`);
+      if (compiled.key !== '') experiments.set(compiled.key, compiled);
+    }
+    if (problems.length > 0) {
+      this.#report(new LiftError('config-invalid', `Experiments that will answer their control with reason error: ${problems.join('; ')}`));
+    }
+    this.#state = { version: snapshot.version, experiments };
+    for (const waiter of [...this.#readyWaiters]) waiter();
+  }
+
+  #applySticky(compiled: CompiledExperiment, context: Attributes, decision: Decision): Decision {
+    if (decision.reason !== 'assigned' && decision.reason !== 'layer' && decision.reason !== 'traffic') return decision;
+    const unit = unitOf(compiled, context);
+    if (unit === null) return decision;
+    const key = `${compiled.key}:${unit}`;
+    const remembered = this.#sticky.get(key);
+    if (remembered !== undefined) return stickyDecision(compiled, remembered, decision.bucket) ?? decision;
+    const store = this.#options.stickyStore as StickyStore;
+    const stored = this.#readStore(store, key);
+    if (typeof stored === 'string') {
+      this.#sticky.set(key, stored);
+      return stickyDecision(compiled, stored, decision.bucket) ?? decision;
+    }
+    if (decision.reason === 'assigned' && decision.variant !== null) {
+      this.#sticky.set(key, decision.variant);
+      try {
+        void Promise.resolve(store.set(key, decision.variant)).catch((error: unknown) => this.#report(new LiftError('sticky-store-failed', 'The sticky store could not save a variant.', { cause: error })));
+      } catch (error) {
+        this.#report(new LiftError('sticky-store-failed', 'The sticky store could not save a variant.', { cause: error }));
+      }
+    }
+    return decision;
+  }
+
+  /** A synchronous store answers now; an asynchronous one fills the in-memory map for next time. */
+  #readStore(store: StickyStore, key: string): string | null {
+    try {
+      const value = store.get(key);
+      if (typeof value === 'string') return value;
+      if (value !== null && typeof value === 'object' && typeof (value as Promise<unknown>).then === 'function') {
+        (value as Promise<string | null | undefined>).then(
+          (loaded) => {
+            if (typeof loaded === 'string') this.#sticky.set(key, loaded);
+          },
+          (error: unknown) => this.#report(new LiftError('sticky-store-failed', 'The sticky store could not read a variant.', { cause: error })),
+        );
+      }
+    } catch (error) {
+      this.#report(new LiftError('sticky-store-failed', 'The sticky store could not read a variant.', { cause: error }));
+    }
+    return null;
+  }
+
+  #logExposure(compiled: CompiledExperiment, context: Attributes, decision: Decision): void {
+    const unit = unitOf(compiled, context);
+    if (unit === null || decision.variant === null) return;
+    if (!this.#exposures.add(`${decision.experiment}\u0000${decision.variant}\u0000${unit}`)) return;
+    const event: ExposureEvent = {
+      id: createEventId(),
+      type: 'exposure',
+      experiment: decision.experiment,
+      variant: decision.variant,
+      unit,
+      timestamp: new Date().toISOString(),
+    };
+    this.#delivery?.enqueue(event);
+    const onExposure = this.#options.onExposure;
+    if (onExposure !== undefined) {
+      try {
+        onExposure(event);
+      } catch (error) {
+        this.#report(new LiftError('callback-failed', 'onExposure threw.', { cause: error }));
+      }
+    }
+  }
+
+  #reportUnknown(experimentKey: string): void {
+    if (this.#reportedUnknown.has(experimentKey) || this.#reportedUnknown.size > 1000) return;
+    this.#reportedUnknown.add(experimentKey);
+    this.#report(new LiftError('unknown-experiment', `No experiment ${JSON.stringify(experimentKey)} in config version ${String(this.#state?.version)}.`));
+  }
+
+  #report(error: LiftError): void {
+    try {
+      this.#options.onError?.(error);
+    } catch {
+      // onError itself failed: nothing more can be told to the host.
+    }
+  }
+}
+
+/**
+ * Creates a client that keeps experiments fresh from a Lift server, decides in-process, and
+ * reports exposures and conversions in batches. Never throws; problems go to `onError`.
+ *
+ * @example
+ * import { createClient } from '@lift/sdk';
+ * const lift = createClient({ serverUrl: 'https://lift.example.com', sdkKey: process.env.LIFT_SDK_KEY });
+ * await lift.ready({ timeoutMs: 2000 });
+ * const { variant } = lift.decide('checkout-button', { userId: 'u-42', platform: 'iOS', region: 'NC' });
+ * lift.track('purchase', { userId: 'u-42' }, 129.99);
+ */
+export function createClient(options: LiftClientOptions = {}): LiftClient {
+  return new Client(options);
+}

@@ -1,0 +1,35 @@
+/** What went wrong, for callers that branch on it in `onError`. */
+export type LiftErrorCode =
+  | 'config-fetch-failed'
+  | 'config-invalid'
+  | 'stream-failed'
+  | 'events-rejected'
+  | 'events-dropped'
+  | 'delivery-failed'
+  | 'invalid-event'
+  | 'unknown-experiment'
+  | 'sticky-store-failed'
+  | 'callback-failed'
+  | 'internal';
+
+/**
+ * The error the client reports through `onError`; it is never thrown into the host app.
+ *
+ * @example
+ * createClient({ onError: (error) => { if (error.code === 'events-dropped') metrics.increment('lift.dropped', error.count); } });
+ */
+export class LiftError extends Error {
+  override readonly name = 'LiftError';
+  readonly code: LiftErrorCode;
+  /** For `events-dropped` and `events-rejected`: how many events were lost. */
+  readonly count: number;
+  /** The HTTP status behind the error, when there was one. */
+  readonly status: number | null;
+
+  constructor(code: LiftErrorCode, message: string, details: { count?: number; status?: number | null; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.count = details.count ?? 0;
+    this.status = details.status ?? null;
+  }
+}

@@ -1,5 +1,4 @@
 import { createParser } from 'eventsource-parser';
-import type { ConfigSnapshot } from '../types.js';
 import { backoffDelay, retryAfterMs } from './backoff.js';
 import { LiftError } from './lift-error.js';
 import { host, startTimer, stopTimer, type FetchLike, type ResponseLike } from './platform.js';

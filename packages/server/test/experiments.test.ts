@@ -103,6 +103,20 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
     expect(reused.status, JSON.stringify(reused.body)).toBe(201);
   });
 
+  it('serializes concurrent writers: one wins a layer range, one start succeeds', async () => {
+    const layer = `race-${backend}`;
+    const creates = await Promise.all(
+      Array.from({ length: 8 }, () => t.api.post('/v1/experiments').set(admin()).send(experimentBody({ layer: { key: layer, range: [1000, 6000] } }))),
+    );
+    expect(creates.map((response) => response.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+
+    const draft = await create();
+    const starts = await Promise.all(Array.from({ length: 6 }, () => act(draft.key, 'start')));
+    expect(starts.map((response) => response.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    const history = await t.api.get(`/v1/experiments/${draft.key}/history`).set(admin());
+    expect(history.body.items.map((entry: { action: string }) => entry.action)).toEqual(['created', 'started']);
+  });
+
   it('edits a draft freely, bumping the version and recording history', async () => {
     const draft = await create();
     const patched = await t.api
@@ -122,6 +136,8 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
     expect(created).toMatchObject({ version: 1, action: 'created' });
     expect(updated).toMatchObject({ version: 2, action: 'updated' });
     expect(updated.actorKeyId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(updated.actorName).toBe('bootstrap admin');
+    expect(Date.parse(updated.changedAt)).toBeGreaterThanOrEqual(Date.parse(created.changedAt));
     expect(updated.changes.map((change: { field: string }) => change.field).sort()).toEqual(['coverage', 'metrics.guardrails', 'owner', 'variants']);
     expect(updated.changes.find((change: { field: string }) => change.field === 'coverage')).toEqual({ field: 'coverage', from: 10000, to: 5000 });
   });

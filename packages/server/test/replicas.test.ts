@@ -75,6 +75,27 @@ describe.runIf(BACKENDS.includes('postgres'))('two replicas on one PostgreSQL da
       }
     }
   });
+  it('keeps pushing after its LISTEN connection is killed (reconnects and re-reads)', async () => {
+    const [a, b] = replicas;
+    if (a === undefined || b === undefined) throw new Error('no replicas');
+    const stream = await openSse(`${b.url}/v1/sdk/stream`, { Authorization: `Bearer ${ADMIN_KEY}` });
+    try {
+      await stream.next((event) => event.event === 'config', 2000);
+      const killed = await sql<{ pid: number }>`
+        select pg_terminate_backend(pid) as pid from pg_stat_activity
+        where datname = current_database() and query ilike 'LISTEN%'`.execute(a.database.db);
+      expect(killed.rows.length).toBeGreaterThanOrEqual(2);
+      const body = experimentBody();
+      await post(a, '/v1/experiments', body);
+      await post(a, `/v1/experiments/${String(body['key'])}/start`);
+      await stream.next(
+        (event) => event.event === 'config' && (JSON.parse(event.data) as ConfigSnapshot).experiments.some((experiment) => experiment.key === body['key']),
+        5000,
+      );
+    } finally {
+      stream.close();
+    }
+  });
 });
 
 describe.each(BACKENDS)('graceful shutdown on %s', (backend) => {

@@ -218,7 +218,8 @@ export const historyEntrySchema = z
   .object({
     version: z.int(),
     action: z.string().meta({ example: 'updated' }),
-    actorKeyId: z.uuid().nullable(),
+    actorKeyId: z.uuid().nullable().meta({ description: 'The API key that made the change.' }),
+    actorName: z.string().nullable().meta({ description: "That key's name." }),
     changedAt: z.iso.datetime(),
     changes: z.array(z.object({ field: z.string(), from: jsonValue.nullable(), to: jsonValue.nullable() })),
   })

@@ -198,15 +198,17 @@ export class ExperimentsRepository {
 
   async listHistory(experimentId: string): Promise<HistoryEntry[]> {
     const rows = await this.#db
-      .selectFrom('experiment_history')
-      .selectAll()
-      .where('experiment_id', '=', experimentId)
-      .orderBy('id')
+      .selectFrom('experiment_history as h')
+      .leftJoin('api_keys as k', 'k.id', 'h.actor_key_id')
+      .select(['h.version', 'h.action', 'h.actor_key_id', 'k.name as actor_name', 'h.changed_at', 'h.changes'])
+      .where('h.experiment_id', '=', experimentId)
+      .orderBy('h.id')
       .execute();
     return rows.map((row) => ({
       version: row.version,
       action: row.action,
       actorKeyId: row.actor_key_id,
+      actorName: row.actor_name,
       changedAt: row.changed_at.toISOString(),
       changes: row.changes as FieldChange[],
     }));

@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide, hash } from '../src/index.js';
 import { canRunChromium, launchChromium } from './support/chromium.js';
+import { FakeLiftServer, waitFor } from './support/fake-lift-server.js';
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors/bucketing.v1.json', import.meta.url), 'utf8')) as {
   hash: { name: string; input: string; hash: number }[];
@@ -53,5 +54,38 @@ describe.runIf(canRunChromium)('the SDK in headless Chromium', () => {
     expect(inBrowser.decisions).toEqual(vectors.decide.map((c) => decide(c.experiment as never, c.context as never)));
     expect(inBrowser.hashes).toEqual(vectors.hash.map((c) => hash(c.input)));
     await page.close();
+  });
+
+  it('decides, tracks, and delivers pending events on pagehide with keepalive requests', async () => {
+    const experiment = vectors.decide[0]!.experiment as never;
+    const server = await new FakeLiftServer({ version: 1, experiments: [experiment] }).start();
+    try {
+      server.files.set('/sdk.js', { type: 'text/javascript', body: await bundleSdk() });
+      server.files.set('/', {
+        type: 'text/html',
+        body: `<!doctype html><title>Lift shop</title><script src="/sdk.js"></script><script>
+          window.lift = LiftSdk.createClient({ serverUrl: location.origin, sdkKey: ${JSON.stringify(server.sdkKey)}, flushIntervalMs: 600000 });
+          window.result = window.lift.ready({ timeoutMs: 5000 }).then(() => {
+            const decision = window.lift.decide(${JSON.stringify((experiment as { key: string }).key)}, { userId: 'visitor-1' });
+            window.lift.track('add-to-cart', { userId: 'visitor-1' }, 999.5, { sku: 'acme-laptop' });
+            return { decision, pending: window.lift.pendingEvents };
+          });
+        </script>`,
+      });
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      const result = (await page.evaluate('window.result')) as { decision: { variant: string; reason: string }; pending: number };
+      expect(result.decision.reason).toBe('assigned');
+      expect(result.pending).toBe(2);
+      expect(server.events.size).toBe(0);
+      await page.goto('about:blank'); // pagehide: the client hands its queue to keepalive requests
+      await waitFor(() => server.events.size === 2, 5000);
+      const events = [...server.events.values()];
+      expect(events.find((e) => e.type === 'exposure')).toMatchObject({ unit: 'visitor-1', variant: result.decision.variant });
+      expect(events.find((e) => e.type === 'conversion')).toMatchObject({ name: 'add-to-cart', unit: 'visitor-1', value: 999.5, properties: { sku: 'acme-laptop' } });
+      await page.close();
+    } finally {
+      await server.stop();
+    }
   });
 });

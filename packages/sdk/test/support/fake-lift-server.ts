@@ -21,6 +21,8 @@ export class FakeLiftServer {
   readonly batches: ReceivedEvent[][] = [];
   readonly requests: { method: string; url: string; authorization: string | undefined }[] = [];
   faults: Fault[] = [];
+  /** Files served without a key (a test page and its scripts), by path. */
+  readonly files = new Map<string, { type: string; body: string }>();
   slowMs = 300;
   retryAfterSeconds = 1;
   #config: ConfigSnapshot;
@@ -72,6 +74,8 @@ export class FakeLiftServer {
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Allow-Headers', 'authorization, content-type, if-none-match');
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    const file = req.method === 'GET' ? this.files.get(req.url ?? '') : undefined;
+    if (file !== undefined) return void res.writeHead(200, { 'Content-Type': file.type }).end(file.body);
     if (req.headers.authorization !== `Bearer ${this.sdkKey}`) return void res.writeHead(401).end();
     if (req.method === 'GET' && req.url === '/v1/sdk/config') {
       const etag = this.#etag();

@@ -19,7 +19,7 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({
       port: 9000,
-      database: { kind: 'postgres', connectionString: 'postgres://lift@db:5432/lift' },
+      database: { kind: 'postgres', connectionString: 'postgres://lift@db:5432/lift', poolSize: 10 },
       adminKey: 'a-long-enough-admin-key',
       logLevel: 'info',
     });

@@ -8,12 +8,15 @@ const MAX_PORT = 65_535;
 const DEFAULT_PORT = 8080;
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 const MIN_ADMIN_KEY_LENGTH = 16;
+const DEFAULT_POOL_SIZE = 10;
+const MAX_POOL_SIZE = 1_000;
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().pipe(z.int().min(0).max(MAX_PORT)).default(DEFAULT_PORT),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   LIFT_DATA_DIR: z.string().min(1).default('./.lift/data'),
+  LIFT_DB_POOL_SIZE: z.coerce.number().pipe(z.int().min(1).max(MAX_POOL_SIZE)).default(DEFAULT_POOL_SIZE),
   LIFT_ADMIN_KEY: z.string().min(MIN_ADMIN_KEY_LENGTH).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LIFT_CORS_ORIGINS: z
@@ -51,7 +54,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ServerConfig {
   return {
     port: env.PORT,
     host: env.HOST,
-    database: env.DATABASE_URL === undefined ? { kind: 'pglite', dataDir: env.LIFT_DATA_DIR } : { kind: 'postgres', connectionString: env.DATABASE_URL },
+    database: env.DATABASE_URL === undefined ? { kind: 'pglite', dataDir: env.LIFT_DATA_DIR } : { kind: 'postgres', connectionString: env.DATABASE_URL, poolSize: env.LIFT_DB_POOL_SIZE },
     adminKey: env.LIFT_ADMIN_KEY,
     logLevel: env.LOG_LEVEL,
     app: { bodyLimit: env.LIFT_BODY_LIMIT, corsOrigins: env.LIFT_CORS_ORIGINS, heartbeatMs: env.LIFT_SSE_HEARTBEAT_MS },

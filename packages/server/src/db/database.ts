@@ -6,11 +6,11 @@ import type { Logger } from 'pino';
 import { createPgliteChangeFeed, createPostgresChangeFeed, type ChangeFeed } from './change-feed.js';
 import type { Database } from './schema.js';
 
-const POOL_SIZE = 10;
+const DEFAULT_POOL_SIZE = 10;
 
 /** Where the data lives: PostgreSQL over pg, or the embedded PGlite (a folder, or memory). */
 export type DatabaseTarget =
-  | { readonly kind: 'postgres'; readonly connectionString: string }
+  | { readonly kind: 'postgres'; readonly connectionString: string; readonly poolSize?: number }
   | { readonly kind: 'pglite'; readonly dataDir?: string };
 
 /** An open database with its change feed; `close` releases both. */
@@ -30,7 +30,7 @@ export interface DatabaseHandle {
  */
 export async function openDatabase(target: DatabaseTarget, logger: Logger): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.connectionString, max: POOL_SIZE });
+    const pool = new pg.Pool({ connectionString: target.connectionString, max: target.poolSize ?? DEFAULT_POOL_SIZE });
     pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const feed = createPostgresChangeFeed(target.connectionString, logger);

@@ -16,6 +16,7 @@ export const BACKENDS: Backend[] = (process.env['LIFT_TEST_BACKENDS'] ?? 'postgr
 /** The PostgreSQL database tests connect to for CREATE/DROP DATABASE. */
 const ADMIN_URL = process.env['LIFT_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TEMPLATE_LOCK = 0x11f7_7e57;
+const TEST_POOL_SIZE = 4;
 
 function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL);
@@ -73,7 +74,8 @@ export async function createTestDatabase(
     await admin.end();
   }
   return {
-    target: { kind: 'postgres', connectionString: databaseUrl(name) },
+    // Small pools: many test files (and other packages' suites) share one PostgreSQL.
+    target: { kind: 'postgres', connectionString: databaseUrl(name), poolSize: TEST_POOL_SIZE },
     async drop() {
       const client = new pg.Client({ connectionString: ADMIN_URL });
       await client.connect();

@@ -21,6 +21,9 @@ describe.each(BACKENDS)('API keys on %s', (backend) => {
     expect(created.body).toMatchObject({ name: 'web shop', role: 'sdk', revokedAt: null });
     expect(created.body.key).toMatch(/^lift_[A-Za-z0-9_-]{43}$/);
     expect(created.headers['location']).toBe(`/v1/api-keys/${created.body.id}`);
+    const one = await t.api.get(created.headers['location'] as string).set(asAdmin());
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ id: created.body.id, name: 'web shop', role: 'sdk', createdBy: expect.any(String), createdAt: created.body.createdAt, revokedAt: null });
 
     const listed = await t.api.get('/v1/api-keys').set(asAdmin());
     expect(listed.status).toBe(200);

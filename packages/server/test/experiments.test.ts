@@ -50,6 +50,8 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
     });
     const read = await t.api.get(`/v1/experiments/${minimal.key}`).set(admin());
     expect(read.body).toEqual(minimal);
+    expect((await t.api.get(`/v1/experiments/${minimal.key}`).set(admin()).set('If-None-Match', '"1"')).status).toBe(304);
+    expect((await t.api.get(`/v1/experiments/${minimal.key}`).set(admin()).set('If-None-Match', '"2"')).status).toBe(200);
   });
 
   it('refuses a duplicate key with 409', async () => {

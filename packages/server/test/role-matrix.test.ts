@@ -16,6 +16,7 @@ const KEY = 'role-matrix-target';
 const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/v1/api-keys', roles: ['admin'], body: () => ({ name: 'matrix', role: 'analyst' }) },
   { method: 'get', path: '/v1/api-keys', roles: ['admin'] },
+  { method: 'get', path: '/v1/api-keys/00000000-0000-4000-8000-000000000000', roles: ['admin'] },
   { method: 'delete', path: '/v1/api-keys/00000000-0000-4000-8000-000000000000', roles: ['admin'] },
   { method: 'post', path: '/v1/experiments', roles: ['admin'], body: () => experimentBody() },
   { method: 'get', path: '/v1/experiments', roles: ['admin', 'analyst'] },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
 import { validationError } from '../errors/domain-error.js';
 import { principalOf, type RoleGuard } from '../http/auth.js';
+import { isNotModified } from '../http/conditional.js';
 import { AUTHED, jsonResponse, problemResponses } from '../http/openapi-common.js';
 import { parseInput } from '../validation/parse-input.js';
 import { TRANSITION_NAMES, TRANSITIONS, type TransitionName } from './experiment-lifecycle.js';
@@ -29,8 +30,13 @@ function writeOptions(req: Request): WriteOptions {
   return { expectedVersion: Number(version) };
 }
 
+/** An experiment's ETag is its version: every change bumps it. */
+function etagOf(experiment: Experiment): string {
+  return `"${experiment.version}"`;
+}
+
 function sendExperiment(res: Response, experiment: Experiment, status = 200): void {
-  res.status(status).set('ETag', `"${experiment.version}"`).json(experiment);
+  res.status(status).set('ETag', etagOf(experiment)).json(experiment);
 }
 
 export function createExperimentsRouter(service: ExperimentsService, requireRole: RoleGuard): Router {
@@ -49,7 +55,12 @@ export function createExperimentsRouter(service: ExperimentsService, requireRole
   });
 
   router.get('/v1/experiments/:key', reader, async (req, res) => {
-    sendExperiment(res, await service.get(parseInput(experimentKeyParams, req.params).key));
+    const experiment = await service.get(parseInput(experimentKeyParams, req.params).key);
+    if (isNotModified(req, etagOf(experiment))) {
+      res.status(304).set('ETag', etagOf(experiment)).end();
+      return;
+    }
+    sendExperiment(res, experiment);
   });
 
   router.patch('/v1/experiments/:key', admin, async (req, res) => {

@@ -3,7 +3,7 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { principalOf, type RoleGuard } from '../http/auth.js';
 import { AUTHED, jsonResponse, problemResponses } from '../http/openapi-common.js';
 import { parseInput } from '../validation/parse-input.js';
-import { createdKeySchema, createKeyBody, keyIdParams, keyListSchema } from './keys-schemas.js';
+import { apiKeySchema, createdKeySchema, createKeyBody, keyIdParams, keyListSchema } from './keys-schemas.js';
 import type { KeysService } from './keys-service.js';
 
 export function createKeysRouter(service: KeysService, requireRole: RoleGuard): Router {
@@ -17,6 +17,10 @@ export function createKeysRouter(service: KeysService, requireRole: RoleGuard): 
 
   router.get('/v1/api-keys', admin, async (_req, res) => {
     res.json({ items: await service.list() });
+  });
+
+  router.get('/v1/api-keys/:id', admin, async (req, res) => {
+    res.json(await service.get(parseInput(keyIdParams, req.params).id));
   });
 
   router.delete('/v1/api-keys/:id', admin, async (req, res) => {
@@ -44,6 +48,13 @@ export const keysPaths: ZodOpenApiPathsObject = {
     },
   },
   '/v1/api-keys/{id}': {
+    get: {
+      tags: ['api-keys'],
+      summary: 'Read one API key (never its secret)',
+      security: AUTHED,
+      requestParams: { path: keyIdParams },
+      responses: { '200': jsonResponse('The key.', apiKeySchema), ...problemResponses(400, 401, 403, 404) },
+    },
     delete: {
       tags: ['api-keys'],
       summary: 'Revoke an API key, effective immediately',

@@ -49,6 +49,12 @@ export class KeysService {
     return { ...toApiKey(row), key: secret };
   }
 
+  async get(id: string): Promise<ApiKey> {
+    const row = await this.#repository.findById(id);
+    if (row === undefined) throw new DomainError('not-found', `No API key with id ${id}.`);
+    return toApiKey(row);
+  }
+
   async list(): Promise<ApiKey[]> {
     return (await this.#repository.list()).map(toApiKey);
   }

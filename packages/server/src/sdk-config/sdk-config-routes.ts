@@ -1,24 +1,15 @@
 import cors from 'cors';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { jsonValue } from '../validation/json-value.js';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { RoleGuard } from '../http/auth.js';
+import { isNotModified } from '../http/conditional.js';
 import { AUTHED, problemResponses } from '../http/openapi-common.js';
 import type { ConfigStream } from './config-stream.js';
 import type { SdkConfigService } from './sdk-config-service.js';
 
 const SDK_ROLES = ['sdk', 'admin'] as const;
-
-/** Whether If-None-Match names `etag` (or is `*`); weak validators compare by their opaque tag. */
-function isNotModified(req: Request, etag: string): boolean {
-  const header = req.get('if-none-match');
-  if (header === undefined) return false;
-  return header.split(',').some((candidate) => {
-    const tag = candidate.trim();
-    return tag === '*' || tag === etag || tag === `W/${etag}`;
-  });
-}
 
 export interface SdkConfigRouterOptions {
   /** Origins allowed to call the SDK endpoints from browsers; `['*']` allows any. */

@@ -39,6 +39,8 @@ export interface RoutedExperiment {
   readonly layer: { readonly key: string; readonly range: readonly [number, number] } | null;
   readonly overrides: { readonly [unit: string]: string };
   readonly routing: Routing | null;
+  /** The primary metric and guardrails the rollout gate reads results for. */
+  readonly metrics: { readonly primary: string | null; readonly guardrails: readonly string[] };
 }
 
 /** A problem in the input, naming the experiment and the field at fault. */
@@ -186,6 +188,9 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
   const overrides = value['overrides'] ?? {};
   if (!isStringRecord(overrides)) issues.add('overrides', 'must map unit ids to variant keys');
   const routing = readRouting(value['routing'], variantKeys, issues);
+  const metrics = isRecord(value['metrics']) ? value['metrics'] : {};
+  const primary = typeof metrics['primary'] === 'string' ? metrics['primary'] : null;
+  const guardrails = isStringArray(metrics['guardrails']) ? metrics['guardrails'] : [];
   if (issues.issues.length > 0) return { experiment: null, issues: issues.issues };
   const variantList = (variants as readonly Json[]).map((variant) => ({ key: variant['key'] as string, weight: variant['weight'] as number }));
   return {
@@ -201,6 +206,7 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
       layer: layer as RoutedExperiment['layer'],
       overrides: overrides as RoutedExperiment['overrides'],
       routing,
+      metrics: { primary, guardrails },
     },
     issues: [],
   };

@@ -18,6 +18,7 @@ export function experimentOf(overrides: Partial<Omit<RoutedExperiment, 'routing'
     targeting: {},
     layer: null,
     overrides: {},
+    metrics: { primary: 'purchase', guardrails: [] },
     ...rest,
     routing:
       routing === null

@@ -1,0 +1,61 @@
+import type { RoutedExperiment, Routing } from './experiment-input.js';
+import { decideGate, type GateDecision } from './gate.js';
+import type { LiftClient } from './lift-client.js';
+import { changeFor } from './rollout.js';
+
+export interface AutoRolloutOptions {
+  readonly alpha?: number;
+  /** Least time between two promotions of one experiment, so each step gathers data (Flagger's interval). */
+  readonly stepIntervalMs: number;
+  readonly isDryRun?: boolean;
+  readonly now?: () => number;
+  /** One JSON object per decision, with the figures that drove it. */
+  readonly log: (entry: { readonly [key: string]: unknown }) => void;
+}
+
+/** Remembers when each experiment was last promoted (in memory: a restart allows one early step). */
+export type PromotionClock = Map<string, number>;
+
+/** Reads the results of every running routed experiment and acts on the gate: promote, roll back or hold. Returns whether anything changed in Lift. */
+export async function runAutoRollout(
+  experiments: readonly RoutedExperiment[],
+  client: LiftClient,
+  clock: PromotionClock,
+  options: AutoRolloutOptions,
+): Promise<boolean> {
+  const now = options.now ?? Date.now;
+  let isChanged = false;
+  for (const experiment of experiments) {
+    const routing: Routing | null = experiment.routing;
+    if (routing === null || experiment.status !== 'running') continue;
+    let decision: GateDecision;
+    try {
+      const primary = await client.results(experiment.key, experiment.metrics.primary ?? undefined);
+      const guardrails = await Promise.all(experiment.metrics.guardrails.map((metric) => client.results(experiment.key, metric)));
+      decision = decideGate(primary, guardrails, options.alpha === undefined ? {} : { alpha: options.alpha });
+    } catch (error) {
+      options.log({ experiment: experiment.key, decision: 'hold', reason: `could not read results: ${error instanceof Error ? error.message : String(error)}` });
+      continue;
+    }
+    const change = changeFor(experiment, routing, decision);
+    const last = clock.get(experiment.key);
+    const isTooSoon = decision.action === 'promote' && last !== undefined && now() - last < options.stepIntervalMs;
+    const isActing = !isTooSoon && (change.routing !== null || change.isPausing);
+    options.log({
+      experiment: experiment.key,
+      version: experiment.version,
+      mode: routing.mode,
+      decision: decision.action,
+      reason: decision.reason,
+      action: isTooSoon ? `wait: last promotion less than ${Math.round(options.stepIntervalMs / 1000)}s ago` : change.summary,
+      ...(options.isDryRun === true && isActing ? { dryRun: true } : {}),
+      figures: decision.figures,
+    });
+    if (!isActing || options.isDryRun === true) continue;
+    if (change.routing !== null) await client.patchRouting(experiment.key, change.routing, experiment.version);
+    if (change.isPausing) await client.pause(experiment.key);
+    if (decision.action === 'promote') clock.set(experiment.key, now());
+    isChanged = true;
+  }
+  return isChanged;
+}

@@ -12,6 +12,7 @@ import { createExperimentsRouter, experimentsPaths } from './experiments/experim
 import { ExperimentsService } from './experiments/experiments-service.js';
 import { createHealthRouter, healthPaths } from './health/health-routes.js';
 import { createRoleGuard } from './http/auth.js';
+import { rejectNulCharacters } from './http/forbidden-characters.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { parseJsonBody, requireJsonContentType } from './http/request-body.js';
 import { createTelemetry } from './http/telemetry.js';
@@ -104,7 +105,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   });
   app.get('/docs', apiReference({ url: '/openapi.json', pageTitle: 'Lift API' }));
 
-  app.use(requireJsonContentType, parseJsonBody(options.bodyLimit));
+  app.use(requireJsonContentType, parseJsonBody(options.bodyLimit), rejectNulCharacters);
   app.use(createKeysRouter(keys, requireRole));
   app.use(createExperimentsRouter(experiments, requireRole));
   app.use(createSdkConfigRouter(sdkConfig, stream, requireRole, { corsOrigins: options.corsOrigins }));

@@ -81,6 +81,13 @@ describe.each(BACKENDS)('HTTP errors and plumbing on %s', (backend) => {
     expect(paths).toEqual(expect.arrayContaining(['key', 'name', 'hypothesis', 'variants.0.weight', 'coverage', 'metrics', 'extra']));
   });
 
+  it('refuses NUL characters, which PostgreSQL cannot store, naming the field', async () => {
+    const body = experimentBody({ name: 'a\u0000b', variants: [{ key: 'a', weight: 5000, payload: { 'k\u0000': 1 } }, { key: 'b', weight: 5000 }] });
+    const response = await t.api.post('/v1/experiments').set(bearer(t.keys.admin)).send(body);
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual(['name', 'variants.0.payload.k\u0000']);
+  });
+
   it('serves /healthz, /readyz, /openapi.json and /docs', async () => {
     expect((await t.api.get('/healthz')).body).toEqual({ status: 'ok' });
     expect((await t.api.get('/readyz')).status).toBe(200);

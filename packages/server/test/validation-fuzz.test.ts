@@ -15,7 +15,7 @@ const notAnObject = fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.array(f
 /** For each field of a create body, values that must be refused. */
 const BAD_FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   key: fc.oneof(notAString, fc.constantFrom('', 'Upper', 'has space', '-leading', 'x'.repeat(101), 'ünïcode')),
-  name: fc.oneof(notAString, fc.constantFrom('', '   ', 'n'.repeat(201))),
+  name: fc.oneof(notAString, fc.constantFrom('', '   ', 'n'.repeat(201)), fc.string({ unit: 'binary', minLength: 1 }).map((text) => `${text}\u0000`)),
   hypothesis: fc.oneof(notAString, fc.constantFrom('', 'h'.repeat(2001))),
   owner: fc.oneof(fc.integer(), fc.boolean(), fc.constantFrom('', 'o'.repeat(201))),
   variants: fc.oneof(

@@ -137,6 +137,18 @@ export class ResourceValidator {
   readonly #compiled = new Map<string, ValidateFunction>();
   readonly #ajv: Ajv;
 
+  static readonly #shared = new Map<string, ResourceValidator>();
+
+  /** One validator per schema folder for the whole process: parsing and compiling the CRDs takes a moment. */
+  static shared(schemaDir: URL = defaultSchemaDir()): ResourceValidator {
+    let validator = ResourceValidator.#shared.get(schemaDir.href);
+    if (validator === undefined) {
+      validator = new ResourceValidator({ schemaDir });
+      ResourceValidator.#shared.set(schemaDir.href, validator);
+    }
+    return validator;
+  }
+
   constructor(options: { readonly schemaDir?: URL } = {}) {
     this.#schemas = new Map(loadCrdSchemas(options.schemaDir ?? defaultSchemaDir()).map((schema) => [`${schema.apiVersion}|${schema.kind}`, schema]));
     this.#ajv = new Ajv({ strict: false, allErrors: true });

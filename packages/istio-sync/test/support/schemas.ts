@@ -3,10 +3,7 @@ import { ResourceValidator } from '../../src/validate.js';
 /** The CRD schemas sit in shared/schemas beside the repository: four levels up from this file's folder. */
 export const SCHEMA_DIR = new URL('../../../../../shared/schemas/', import.meta.url);
 
-let validator: ResourceValidator | undefined;
-
 /** One validator per test file: parsing the CRDs takes a moment. */
 export function sharedValidator(): ResourceValidator {
-  validator ??= new ResourceValidator({ schemaDir: SCHEMA_DIR });
-  return validator;
+  return ResourceValidator.shared(SCHEMA_DIR);
 }

@@ -1,0 +1,140 @@
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from '../src/cli-commands.js';
+import { KubernetesCluster } from '../src/cluster.js';
+import { FakeKubeApi } from './support/fake-kube-api.js';
+import { FakeLiftServer, resultsOf } from './support/fake-lift-server.js';
+import { SCHEMA_DIR } from './support/schemas.js';
+
+const golden = (file: string) => new URL(`./golden/${file}`, import.meta.url);
+let kube: FakeKubeApi;
+let lift: FakeLiftServer;
+const folder = mkdtempSync(join(tmpdir(), 'lift-istio-cli-'));
+
+async function run(argv: readonly string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    readStdin: async () => stdin,
+    env: { LIFT_API_KEY: lift.apiKey },
+    makeCluster: () => new KubernetesCluster(kube.kubeConfig()),
+    schemaDir: SCHEMA_DIR,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  kube = await new FakeKubeApi().start();
+  lift = await new FakeLiftServer().start();
+});
+afterAll(async () => {
+  await kube.stop();
+  await lift.stop();
+});
+beforeEach(() => {
+  kube.objects.clear();
+  kube.requests.length = 0;
+  lift.requests.length = 0;
+});
+
+const talkInput = () => readFileSync(golden('talk-ios-north-carolina.json'), 'utf8');
+
+describe('lift-istio CLI', () => {
+  it('render --from file prints the golden YAML', async () => {
+    const result = await run(['render', '--from', golden('talk-ios-north-carolina.json').pathname]);
+    expect(result).toEqual({ code: 0, stdout: readFileSync(golden('talk-ios-north-carolina.yaml'), 'utf8'), stderr: '' });
+  });
+
+  it('render --from - reads stdin; render --from <server-url> pages through the server', async () => {
+    expect((await run(['render', '--from', '-'], talkInput())).stdout).toBe(readFileSync(golden('talk-ios-north-carolina.yaml'), 'utf8'));
+    lift.experiments = (JSON.parse(talkInput()) as { experiments: Record<string, unknown>[] }).experiments;
+    const fromServer = await run(['render', '--from', lift.url]);
+    expect(fromServer.stdout).toBe(readFileSync(golden('talk-ios-north-carolina.yaml'), 'utf8'));
+    expect(lift.requests[0]?.headers.authorization).toBe(`Bearer ${lift.apiKey}`);
+  });
+
+  it('render exits 1 naming the experiment and field of unroutable input', async () => {
+    const input = JSON.parse(talkInput()) as { experiments: { targeting: unknown }[] };
+    (input.experiments[0] as { targeting: unknown }).targeting = { platform: { $regex: '^(?!Android)' } };
+    const result = await run(['render', '--from', '-'], JSON.stringify(input));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('error: experiment "reviews-v2" targeting.platform.$regex: "^(?!Android)" is not an RE2 regex (no look-around or back-references)\n');
+  });
+
+  it('validate passes the golden files and fails bad documents with exit 1', async () => {
+    expect((await run(['validate', golden('edge-bucketing.yaml').pathname])).code).toBe(0);
+    const bad = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: vs, namespace: ns}\nspec:\n  hosts: [web]\n  http:\n  - match: [{headers: {X-Beta: {regex: "(?<=a)b"}}}]\n    route: [{destination: {host: web}, weight: -3}]\n';
+    const result = await run(['validate', '-'], bad);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('header name "X-Beta" must be lower-case');
+    expect(result.stderr).toContain('is not an RE2 regex');
+    expect(result.stderr).toContain('weight -3 is negative');
+  });
+
+  it('apply --dry-run, apply, diff and prune against the fake API server', async () => {
+    const file = join(folder, 'experiments.json');
+    writeFileSync(file, talkInput());
+    const dry = await run(['apply', '--from', file, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toBe('2 applied, 0 pruned, 0 unchanged (dry run)\n');
+    expect(kube.objects.size).toBe(0);
+    expect(kube.writes().every((request) => request.query.get('dryRun') === 'All')).toBe(true);
+
+    expect((await run(['apply', '--from', file])).stderr).toBe('2 applied, 0 pruned, 0 unchanged\n');
+    const diff = await run(['diff', '--from', file, '--exit-code']);
+    expect(diff).toMatchObject({ code: 0, stderr: '0 to apply, 0 to prune, 2 unchanged\n' });
+
+    const input = JSON.parse(talkInput()) as { experiments: { targeting: unknown }[] };
+    (input.experiments[0] as { targeting: unknown }).targeting = { platform: 'iOS', region: 'SC' };
+    writeFileSync(file, JSON.stringify(input));
+    const changed = await run(['diff', '--from', file, '--exit-code']);
+    expect(changed.code).toBe(3);
+    expect(changed.stdout).toContain('~ VirtualService bookinfo/lift-reviews\n  spec.http:');
+
+    const ended = JSON.parse(talkInput()) as { experiments: { status: string }[] };
+    (ended.experiments[0] as { status: string }).status = 'stopped';
+    writeFileSync(file, JSON.stringify(ended));
+    const prune = await run(['prune', '--from', file]);
+    expect(prune.stdout).toContain('- VirtualService bookinfo/lift-reviews (experiments ended: reviews-v2@3)');
+    expect(kube.objects.size).toBe(0);
+  });
+
+  it('promote is gated by the results; rollback pauses', async () => {
+    const experiment = {
+      key: 'payments',
+      status: 'running',
+      version: 2,
+      variants: [{ key: 'control', weight: 5000 }, { key: 'treatment', weight: 5000 }],
+      metrics: { primary: 'purchase', guardrails: [] },
+      routing: { host: 'payments', namespace: 'shop', mode: 'blue-green', subsets: { control: { v: '1' }, treatment: { v: '2' } } },
+    };
+    lift.experiments = [structuredClone(experiment)];
+    lift.setResults('payments', 'purchase', resultsOf({ verdict: 'inconclusive', pValueSequential: 0.3 }));
+    const refused = await run(['promote', 'payments', '--from', lift.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('refused: the results do not support a promotion');
+
+    lift.setResults('payments', 'purchase', resultsOf({ verdict: 'winning', pValueSequential: 0.002 }));
+    const promoted = await run(['promote', 'payments', '--from', lift.url]);
+    expect(promoted.code).toBe(0);
+    expect(JSON.parse(promoted.stdout)).toMatchObject({ decision: 'promote', action: 'blue-green switch control -> treatment', figures: { pValueSequential: 0.002 } });
+    expect(lift.experiments[0]).toMatchObject({ version: 3, routing: { active: 'treatment' } });
+
+    const rolledBack = await run(['rollback', 'payments', '--from', lift.url]);
+    expect(rolledBack.code).toBe(0);
+    expect(lift.experiments[0]).toMatchObject({ status: 'paused', routing: { active: 'control' } });
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await run(['render'])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
+    expect((await run(['render', '--bogus'])).code).toBe(2);
+    expect((await run(['--help'])).code).toBe(0);
+  });
+});

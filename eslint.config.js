@@ -21,6 +21,8 @@ export default tseslint.config(
         TextEncoder: 'readonly',
         AbortController: 'readonly',
         fetch: 'readonly',
+        setImmediate: 'readonly',
+        Buffer: 'readonly',
       },
     },
     rules: {

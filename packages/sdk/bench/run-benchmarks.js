@@ -1,120 +1,11 @@
 // Lift SDK benchmarks against peers measured in the same run: `pnpm bench` (after `pnpm build`).
 // Prints nanoseconds per operation (median of several rounds) and Lift's speed-up ratio.
-import { GrowthBookClient } from '@growthbook/growthbook';
 import murmurhash from 'murmurhash';
-import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { decide, hash } from '../dist/index.js';
-
-const ROUNDS = 7;
-const USERS = 4096;
-const TARGETING = { platform: 'iOS', region: { $in: ['NC', 'SC'] } };
-const PLATFORMS = ['iOS', 'Android'];
-const REGIONS = ['NC', 'SC', 'CA', 'NY'];
-
-const users = Array.from({ length: USERS }, (_, i) => ({
-  userId: `3f1c9a0e-${String(i).padStart(4, '0')}-4e2a-9c51-0d6f2b7e8a14`,
-  platform: PLATFORMS[i % 2],
-  region: REGIONS[(i >> 1) % 4],
-}));
-
-/**
- * Runs `operation(i)` `iterations` times per round and returns the median ns per operation. Each
- * benchmark gets a loop compiled on its own, so one call site never sees several operations
- * (which would make every benchmark pay for megamorphic calls).
- */
-function measure(name, iterations, operation) {
-  const loop = new Function('operation', 'iterations', 'let sink = 0; for (let i = 0; i < iterations; i++) sink ^= operation(i) ? 1 : 0; return sink;');
-  let sink = loop(operation, iterations / 4); // warm-up, lets the JIT settle
-  const perRound = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const start = process.hrtime.bigint();
-    sink ^= loop(operation, iterations);
-    perRound.push(Number(process.hrtime.bigint() - start) / iterations);
-  }
-  perRound.sort((a, b) => a - b);
-  if (sink === 2) console.log('unreachable');
-  return { name, ns: perRound[Math.floor(ROUNDS / 2)] };
-}
-
-const liftExperiment = {
-  key: 'checkout-button',
-  status: 'running',
-  coverage: 10000,
-  variants: [
-    { key: 'control', weight: 5000 },
-    { key: 'moved', weight: 5000 },
-  ],
-  targeting: TARGETING,
-};
-
-function growthBookClient() {
-  const client = new GrowthBookClient({});
-  client.initSync({
-    payload: {
-      features: {
-        'checkout-button': {
-          defaultValue: 'control',
-          rules: [
-            {
-              key: 'checkout-button',
-              condition: TARGETING,
-              variations: ['control', 'moved'],
-              weights: [0.5, 0.5],
-              coverage: 1,
-              hashAttribute: 'userId',
-            },
-          ],
-        },
-      },
-    },
-  });
-  return client;
-}
-
-async function unleashClient() {
-  const unleash = new Unleash({
-    appName: 'lift-bench',
-    url: 'http://127.0.0.1:9/api/',
-    disableMetrics: true,
-    refreshInterval: 0,
-    skipInstanceCountWarning: true,
-    storageProvider: new InMemStorageProvider(),
-    bootstrap: {
-      data: [
-        {
-          name: 'checkout-button',
-          enabled: true,
-          strategies: [
-            {
-              name: 'flexibleRollout',
-              parameters: { rollout: '100', stickiness: 'userId', groupId: 'checkout-button' },
-              constraints: [
-                { contextName: 'platform', operator: 'IN', values: ['iOS'] },
-                { contextName: 'region', operator: 'IN', values: ['NC', 'SC'] },
-              ],
-            },
-          ],
-          variants: [
-            { name: 'control', weight: 500, weightType: 'variable', stickiness: 'userId' },
-            { name: 'moved', weight: 500, weightType: 'variable', stickiness: 'userId' },
-          ],
-        },
-      ],
-    },
-  });
-  unleash.on('error', () => {}); // the bench server does not exist; bootstrap data is all it uses
-  await new Promise((resolve) => unleash.once('ready', resolve));
-  return unleash;
-}
-
-function printTable(title, rows, baseline) {
-  console.log(`\n${title}`);
-  for (const row of rows) {
-    const ratio = row.ns / baseline.ns;
-    const note = row === baseline ? '' : `  Lift is ${ratio.toFixed(1)}x faster`;
-    console.log(`  ${row.name.padEnd(44)} ${row.ns.toFixed(1).padStart(8)} ns/op${note}`);
-  }
-}
+import { growthBookClient, measure, printTable, unleashClient, users, USERS, liftExperiment } from './bench-support.js';
+import { benchmarkClient } from './client-bench.js';
+import { benchmarkBundleSize } from './bundle-size.js';
+import { benchmarkMemory } from './memory-bench.js';
 
 async function main() {
   const mask = USERS - 1;
@@ -146,10 +37,17 @@ async function main() {
   printTable('Decision: 2 variants, 2-condition targeting, 4096 distinct users', [lift, gb, un], lift);
   unleash.destroy();
 
+  const client = await benchmarkClient();
+  const memory = await benchmarkMemory();
+  const bundle = await benchmarkBundleSize();
+
   console.log('\nsummary');
   console.log(`  Lift decide: ${lift.ns.toFixed(1)} ns/op (target <= 100 ns)`);
   console.log(`  vs GrowthBook: ${(gb.ns / lift.ns).toFixed(1)}x (target >= 8x)`);
   console.log(`  vs Unleash:    ${(un.ns / lift.ns).toFixed(1)}x`);
+  console.log(`  client decide with exposure logging: ${client.lift.ns.toFixed(1)} ns/op, ${(client.growthBook.ns / client.lift.ns).toFixed(1)}x GrowthBook with its tracking callback (target >= 8x)`);
+  console.log(`  heap growth after ${memory.liftUsers.toLocaleString('en-US')} distinct users: Lift ${memory.liftMb.toFixed(1)} MB (target <= 50 MB); GrowthBook after ${memory.growthBookUsers.toLocaleString('en-US')}: ${memory.growthBookMb.toFixed(1)} MB`);
+  console.log(`  browser bundle, esbuild --minify + gzip -9: Lift client ${(bundle.liftClient / 1024).toFixed(1)} KB (target <= 5 KB), Lift decide only ${(bundle.liftCore / 1024).toFixed(1)} KB, GrowthBook ${(bundle.growthBook / 1024).toFixed(1)} KB`);
   console.log(`  hash vs npm murmurhash: ${(npmHash.ns / liftHash.ns).toFixed(1)}x (ASCII), ${(npmHashUnicode.ns / liftHashUnicode.ns).toFixed(1)}x (non-ASCII)`);
 }
 

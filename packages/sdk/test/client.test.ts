@@ -196,6 +196,8 @@ describe('createClient: delivery', () => {
     const lift = client({ serverUrl: 'http://127.0.0.1:9', sdkKey: 'k', refresh: 'none', maxQueueSize: 5, flushIntervalMs: 60_000, closeTimeoutMs: 0, onError: (e) => errors.push(e) });
     for (let i = 0; i < 8; i++) lift.track('purchase', { userId: `u-${i}` });
     expect(lift.pendingEvents).toBe(5);
+    await Promise.resolve(); // drops are reported once per burst, after it
+    expect(errors.filter((e) => e.code === 'events-dropped')).toHaveLength(1);
     expect(errors.filter((e) => e.code === 'events-dropped').reduce((n, e) => n + e.count, 0)).toBe(3);
   });
 

@@ -35,6 +35,8 @@ export class EventDelivery {
   #attempt = 0;
   #retryAt = 0;
   #timer: unknown = null;
+  #timerAt = 0;
+  #dropped = 0;
   #isClosed = false;
 
   constructor(options: EventDeliveryOptions) {
@@ -51,11 +53,7 @@ export class EventDelivery {
       return;
     }
     this.#queue.push(event);
-    const overflow = this.#queue.length - this.#options.maxQueueSize;
-    if (overflow > 0) {
-      this.#queue.splice(0, overflow);
-      this.#options.report(new LiftError('events-dropped', `The event queue is full; dropped the ${overflow} oldest.`, { count: overflow }));
-    }
+    this.#trimOverflow();
     if (this.#queue.length >= this.#options.maxBatchSize) this.#schedule(0);
     else this.#schedule(this.#options.flushIntervalMs);
   }
@@ -113,13 +111,32 @@ export class EventDelivery {
     send();
   }
 
+  /** Drops the oldest events past maxQueueSize; one report per burst of drops, not one per event. */
+  #trimOverflow(): void {
+    let overflow = this.#queue.length - this.#options.maxQueueSize;
+    if (overflow <= 0) return;
+    if (this.#dropped === 0) {
+      void Promise.resolve().then(() => {
+        const count = this.#dropped;
+        this.#dropped = 0;
+        this.#options.report(new LiftError('events-dropped', `The event queue is full; dropped the ${count} oldest events.`, { count }));
+      });
+    }
+    this.#dropped += overflow;
+    // shift() is amortized O(1) on V8's arrays, unlike splice(0, n).
+    while (overflow-- > 0) this.#queue.shift();
+  }
+
   #schedule(delayMs: number): void {
     if (this.#isClosed) return;
     const at = Math.max(Date.now() + delayMs, this.#retryAt);
     if (this.#timer !== null) {
-      if (delayMs > 0) return; // a flush is already due no later than the interval
+      // A flush already due no later than asked for stays put: re-arming it on every event
+      // would postpone it forever under a steady stream of events.
+      if (this.#timerAt <= at) return;
       stopTimer(this.#timer);
     }
+    this.#timerAt = at;
     this.#timer = startTimer(() => {
       this.#timer = null;
       void this.flush().then(() => {
@@ -145,11 +162,7 @@ export class EventDelivery {
       const outcome = await this.#send(batch);
       if (outcome === 'retry') {
         this.#queue.unshift(...batch);
-        const overflow = this.#queue.length - this.#options.maxQueueSize;
-        if (overflow > 0) {
-          this.#queue.splice(0, overflow);
-          this.#options.report(new LiftError('events-dropped', `The event queue is full; dropped the ${overflow} oldest.`, { count: overflow }));
-        }
+        this.#trimOverflow();
         return;
       }
     }

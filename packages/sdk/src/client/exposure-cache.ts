@@ -1,32 +1,45 @@
+/** Two generations of unit -> last logged variant for one experiment. */
+interface Generations {
+  current: Map<string, string>;
+  previous: Map<string, string>;
+}
+
 /**
- * Remembers which (experiment, unit, variant) exposures were already logged, in bounded memory:
- * a least-recently-used set over a Map's insertion order, so millions of users keep it flat.
+ * Remembers which variant each unit was last logged in, per experiment, in bounded memory. It is
+ * a two-generation LRU: when the current map fills, it becomes the previous one and the oldest
+ * generation is dropped whole, so every operation is O(1) (evicting single entries from one Map
+ * degrades, as its iterator must skip every deleted slot) and memory stays flat at no more than
+ * twice the capacity, over any number of users. Keys are the unit strings the host already holds.
  */
 export class ExposureCache {
   readonly #capacity: number;
-  readonly #seen = new Map<string, true>();
+  readonly #byExperiment = new Map<string, Generations>();
 
   constructor(capacity: number) {
     this.#capacity = Math.max(1, Math.floor(capacity));
   }
 
+  /** How many (experiment, unit) pairs are remembered, at most twice the capacity per experiment. */
   get size(): number {
-    return this.#seen.size;
+    let size = 0;
+    for (const generations of this.#byExperiment.values()) size += generations.current.size + generations.previous.size;
+    return size;
   }
 
-  /** Records `key`; true when it was not seen recently (the exposure should be logged). */
-  add(key: string): boolean {
-    if (this.#seen.has(key)) {
-      // Refresh its recency: a unit seen again should be the last to be forgotten.
-      this.#seen.delete(key);
-      this.#seen.set(key, true);
-      return false;
+  /** Records the exposure; true when this unit was not recently logged in this variant (log it). */
+  add(experiment: string, unit: string, variant: string): boolean {
+    let generations = this.#byExperiment.get(experiment);
+    if (generations === undefined) {
+      generations = { current: new Map(), previous: new Map() };
+      this.#byExperiment.set(experiment, generations);
     }
-    this.#seen.set(key, true);
-    if (this.#seen.size > this.#capacity) {
-      const oldest = this.#seen.keys().next();
-      if (oldest.done !== true) this.#seen.delete(oldest.value);
+    if (generations.current.get(unit) === variant) return false;
+    const isKnown = generations.previous.get(unit) === variant;
+    generations.current.set(unit, variant);
+    if (generations.current.size >= this.#capacity) {
+      generations.previous = generations.current;
+      generations.current = new Map();
     }
-    return true;
+    return !isKnown;
   }
 }

@@ -41,7 +41,7 @@ export interface LiftClientOptions {
   readonly maxBatchSize?: number;
   /** Queued events kept while the server is unreachable (default 10000); the oldest go first. */
   readonly maxQueueSize?: number;
-  /** How many (experiment, unit, variant) exposures are remembered to log each once (default 50000). */
+  /** How many units per experiment are remembered to log each exposure once (default 50000). */
   readonly exposureCacheSize?: number;
   /** The attribute `track` reads the unit from (default `userId`). */
   readonly unitAttribute?: string;
@@ -333,7 +333,7 @@ class Client implements LiftClient {
   #logExposure(compiled: CompiledExperiment, context: Attributes, decision: Decision): void {
     const unit = unitOf(compiled, context);
     if (unit === null || decision.variant === null) return;
-    if (!this.#exposures.add(`${decision.experiment}\u0000${decision.variant}\u0000${unit}`)) return;
+    if (!this.#exposures.add(decision.experiment, unit, decision.variant)) return;
     const event: ExposureEvent = {
       id: createEventId(),
       type: 'exposure',

@@ -14,16 +14,17 @@ export interface StickyStore {
  * createClient({ serverUrl, sdkKey, stickyStore: createMemoryStickyStore() });
  */
 export function createMemoryStickyStore(options: { maxEntries?: number } = {}): StickyStore {
-  const maxEntries = options.maxEntries ?? 100_000;
-  const entries = new Map<string, string>();
+  // Two generations, as in the exposure cache: O(1) at any size, at most 2 x maxEntries kept.
+  const maxEntries = Math.max(1, options.maxEntries ?? 100_000);
+  let current = new Map<string, string>();
+  let previous = new Map<string, string>();
   return {
-    get: (key) => entries.get(key),
+    get: (key) => current.get(key) ?? previous.get(key),
     set: (key, variant) => {
-      entries.delete(key);
-      entries.set(key, variant);
-      if (entries.size > maxEntries) {
-        const oldest = entries.keys().next();
-        if (oldest.done !== true) entries.delete(oldest.value);
+      current.set(key, variant);
+      if (current.size >= maxEntries) {
+        previous = current;
+        current = new Map();
       }
     },
   };

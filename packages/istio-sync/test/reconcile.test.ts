@@ -95,6 +95,26 @@ describe('reconcile against a fake API server', () => {
     expect(api.requests.some((request) => request.method === 'GET' && request.query.get('labelSelector') === 'app.kubernetes.io/managed-by=lift-istio-sync')).toBe(true);
   });
 
+  it('discovers the Istio API group before writing, as kubectl does', async () => {
+    // A fresh client: discovery answers are cached per client.
+    await reconcile(renderResources([ios]), new KubernetesCluster(api.kubeConfig()), { isApplying: true });
+    expect(api.requests.some((request) => request.method === 'GET' && request.path === '/apis/networking.istio.io/v1')).toBe(true);
+  });
+
+  it('the fake API server refuses what a real one refuses: non-SSA patches, apply without field manager, bad dryRun', async () => {
+    const url = `${api.url}/apis/networking.istio.io/v1/namespaces/shop/virtualservices/x`;
+    const body = JSON.stringify({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x', namespace: 'shop' }, spec: { hosts: ['x'] } });
+    const merge = await fetch(`${url}?fieldManager=lift-istio-sync`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body });
+    expect(merge.status).toBe(415);
+    const anonymous = await fetch(url, { method: 'PATCH', headers: { 'Content-Type': 'application/apply-patch+yaml' }, body });
+    expect(anonymous.status).toBe(422);
+    const badDryRun = await fetch(`${url}?fieldManager=m&dryRun=Yes`, { method: 'PATCH', headers: { 'Content-Type': 'application/apply-patch+yaml' }, body });
+    expect(badDryRun.status).toBe(400);
+    api.seed({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x', namespace: 'shop' }, spec: { hosts: ['y'] } });
+    const conflict = await fetch(`${url}?fieldManager=m`, { method: 'PATCH', headers: { 'Content-Type': 'application/apply-patch+yaml' }, body });
+    expect(conflict.status).toBe(409);
+  });
+
   it('takes over fields another manager set, by force, as a controller must', async () => {
     api.seed({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'lift-web', namespace: 'shop' }, spec: { hosts: ['old'], http: [] } });
     await reconcile(renderResources([ios]), cluster, { isApplying: true });

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
-import { KubernetesCluster, type Cluster } from './cluster.js';
+import type { Cluster } from './cluster.js';
 import { formatDiff } from './diff.js';
 import { DEFAULT_EDGE_OPTIONS, type EdgeOptions } from './edge-filter.js';
 import { readExperiments, RoutingError, formatIssue } from './experiment-input.js';
@@ -123,9 +122,11 @@ function renderOptions(values: Values): RenderOptions {
   return { edge };
 }
 
-function clusterFor(values: Values, io: CliIo): Cluster {
+/** The Kubernetes client is loaded only by commands that talk to a cluster: it takes a second to import. */
+async function clusterFor(values: Values, io: CliIo): Promise<Cluster> {
   const options = { ...(values.kubeconfig === undefined ? {} : { kubeconfig: values.kubeconfig }), ...(values.context === undefined ? {} : { context: values.context }) };
   if (io.makeCluster !== undefined) return io.makeCluster(options);
+  const [{ KubeConfig }, { KubernetesCluster }] = await Promise.all([import('@kubernetes/client-node'), import('./cluster.js')]);
   const config = new KubeConfig();
   if (options.kubeconfig !== undefined) config.loadFromFile(options.kubeconfig);
   else config.loadFromDefault();
@@ -163,7 +164,7 @@ async function commandReconcile(command: 'diff' | 'apply' | 'prune', values: Val
   const document = await readSource(values, io);
   const validator = ResourceValidator.shared(io.schemaDir);
   const resources = renderValidated(readExperiments(document), validator, renderOptions(values));
-  const cluster = clusterFor(values, io);
+  const cluster = await clusterFor(values, io);
   const isDryRun = values['dry-run'] === true;
   const report = await reconcile(resources, cluster, {
     isApplying: command === 'apply',
@@ -222,7 +223,7 @@ async function commandWatch(values: Values, io: CliIo): Promise<number> {
   const alpha = alphaOf(values);
   await watch({
     client,
-    cluster: clusterFor(values, io),
+    cluster: await clusterFor(values, io),
     validator: ResourceValidator.shared(io.schemaDir),
     signal,
     resyncMs: seconds(values.resync, DEFAULT_RESYNC_SECONDS, 'resync'),

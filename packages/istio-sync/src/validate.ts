@@ -1,7 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import { checkCelRules } from './cel-rules.js';
-import { defaultSchemaDir, loadCrdSchemas, type CrdSchema } from './crd-schemas.js';
+import { CrdCatalog, defaultSchemaDir, type CrdSchema } from './crd-schemas.js';
 import { isRe2 } from './header-matches.js';
 
 /** One reason a document would be refused (or, as a warning, could not be fully checked). */
@@ -133,7 +133,7 @@ function addKubernetesFormats(ajv: Ajv): void {
  * const issues = validator.validate(resources).filter((issue) => issue.severity === 'error');
  */
 export class ResourceValidator {
-  readonly #schemas: Map<string, CrdSchema>;
+  readonly #catalog: CrdCatalog;
   readonly #compiled = new Map<string, ValidateFunction>();
   readonly #ajv: Ajv;
 
@@ -150,7 +150,7 @@ export class ResourceValidator {
   }
 
   constructor(options: { readonly schemaDir?: URL } = {}) {
-    this.#schemas = new Map(loadCrdSchemas(options.schemaDir ?? defaultSchemaDir()).map((schema) => [`${schema.apiVersion}|${schema.kind}`, schema]));
+    this.#catalog = new CrdCatalog(options.schemaDir ?? defaultSchemaDir());
     this.#ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(this.#ajv);
     addKubernetesFormats(this.#ajv);
@@ -173,7 +173,7 @@ export class ResourceValidator {
     const resource = `${kind} ${typeof metadata['namespace'] === 'string' ? `${metadata['namespace']}/` : ''}${typeof metadata['name'] === 'string' ? metadata['name'] : '(no name)'}`;
     const issue = (path: string, message: string, severity: 'error' | 'warning' = 'error'): ValidationIssue => ({ document: index, resource, path, message, severity });
     const key = `${String(document['apiVersion'])}|${kind}`;
-    const schema = this.#schemas.get(key);
+    const schema = this.#catalog.find(String(document['apiVersion']), kind);
     if (schema === undefined) return [issue('/', `no published schema for ${String(document['apiVersion'])} ${kind}`)];
     const issues: ValidationIssue[] = [];
     if (typeof metadata['name'] !== 'string' || metadata['name'] === '') issues.push(issue('/metadata/name', 'is required'));

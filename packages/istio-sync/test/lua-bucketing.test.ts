@@ -101,6 +101,26 @@ describe('generated Lua bucketing under luajit', () => {
     );
   });
 
+  it('reads the unit id from a cookie, overwrites a spoofed variant header, and answers the control without a unit', () => {
+    const experiment: ExperimentDefinition = {
+      key: 'banner',
+      status: 'running',
+      coverage: 10_000,
+      variants: [
+        { key: 'off', weight: 5000 },
+        { key: 'on', weight: 5000 },
+      ],
+    };
+    const edge: EdgeExperiment = { ...edgeExperimentOf(experiment), unit: { cookie: 'lift_vid' } };
+    const units = ['user-1', 'user-2', 'user-42', 'u-ñandú', '1001'];
+    const lines = [
+      ...units.map((unit) => `1 ${utf8Hex('cookie')} ${utf8Hex(`theme=dark; lift_vid=${unit}; other=1`)} ${utf8Hex('x-lift-banner')} ${utf8Hex('spoofed')}\n`),
+      `1 ${utf8Hex('cookie')} ${utf8Hex('theme=dark')} ${utf8Hex('x-lift-banner')} ${utf8Hex('on')}\n`,
+    ];
+    const variants = runLuajit(`${renderLuaSource([edge])}\n${DECIDE_DRIVER}`, lines.join(''));
+    expect(variants).toEqual([...units.map((unit) => decide(experiment, { userId: unit }).variant), 'off']);
+  });
+
   it('equals the SDK hash on arbitrary strings (lone surrogates included), in one batch', () => {
     const inputs = fc.sample(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ maxLength: 64 })), { numRuns: 3000, seed: 42 });
     const results = luaHashes(inputs);

@@ -28,6 +28,17 @@ describe('ResourceValidator: the schema', () => {
     expect(errorsOf(document)).toContain('/spec/http/0/match/0/headers/x-a/exact: must be string');
   });
 
+  it('validates Gateway API HTTPRoutes too, reporting CEL rules it cannot check as warnings', () => {
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'r', namespace: 'shop' },
+      spec: { parentRefs: [{ name: 'public' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] },
+    };
+    expect(errorsOf(route)).toEqual([]);
+    expect(errorsOf({ ...route, spec: { rules: [{ backendRefs: [{ name: 'web', port: 'eighty' }] }] } }).some((error) => error.includes('must be integer'))).toBe(true);
+  });
+
   it('names kinds it has no schema for', () => {
     expect(errorsOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toEqual(['/: no published schema for v1 ConfigMap']);
   });

@@ -157,14 +157,27 @@ function literalSet(test: HeaderTest): ReadonlySet<string> | null {
   return null;
 }
 
-/** Whether one request could satisfy both blocks (conservative: regexes and presence may overlap anything). */
+/** Whether the regex test (searching, as rendered for Envoy) matches any of the literal values. */
+function regexMatchesAny(pattern: string, values: ReadonlySet<string>): boolean {
+  const compiled = RE2JS.compile(pattern);
+  return [...values].some((value) => compiled.matcher(value).find());
+}
+
+/** Whether two tests on one header can both hold; only literals and literal-vs-regex are decided, the rest may overlap. */
+function testsOverlap(left: HeaderTest, right: HeaderTest): boolean {
+  const a = literalSet(left);
+  const b = literalSet(right);
+  if (a !== null && b !== null) return [...a].some((value) => b.has(value));
+  if (a !== null && right.kind === 'regex') return regexMatchesAny(right.pattern, a);
+  if (b !== null && left.kind === 'regex') return regexMatchesAny(left.pattern, b);
+  return true;
+}
+
+/** Whether one request could satisfy both blocks (conservative where undecidable: regex against regex, presence). */
 export function blocksOverlap(left: MatchBlock, right: MatchBlock): boolean {
   for (const [header, test] of left) {
     const other = right.get(header);
-    if (other === undefined) continue;
-    const a = literalSet(test);
-    const b = literalSet(other);
-    if (a !== null && b !== null && ![...a].some((value) => b.has(value))) return false;
+    if (other !== undefined && !testsOverlap(test, other)) return false;
   }
   return true;
 }

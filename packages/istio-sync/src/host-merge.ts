@@ -164,7 +164,8 @@ export function mergeHost(namespace: string, host: string, unsorted: readonly Ro
       kind: 'VirtualService',
       metadata,
       spec: {
-        hosts: union(plans.map((plan) => plan.routing.hosts ?? [host])),
+        // As Flagger does: the service host always, plus the routing's extra (e.g. public) hosts.
+        hosts: union(plans.map((plan) => [host, ...(plan.routing.hosts ?? [])])),
         ...(gateways.length > 0 ? { gateways } : {}),
         http,
       },

@@ -52,6 +52,14 @@ describe('renderResources', () => {
     expect(renderResources([a, b]).map((resource) => resource.kind)).toEqual(['DestinationRule', 'VirtualService']);
   });
 
+  it('decides literal-against-regex overlaps exactly', () => {
+    const apple = experimentOf({ key: 'a', targeting: { platform: { $regex: '^i(OS|PadOS)$' } } });
+    const android = experimentOf({ key: 'b', targeting: { platform: { $in: ['Android', 'HarmonyOS'] } } });
+    expect(renderResources([apple, android]).map((resource) => resource.kind)).toEqual(['DestinationRule', 'VirtualService']);
+    const ipad = experimentOf({ key: 'c', targeting: { platform: 'iPadOS' } });
+    expect(issuesOf(() => renderResources([apple, ipad]))[0]).toContain('its header matches overlap those of experiment "a"');
+  });
+
   it('refuses two experiments whose defaults differ on one host', () => {
     const ab = experimentOf({ key: 'a', targeting: { platform: 'iOS' } });
     const canary = experimentOf({ key: 'c', routing: { mode: 'canary', subsets: { control: { version: 'v1' }, treatment: { version: 'v3' } } } });

@@ -156,4 +156,65 @@ describe('generated Lua bucketing under luajit', () => {
     // A unit the SDK reads from a string attribute is the header's bytes: identical strings, identical answers.
     expect(variants).toEqual(expected);
   });
+
+  it('agrees with decide with targeting, layers and overrides on arbitrary contexts', () => {
+    const platforms = ['iOS', 'Android', 'web'];
+    const regions = ['NC', 'SC', 'CA'];
+    const shapeArb = fc.record({
+      targeting: fc.constantFrom<ExperimentDefinition['targeting']>(
+        {},
+        { platform: 'iOS' },
+        { platform: 'iOS', region: { $in: ['NC', 'SC'] } },
+        { $or: [{ platform: 'Android' }, { region: { $eq: 'CA' } }] },
+        { region: { $exists: true } },
+      ),
+      layer: fc.option(
+        fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 10_000 })).map(([a, b]) => ({ key: 'layer-1', range: [Math.min(a, b - 1), Math.max(a + 1, b)] as const })),
+        { nil: undefined },
+      ),
+      coverage: fc.integer({ min: 0, max: 10_000 }),
+      overridden: fc.option(fc.constantFrom('u1', 'u2', 'ü3'), { nil: undefined }),
+    });
+    const contextArb = fc.record({
+      userId: fc.oneof(fc.constantFrom('u1', 'u2', 'ü3', ''), fc.string({ minLength: 1, maxLength: 10 })),
+      platform: fc.option(fc.constantFrom(...platforms), { nil: undefined }),
+      region: fc.option(fc.constantFrom(...regions), { nil: undefined }),
+    });
+    const samples = fc.sample(fc.tuple(shapeArb, fc.array(contextArb, { minLength: 1, maxLength: 15 })), { numRuns: 80, seed: 99 });
+    const cases = samples.flatMap(([shape, contexts]) => {
+      const experiment: ExperimentDefinition = {
+        key: 'checkout',
+        status: 'running',
+        coverage: shape.coverage,
+        variants: [
+          { key: 'control', weight: 3000 },
+          { key: 'a', weight: 3000 },
+          { key: 'b', weight: 4000 },
+        ],
+        ...(shape.targeting === undefined ? {} : { targeting: shape.targeting }),
+        ...(shape.layer === undefined ? {} : { layer: shape.layer }),
+        ...(shape.overridden === undefined ? {} : { overrides: { [shape.overridden]: 'b' } }),
+      };
+      return contexts.map((context) => ({ experiment, context }));
+    });
+    const edge = cases.map(({ experiment }) => {
+      const base = edgeExperimentOf({ ...experiment, targeting: {} });
+      return { ...base, targeting: toMatchBlocks(experiment.targeting ?? {}, { platform: headerOf('platform'), region: headerOf('region') }) };
+    });
+    const input = cases
+      .map(({ context }, index) => {
+        const pairs = Object.entries(context)
+          .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
+          .flatMap(([attribute, value]) => [utf8Hex(headerOf(attribute)), utf8Hex(value)]);
+        return `${[index + 1, ...pairs].join(' ')}\n`;
+      })
+      .join('');
+    const variants = runLuajit(`${renderLuaSource(edge)}\n${DECIDE_DRIVER}`, input);
+    const expected = cases.map(({ experiment, context }) => {
+      const attributes = Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
+      return decide(experiment, attributes).variant;
+    });
+    expect(new Set(expected)).toEqual(new Set(['control', 'a', 'b']));
+    expect(variants).toEqual(expected);
+  });
 });

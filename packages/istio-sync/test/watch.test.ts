@@ -162,4 +162,38 @@ describe('watch', () => {
     controller.abort();
     await running;
   });
+
+  it('with --auto, promotes a winning canary step by step and the mesh follows; a losing guardrail sends everyone to the control', async () => {
+    lift.experiments = [canary()];
+    lift.setResults('payments', 'purchase', resultsOf({ verdict: 'winning', pValueSequential: 0.001 }));
+    lift.setResults('payments', 'refunds', resultsOf({ verdict: 'inconclusive', pValueSequential: 0.7 }));
+    const controller = new AbortController();
+    const log: Record<string, unknown>[] = [];
+    const running = watch({
+      client,
+      cluster: new KubernetesCluster(kube.kubeConfig()),
+      validator: sharedValidator(),
+      signal: controller.signal,
+      resyncMs: 60_000,
+      isAuto: true,
+      stepIntervalMs: 60_000,
+      minBackoffMs: 20,
+      maxBackoffMs: 50,
+      log: (entry) => log.push(entry),
+    });
+    // The first pass promotes 10% -> 50% before rendering, so the mesh starts at the new step.
+    await until(() => weights()?.[1] === 25);
+    expect(lift.experiments[0]).toMatchObject({ version: 5, routing: { steps: [50, 100] } });
+    expect(log.find((entry) => entry['event'] === 'gate')).toMatchObject({ decision: 'promote', action: 'canary step 10% -> 50%', figures: { pValueSequential: 0.001 } });
+
+    lift.setResults('payments', 'refunds', resultsOf({ verdict: 'losing', pValueSequential: 0.01 }));
+    lift.push();
+    await until(() => weights()?.length === 1);
+    expect(lift.experiments[0]?.['status']).toBe('paused');
+    const vs = kube.objects.get('virtualservices/shop/lift-payments') as unknown as VirtualService;
+    expect(vs.spec.http).toEqual([{ name: 'default', route: [{ destination: { host: 'payments', subset: 'payments-control' } }] }]);
+    expect(log.some((entry) => entry['event'] === 'gate' && entry['decision'] === 'rollback')).toBe(true);
+    controller.abort();
+    await running;
+  });
 });

@@ -107,14 +107,29 @@ export function diffResource(desired: IstioResource, live: LiveObject | null, fi
   return { action: differences.length === 0 ? 'unchanged' : 'update', desired, differences };
 }
 
-/** A readable diff: `- live` / `+ desired` per differing field, as JSON. */
+/** Narrows a difference to its deepest differing parts, for people (lists of equal length element by element). */
+function narrow(path: string, live: unknown, desired: unknown): FieldDifference[] {
+  if (isDeepStrictEqual(live, desired)) return [];
+  if (Array.isArray(live) && Array.isArray(desired) && live.length === desired.length) {
+    return desired.flatMap((entry: unknown, index) => narrow(`${path}[${index}]`, live[index], entry));
+  }
+  if (isRecord(live) && isRecord(desired)) {
+    const keys = [...new Set([...Object.keys(live), ...Object.keys(desired)])];
+    return keys.flatMap((key) => narrow(`${path}.${key}`, live[key], desired[key]));
+  }
+  return [{ path, live, desired }];
+}
+
+/** A readable diff: `- live` / `+ desired` per differing field, as JSON, narrowed inside lists. */
 export function formatDiff(diff: ResourceDiff): string {
   const header = `${diff.action === 'create' ? '+' : diff.action === 'update' ? '~' : '='} ${resourceKey(diff.desired)}`;
   if (diff.action !== 'update') return header;
-  const lines = diff.differences.flatMap((difference) => [
-    `  ${difference.path}:`,
-    ...(difference.live === undefined ? [] : [`    - ${JSON.stringify(difference.live)}`]),
-    ...(difference.desired === undefined ? [] : [`    + ${JSON.stringify(difference.desired)}`]),
-  ]);
+  const lines = diff.differences
+    .flatMap((difference) => narrow(difference.path, difference.live, difference.desired))
+    .flatMap((difference) => [
+      `  ${difference.path}:`,
+      ...(difference.live === undefined ? [] : [`    - ${JSON.stringify(difference.live)}`]),
+      ...(difference.desired === undefined ? [] : [`    + ${JSON.stringify(difference.desired)}`]),
+    ]);
   return [header, ...lines].join('\n');
 }

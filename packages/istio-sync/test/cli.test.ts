@@ -95,7 +95,7 @@ describe('lift-istio CLI', () => {
     writeFileSync(file, JSON.stringify(input));
     const changed = await run(['diff', '--from', file, '--exit-code']);
     expect(changed.code).toBe(3);
-    expect(changed.stdout).toContain('~ VirtualService bookinfo/lift-reviews\n  spec.http:');
+    expect(changed.stdout).toContain('~ VirtualService bookinfo/lift-reviews\n  spec.http[2].match[0].headers.x-region.exact:\n    - "NC"\n    + "SC"\n');
 
     const ended = JSON.parse(talkInput()) as { experiments: { status: string }[] };
     (ended.experiments[0] as { status: string }).status = 'stopped';

@@ -3,6 +3,8 @@ import { KubernetesCluster } from '../src/cluster.js';
 import type { VirtualService } from '../src/istio-types.js';
 import { reconcile } from '../src/reconcile.js';
 import { renderResources } from '../src/render.js';
+import { syncOnce } from '../src/sync.js';
+import { sharedValidator } from './support/schemas.js';
 import { experimentOf } from './support/experiments.js';
 import { FakeKubeApi } from './support/fake-kube-api.js';
 
@@ -119,5 +121,15 @@ describe('reconcile against a fake API server', () => {
     api.seed({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'lift-web', namespace: 'shop' }, spec: { hosts: ['old'], http: [] } });
     await reconcile(renderResources([ios]), cluster, { isApplying: true });
     expect((api.objects.get('virtualservices/shop/lift-web') as unknown as VirtualService).spec.hosts).toEqual(['web']);
+  });
+
+  it('syncOnce: REST-shaped experiments in, one validated pass out; bad input writes nothing', async () => {
+    const document = { experiments: [{ ...ios, salt: null, layer: null }] };
+    const report = await syncOnce(document, cluster, sharedValidator(), { isApplying: true });
+    expect(report.applied).toEqual(['DestinationRule shop/lift-web', 'VirtualService shop/lift-web']);
+    const bad = { experiments: [{ ...ios, routing: { ...ios.routing, mirrorPercent: 120 } }] };
+    api.requests.length = 0;
+    await expect(syncOnce(bad, cluster, sharedValidator(), { isApplying: true })).rejects.toThrow('routing.mirrorPercent: must be an integer from 0 to 100');
+    expect(api.requests).toEqual([]);
   });
 });

@@ -1,0 +1,47 @@
+import { studentTQuantile, studentTTwoSided, Z_95 } from './distributions.js';
+
+/** Per-unit values of one variant, as sums (zero for units without any value). */
+export interface ValueSums {
+  readonly units: number;
+  readonly sum: number;
+  readonly sumOfSquares: number;
+}
+
+export interface ValueSummary {
+  readonly mean: number;
+  readonly stdDev: number;
+}
+
+export interface WelchTest {
+  readonly estimate: number;
+  readonly ci: readonly [number, number];
+  readonly pValue: number;
+  readonly degreesOfFreedom: number;
+}
+
+function variance({ units, sum, sumOfSquares }: ValueSums): number {
+  if (units < 2) return 0;
+  return Math.max(0, (sumOfSquares - (sum * sum) / units) / (units - 1));
+}
+
+export function summarizeValues(values: ValueSums): ValueSummary {
+  return { mean: values.units === 0 ? 0 : values.sum / values.units, stdDev: Math.sqrt(variance(values)) };
+}
+
+/**
+ * Welch's unequal-variance t-test of the difference of means (treatment − control), with the
+ * Welch–Satterthwaite degrees of freedom and its 95% interval. Fewer than two units in an arm,
+ * or no variance at all: no evidence, p = 1.
+ */
+export function welchTest(treatment: ValueSums, control: ValueSums): WelchTest {
+  const difference = summarizeValues(treatment).mean - summarizeValues(control).mean;
+  if (treatment.units < 2 || control.units < 2) return { estimate: difference, ci: [difference, difference], pValue: 1, degreesOfFreedom: 0 };
+  const vt = variance(treatment) / treatment.units;
+  const vc = variance(control) / control.units;
+  const se = Math.sqrt(vt + vc);
+  if (se === 0) return { estimate: difference, ci: [difference, difference], pValue: difference === 0 ? 1 : 0, degreesOfFreedom: treatment.units + control.units - 2 };
+  const df = (vt + vc) ** 2 / ((vt * vt) / (treatment.units - 1) + (vc * vc) / (control.units - 1));
+  const t = difference / se;
+  const critical = Number.isFinite(df) ? studentTQuantile(0.975, df) : Z_95;
+  return { estimate: difference, ci: [difference - critical * se, difference + critical * se], pValue: Math.min(1, studentTTwoSided(t, df)), degreesOfFreedom: df };
+}

@@ -11,7 +11,13 @@ const DEFAULT_POOL_SIZE = 10;
 /** Where the data lives: PostgreSQL over pg, or the embedded PGlite (a folder, or memory). */
 export type DatabaseTarget =
   | { readonly kind: 'postgres'; readonly connectionString: string; readonly poolSize?: number }
-  | { readonly kind: 'pglite'; readonly dataDir?: string };
+  | {
+      readonly kind: 'pglite';
+      /** A folder to persist in; unset = in memory. */
+      readonly dataDir?: string;
+      /** Start from a dumped data directory (`PGlite#dumpDataDir`), e.g. a migrated template. */
+      readonly loadDataDir?: Blob;
+    };
 
 /** An open database with its change feed; `close` releases both. */
 export interface DatabaseHandle {
@@ -44,7 +50,10 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
     return handle('postgres', db, feed);
   }
   if (target.dataDir !== undefined) await mkdir(target.dataDir, { recursive: true });
-  const pglite = await PGlite.create(target.dataDir === undefined ? {} : { dataDir: target.dataDir });
+  const pglite = await PGlite.create({
+    ...(target.dataDir === undefined ? {} : { dataDir: target.dataDir }),
+    ...(target.loadDataDir === undefined ? {} : { loadDataDir: target.loadDataDir }),
+  });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return handle('pglite', db, await createPgliteChangeFeed(pglite));
 }

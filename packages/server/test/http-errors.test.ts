@@ -48,6 +48,12 @@ describe.each(BACKENDS)('HTTP errors and plumbing on %s', (backend) => {
     expect(response.body.code).toBe('unsupported-media-type');
   });
 
+  it('answers a JSON body in an unsupported charset with 415', async () => {
+    const response = await t.api.post('/v1/api-keys').set(bearer(t.keys.admin)).set('Content-Type', 'application/json; charset=latin1').send('{"name":"x","role":"sdk"}');
+    expect(response.status).toBe(415);
+    expect(response.headers['content-type']).toMatch(PROBLEM);
+  });
+
   it('answers a form body with 415', async () => {
     const response = await t.api.post('/v1/api-keys').set(bearer(t.keys.admin)).type('form').send({ name: 'x', role: 'sdk' });
     expect(response.status).toBe(415);

@@ -25,16 +25,18 @@ export function sendProblem(req: Request, res: Response, error: DomainError): vo
     );
 }
 
-/** Errors raised by body-parser carry a `type`; map those we expect to domain errors. */
+/** Errors raised by body-parser carry a `type`; these are the client's fault, not ours. */
+const BODY_PARSER_ERRORS: Readonly<Record<string, { code: ErrorCode; detail: string }>> = {
+  'entity.parse.failed': { code: 'malformed-json', detail: 'The request body is not valid JSON.' },
+  'request.size.invalid': { code: 'malformed-json', detail: 'The request body does not match its Content-Length.' },
+  'entity.too.large': { code: 'payload-too-large', detail: 'The request body is over the size limit.' },
+  'encoding.unsupported': { code: 'unsupported-media-type', detail: 'The content encoding is not supported.' },
+  'charset.unsupported': { code: 'unsupported-media-type', detail: 'The charset is not supported; use utf-8.' },
+};
+
 function fromBodyParser(error: unknown): DomainError | null {
   if (typeof error !== 'object' || error === null || !('type' in error)) return null;
-  const parserCodes: Record<string, { code: ErrorCode; detail: string }> = {
-    'entity.parse.failed': { code: 'malformed-json', detail: 'The request body is not valid JSON.' },
-    'entity.too.large': { code: 'payload-too-large', detail: 'The request body is over the size limit.' },
-    'encoding.unsupported': { code: 'unsupported-media-type', detail: 'The content encoding is not supported.' },
-    'charset.unsupported': { code: 'unsupported-media-type', detail: 'The charset is not supported; use utf-8.' },
-  };
-  const known = parserCodes[String(error.type)];
+  const known = BODY_PARSER_ERRORS[String(error.type)];
   return known === undefined ? null : new DomainError(known.code, known.detail);
 }
 

@@ -36,6 +36,7 @@ function mixBlock(h: number, k: number): number {
  * derived from the code point by the caller via {@link utf8Length}.
  */
 function utf8Bytes(codePoint: number): number {
+  if (codePoint < 0x80) return codePoint;
   if (codePoint < 0x800) return (0xc0 | (codePoint >>> 6)) | ((0x80 | (codePoint & 0x3f)) << 8);
   if (codePoint < 0x10000) {
     return (0xe0 | (codePoint >>> 12)) | ((0x80 | ((codePoint >>> 6) & 0x3f)) << 8) | ((0x80 | (codePoint & 0x3f)) << 16);
@@ -49,6 +50,7 @@ function utf8Bytes(codePoint: number): number {
 }
 
 function utf8Length(codePoint: number): number {
+  if (codePoint < 0x80) return 1;
   if (codePoint < 0x800) return 2;
   return codePoint < 0x10000 ? 3 : 4;
 }
@@ -89,17 +91,6 @@ function consume(state: HashState, input: string, finish: boolean): number | Has
     }
     const c = input.charCodeAt(i);
     i += 1;
-    if (c < 0x80) {
-      pending |= c << pendingBits;
-      pendingBits += 8;
-      length += 1;
-      if (pendingBits === 32) {
-        h = mixBlock(h, pending);
-        pending = 0;
-        pendingBits = 0;
-      }
-      continue;
-    }
     let codePoint = c;
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = i < n ? input.charCodeAt(i) : 0;

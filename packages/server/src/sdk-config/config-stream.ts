@@ -41,6 +41,11 @@ export class ConfigStream {
   async connect(res: Response): Promise<void> {
     if (this.#isClosed) throw new DomainError('shutting-down', 'This replica is shutting down; reconnect to another.');
     const document = await this.#service.current();
+    // The client may have gone while the config was read; a closed response never emits 'close' again.
+    if (res.destroyed || this.#isClosed) {
+      res.end();
+      return;
+    }
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',

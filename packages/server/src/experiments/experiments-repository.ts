@@ -210,7 +210,8 @@ export class ExperimentsRepository {
       actorKeyId: row.actor_key_id,
       actorName: row.actor_name,
       changedAt: row.changed_at.toISOString(),
-      changes: row.changes as FieldChange[],
+      // jsonb reorders object keys; put each change back in field/from/to order.
+      changes: (row.changes as FieldChange[]).map((change) => ({ field: change.field, from: change.from, to: change.to })),
     }));
   }
 

@@ -19,6 +19,9 @@ import { createTelemetry } from './http/telemetry.js';
 import { KeysRepository } from './keys/keys-repository.js';
 import { createKeysRouter, keysPaths } from './keys/keys-routes.js';
 import { KeysService } from './keys/keys-service.js';
+import { ResultsRepository } from './results/results-repository.js';
+import { createResultsRouter, resultsPaths } from './results/results-routes.js';
+import { ResultsService } from './results/results-service.js';
 import { ConfigStream } from './sdk-config/config-stream.js';
 import { SdkConfigRepository } from './sdk-config/sdk-config-repository.js';
 import { createSdkConfigRouter, sdkConfigPaths } from './sdk-config/sdk-config-routes.js';
@@ -69,11 +72,12 @@ export function createApp(dependencies: AppDependencies): LiftApp {
 
   const keys = new KeysService(new KeysRepository(database.db));
   const experiments = new ExperimentsService(new ExperimentsRepository(database.db));
+  const results = new ResultsService(new ResultsRepository(database.db));
   const sdkConfig = new SdkConfigService(new SdkConfigRepository(database.db));
   const stream = new ConfigStream({ service: sdkConfig, feed: database.feed, logger, heartbeatMs: options.heartbeatMs });
   const telemetry = createTelemetry(() => sdkConfig.lastKnownVersion);
   const requireRole = createRoleGuard((secret) => keys.authenticate(secret));
-  const openApi = buildOpenApiDocument([healthPaths, keysPaths, experimentsPaths, sdkConfigPaths], API_VERSION);
+  const openApi = buildOpenApiDocument([healthPaths, keysPaths, experimentsPaths, resultsPaths, sdkConfigPaths], API_VERSION);
 
   const app = express();
   app.disable('x-powered-by');
@@ -108,6 +112,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   app.use(requireJsonContentType, parseJsonBody(options.bodyLimit), rejectNulCharacters);
   app.use(createKeysRouter(keys, requireRole));
   app.use(createExperimentsRouter(experiments, requireRole));
+  app.use(createResultsRouter(results, requireRole));
   app.use(createSdkConfigRouter(sdkConfig, stream, requireRole, { corsOrigins: options.corsOrigins }));
 
   app.use((req) => {

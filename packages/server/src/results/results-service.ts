@@ -1,0 +1,104 @@
+import { DomainError } from '../errors/domain-error.js';
+import type { Experiment } from '../experiments/experiment-schemas.js';
+import { aggregateMetric, seriesByVariant } from './results-aggregates.js';
+import type { ResultsRepository } from './results-repository.js';
+import type { ExperimentResults, ExperimentTimeseries } from './results-schemas.js';
+import { analyzeMetric } from './statistics/analyze-metric.js';
+
+/**
+ * JSON has no NaN or Infinity. The statistics are written to stay finite; this is the last line:
+ * a non-finite p-value or probability becomes its least committal value rather than a broken
+ * document or a false "significant".
+ */
+export function toFinite(value: number, fallback = 0): number {
+  if (Number.isNaN(value)) return fallback;
+  if (value === Number.POSITIVE_INFINITY) return Number.MAX_VALUE;
+  if (value === Number.NEGATIVE_INFINITY) return -Number.MAX_VALUE;
+  return value;
+}
+
+function finiteDeep<T>(value: T): T {
+  if (typeof value === 'number') return toFinite(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => finiteDeep(item)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([field, item]) => [field, field.startsWith('pValue') && typeof item === 'number' ? toFinite(item, 1) : finiteDeep(item)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** The metrics an experiment is analysed on: its primary, then its guardrails. */
+export function metricsOf(experiment: Experiment): string[] {
+  return [...new Set([experiment.metrics.primary, ...experiment.metrics.guardrails])];
+}
+
+/** Results rules: which metrics may be asked for, which units count, and the analysis. */
+export class ResultsService {
+  readonly #repository: ResultsRepository;
+  readonly #now: () => Date;
+
+  constructor(repository: ResultsRepository, options: { now?: () => Date } = {}) {
+    this.#repository = repository;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The analysis of one metric (default: the primary) of the experiment `key`. */
+  async results(key: string, metric?: string): Promise<ExperimentResults> {
+    const experiment = await this.#experiment(key);
+    return this.#analyze(experiment, this.#metric(experiment, metric));
+  }
+
+  /** The analysis of every metric (primary first, then guardrails), e.g. for the CSV export. */
+  async allResults(key: string): Promise<ExperimentResults[]> {
+    const experiment = await this.#experiment(key);
+    const all: ExperimentResults[] = [];
+    for (const metric of metricsOf(experiment)) all.push(await this.#analyze(experiment, metric));
+    return all;
+  }
+
+  /** Daily cumulative units, conversions and rate per variant, for charts. */
+  async timeseries(key: string, metric?: string): Promise<ExperimentTimeseries> {
+    const experiment = await this.#experiment(key);
+    const name = this.#metric(experiment, metric);
+    const cells = await this.#repository.aggregateCells(experiment.id, name, Object.keys(experiment.overrides));
+    const { daily } = aggregateMetric(cells, experiment.variants);
+    return { experiment: experiment.key, metric: name, generatedAt: this.#now().toISOString(), variants: seriesByVariant(daily, experiment.variants) };
+  }
+
+  async #experiment(key: string): Promise<Experiment> {
+    const experiment = await this.#repository.findExperiment(key);
+    if (experiment === undefined) throw new DomainError('not-found', `No experiment with key "${key}".`, { key });
+    return experiment;
+  }
+
+  #metric(experiment: Experiment, metric: string | undefined): string {
+    if (metric === undefined) return experiment.metrics.primary;
+    const metrics = metricsOf(experiment);
+    if (!metrics.includes(metric)) {
+      throw new DomainError(
+        'not-found',
+        `Experiment "${experiment.key}" has no metric "${metric}"; its metrics are ${metrics.map((name) => `"${name}"`).join(', ')}.`,
+        { key: experiment.key, metric, metrics },
+      );
+    }
+    return metric;
+  }
+
+  async #analyze(experiment: Experiment, metric: string): Promise<ExperimentResults> {
+    const cells = await this.#repository.aggregateCells(experiment.id, metric, Object.keys(experiment.overrides));
+    const { variants, daily, exclusions } = aggregateMetric(cells, experiment.variants);
+    const analysis = analyzeMetric({ variants, daily });
+    return finiteDeep({
+      experiment: experiment.key,
+      metric,
+      generatedAt: this.#now().toISOString(),
+      multipleExposures: { units: exclusions.multipleExposures },
+      overrides: { units: exclusions.overrides },
+      unknownVariant: { units: exclusions.unknownVariant },
+      srm: analysis.srm,
+      variants: analysis.variants.map((variant) => ({ ...variant, rateCI: [...variant.rateCI] as [number, number] })),
+      power: analysis.power,
+    }) as ExperimentResults;
+  }
+}

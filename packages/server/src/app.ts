@@ -26,6 +26,13 @@ import { ConfigStream } from './sdk-config/config-stream.js';
 import { SdkConfigRepository } from './sdk-config/sdk-config-repository.js';
 import { createSdkConfigRouter, sdkConfigPaths } from './sdk-config/sdk-config-routes.js';
 import { SdkConfigService } from './sdk-config/sdk-config-service.js';
+import { IngestGate } from './events/ingest-gate.js';
+import { AssignmentsRepository } from './assignments/assignments-repository.js';
+import { assignmentsPaths, createAssignmentsRouter } from './assignments/assignments-routes.js';
+import { AssignmentsService } from './assignments/assignments-service.js';
+import { EventsRepository } from './events/events-repository.js';
+import { createEventsRouter, eventsPaths } from './events/events-routes.js';
+import { EventsService } from './events/events-service.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export const API_VERSION = '0.1.0';
@@ -37,6 +44,8 @@ export interface AppOptions {
   readonly corsOrigins: readonly string[];
   /** Interval between SSE heartbeats. */
   readonly heartbeatMs: number;
+  /** Event batches one replica ingests at once; more get 503 + Retry-After (default 16). */
+  readonly maxInFlightIngest?: number;
 }
 
 export const DEFAULT_APP_OPTIONS: AppOptions = { bodyLimit: '1mb', corsOrigins: ['*'], heartbeatMs: 15_000 };
@@ -77,7 +86,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   const stream = new ConfigStream({ service: sdkConfig, feed: database.feed, logger, heartbeatMs: options.heartbeatMs });
   const telemetry = createTelemetry(() => sdkConfig.lastKnownVersion);
   const requireRole = createRoleGuard((secret) => keys.authenticate(secret));
-  const openApi = buildOpenApiDocument([healthPaths, keysPaths, experimentsPaths, resultsPaths, sdkConfigPaths], API_VERSION);
+  const openApi = buildOpenApiDocument([healthPaths, keysPaths, experimentsPaths, resultsPaths, sdkConfigPaths, eventsPaths, assignmentsPaths], API_VERSION);
 
   const app = express();
   app.disable('x-powered-by');
@@ -109,11 +118,16 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   });
   app.get('/docs', apiReference({ url: '/openapi.json', pageTitle: 'Lift API' }));
 
+  const ingestGate = new IngestGate(options.maxInFlightIngest);
+  app.use('/v1/events', ingestGate.middleware);
   app.use(requireJsonContentType, parseJsonBody(options.bodyLimit), rejectNulCharacters);
   app.use(createKeysRouter(keys, requireRole));
   app.use(createExperimentsRouter(experiments, requireRole));
   app.use(createResultsRouter(results, requireRole));
   app.use(createSdkConfigRouter(sdkConfig, stream, requireRole, { corsOrigins: options.corsOrigins }));
+  const events = new EventsService(new EventsRepository(database.db));
+  app.use(createEventsRouter(events, requireRole, { corsOrigins: options.corsOrigins }));
+  app.use(createAssignmentsRouter(new AssignmentsService(new AssignmentsRepository(database.db), sdkConfig, events), requireRole, { corsOrigins: options.corsOrigins }));
 
   app.use((req) => {
     throw new DomainError('route-not-found', `No route ${req.method} ${req.path}.`);

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'payload-too-large'
   | 'unsupported-media-type'
   | 'shutting-down'
+  | 'database-unavailable'
+  | 'overloaded'
   | 'internal';
 
 /** One invalid input field: `path` is dotted (`variants.0.weight`), `message` says what is wrong. */

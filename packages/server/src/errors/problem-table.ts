@@ -21,6 +21,8 @@ export const PROBLEM_TABLE = {
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'shutting-down': { status: 503, title: 'Shutting down' },
+  'database-unavailable': { status: 503, title: 'Database unavailable' },
+  overloaded: { status: 503, title: 'Overloaded' },
   internal: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<ErrorCode, ProblemKind>;
 

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { decide, type Attributes, type Decision, type ExperimentDefinition } from '@lift/sdk';
+import { DomainError } from '../errors/domain-error.js';
+import type { EventsService } from '../events/events-service.js';
+import { toDefinition, type SdkConfigService } from '../sdk-config/sdk-config-service.js';
+import type { AssignmentsInput, LookupResult } from './assignment-schemas.js';
+import type { AssignmentsRepository, ExperimentUnit } from './assignments-repository.js';
+
+const DEFAULT_UNIT_ATTRIBUTE = 'userId';
+/** Exposures this replica remembers having logged, so repeated requests do not log them again. */
+const DEFAULT_EXPOSURE_CACHE_SIZE = 100_000;
+/** The decisions a recorded sticky variant overrides: DESIGN.md steps 5-6 (layer, allocation). */
+const STICKY_OVERRIDABLE = new Set<Decision['reason']>(['assigned', 'layer', 'traffic']);
+
+export interface AssignmentsServiceOptions {
+  readonly exposureCacheSize?: number;
+}
+
+/**
+ * The unit of `definition` in `context`, read as `@lift/sdk` reads it (a dotted attribute path;
+ * a non-empty string or a finite number), to key sticky records and exposures.
+ */
+function unitOf(definition: ExperimentDefinition, context: Attributes): string | null {
+  let value: unknown = context;
+  for (const segment of (definition.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE).split('.')) {
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, segment)) return null;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+/** A decision for the recorded variant, as the SDK's own sticky step answers; null if it is gone. */
+function stickyDecision(definition: ExperimentDefinition, variant: string, bucket: number | null): Decision | null {
+  const recorded = definition.variants.find((candidate) => candidate.key === variant);
+  if (recorded === undefined) return null;
+  return { experiment: definition.key, variant: recorded.key, inExperiment: true, reason: 'sticky', bucket, payload: recorded.payload ?? null };
+}
+
+function unknownExperiment(key: string): Decision {
+  return { experiment: key, variant: null, inExperiment: false, reason: 'error', bucket: null, payload: null };
+}
+
+interface Decided {
+  readonly definition: ExperimentDefinition | null;
+  readonly unit: string | null;
+  decision: Decision;
+}
+
+/**
+ * Server-side decisions for thin clients, made with `@lift/sdk`'s own `decide` (so the server and
+ * every SDK agree), plus the server's sticky step: a unit's first recorded variant wins.
+ */
+export class AssignmentsService {
+  readonly #repository: AssignmentsRepository;
+  readonly #config: SdkConfigService;
+  readonly #events: EventsService;
+  readonly #logged = new Set<string>();
+  readonly #cacheSize: number;
+
+  constructor(repository: AssignmentsRepository, config: SdkConfigService, events: EventsService, options: AssignmentsServiceOptions = {}) {
+    this.#repository = repository;
+    this.#config = config;
+    this.#events = events;
+    this.#cacheSize = options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE;
+  }
+
+  /** Decides the requested (or all served) experiments for one context; enrolls and logs exposures. */
+  async assign(input: AssignmentsInput): Promise<Decision[]> {
+    const context = input.context as Attributes;
+    const { snapshot } = await this.#config.current();
+    const served = new Map(snapshot.experiments.map((definition) => [definition.key, definition]));
+    const keys = input.experiments === undefined ? [...served.keys()] : [...new Set(input.experiments)];
+    const missing = keys.filter((key) => !served.has(key));
+    const others = new Map((await this.#repository.findExperiments(missing)).map((experiment) => [experiment.key, toDefinition(experiment)]));
+    const decided: Decided[] = keys.map((key) => {
+      const definition = served.get(key) ?? others.get(key) ?? null;
+      if (definition === null) return { definition, unit: null, decision: unknownExperiment(key) };
+      return { definition, unit: unitOf(definition, context), decision: decide(definition, context) };
+    });
+    await this.#applySticky(decided, { isEnrolling: true });
+    if (input.logExposures) await this.#logExposures(decided);
+    return decided.map((entry) => entry.decision);
+  }
+
+  /** The variant a unit has or would get, without enrolling it or logging an exposure. */
+  async lookup(key: string, unit: string, attributes: Readonly<Record<string, string>>): Promise<LookupResult> {
+    const [experiment] = await this.#repository.findExperiments([key]);
+    if (experiment === undefined) throw new DomainError('not-found', `No experiment with key "${key}".`, { key });
+    const definition = toDefinition(experiment);
+    const context: Attributes = { ...attributes, [definition.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE]: unit };
+    const entry: Decided = { definition, unit, decision: decide(definition, context) };
+    const [recorded] = await this.#repository.readSticky([{ key, unit }]);
+    if (definition.sticky === true && recorded !== undefined && STICKY_OVERRIDABLE.has(entry.decision.reason)) {
+      entry.decision = stickyDecision(definition, recorded.variant, entry.decision.bucket) ?? entry.decision;
+    }
+    const exposure = await this.#repository.findExposure(experiment.id, unit);
+    return {
+      unit,
+      decision: entry.decision,
+      recorded: recorded === undefined ? null : { variant: recorded.variant, assignedAt: recorded.assignedAt.toISOString() },
+      exposure: exposure === null ? null : { variant: exposure.variant, firstExposedAt: exposure.firstExposedAt.toISOString(), isMultiple: exposure.isMultiple },
+    };
+  }
+
+  /**
+   * Sticky experiments: a recorded variant replaces steps 5-6; a unit assigned for the first time
+   * is recorded (written once: of concurrent first requests one row wins, and every request
+   * answers with the winner).
+   */
+  async #applySticky(decided: readonly Decided[], options: { isEnrolling: boolean }): Promise<void> {
+    const candidates = decided.filter((entry) => entry.definition?.sticky === true && entry.unit !== null && STICKY_OVERRIDABLE.has(entry.decision.reason));
+    if (candidates.length === 0) return;
+    const pair = (entry: Decided): ExperimentUnit => ({ key: entry.decision.experiment, unit: entry.unit ?? '' });
+    const toRecord = options.isEnrolling
+      ? candidates.filter((entry) => entry.decision.reason === 'assigned' && entry.decision.variant !== null).map((entry) => ({ ...pair(entry), variant: entry.decision.variant ?? '' }))
+      : [];
+    const written = new Set((await this.#repository.recordSticky(toRecord)).map((entry) => entry.key));
+    const pending = candidates.filter((entry) => !written.has(entry.decision.experiment));
+    const stored = new Map((await this.#repository.readSticky(pending.map(pair))).map((record) => [record.key, record.variant]));
+    for (const entry of pending) {
+      const variant = stored.get(entry.decision.experiment);
+      if (variant === undefined || entry.definition === null) continue;
+      entry.decision = stickyDecision(entry.definition, variant, entry.decision.bucket) ?? entry.decision;
+    }
+  }
+
+  /** Logs each in-experiment decision as an exposure, once per unit and variant per replica cache. */
+  async #logExposures(decided: readonly Decided[]): Promise<void> {
+    const timestamp = new Date().toISOString();
+    const fresh = decided.flatMap((entry) => {
+      const { decision, unit } = entry;
+      if (!decision.inExperiment || decision.variant === null || unit === null) return [];
+      const cacheKey = `${decision.experiment}\u0000${unit}\u0000${decision.variant}`;
+      if (this.#logged.has(cacheKey)) return [];
+      return [{ cacheKey, event: { id: randomUUID(), type: 'exposure', experiment: decision.experiment, variant: decision.variant, unit, timestamp } }];
+    });
+    if (fresh.length === 0) return;
+    await this.#events.ingest(fresh.map((entry) => entry.event));
+    for (const { cacheKey } of fresh) {
+      this.#logged.add(cacheKey);
+      if (this.#logged.size > this.#cacheSize) {
+        const oldest = this.#logged.values().next();
+        if (oldest.done !== true) this.#logged.delete(oldest.value);
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { DomainError } from '../errors/domain-error.js';
+import { formatPath } from '../validation/parse-input.js';
+import { eventSchema, type EventError, type IncomingEvent, type IngestResult } from './event-schemas.js';
+import type { EventRow, EventsRepository, ExperimentVariants } from './events-repository.js';
+
+/** How far ahead of the server's clock an event may be stamped. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+/** Days before today whose idempotency keys are checked (today's are the primary key). */
+export const IDEMPOTENCY_LOOKBACK_DAYS = 1;
+const MAX_REPORTED_ERRORS = 100;
+
+export interface EventsServiceOptions {
+  readonly now?: () => number;
+  readonly idempotencyLookbackDays?: number;
+}
+
+/**
+ * Validates a batch whole (any invalid event rejects all of it) and stores the new events with
+ * the per-unit facts they change, in one transaction: either all of a batch's new rows are
+ * stored, or none.
+ */
+export class EventsService {
+  readonly #repository: EventsRepository;
+  readonly #now: () => number;
+  readonly #lookbackDays: number;
+
+  constructor(repository: EventsRepository, options: EventsServiceOptions = {}) {
+    this.#repository = repository;
+    this.#now = options.now ?? Date.now;
+    this.#lookbackDays = options.idempotencyLookbackDays ?? IDEMPOTENCY_LOOKBACK_DAYS;
+  }
+
+  async ingest(rawEvents: readonly unknown[]): Promise<IngestResult> {
+    const { rows, errors } = await this.#validate(rawEvents);
+    if (errors.length > 0) {
+      const shown = errors.slice(0, MAX_REPORTED_ERRORS);
+      throw new DomainError('validation-failed', `${errors.length} invalid event(s); nothing was stored. First: ${shown[0]?.path}: ${shown[0]?.message}`, {
+        errors: shown,
+        invalidEvents: new Set(errors.map((error) => error.index)).size,
+      });
+    }
+    const unique = new Map<string, EventRow>();
+    for (const row of rows) if (!unique.has(row.id)) unique.set(row.id, row);
+    const events = [...unique.values()];
+    const accepted = await this.#repository.transaction(async (tx) => {
+      const fresh = await tx.insertRaw(events, this.#lookbackDays);
+      if (fresh.size === 0) return 0;
+      const stored = fresh.size === events.length ? events : events.filter((event) => fresh.has(event.id));
+      await tx.lockUnits(stored.map((event) => event.unit));
+      const exposures = stored.flatMap((event) =>
+        event.type === 'exposure' && event.experiment_id !== null && event.variant !== null
+          ? [{ experiment_id: event.experiment_id, unit: event.unit, variant: event.variant, occurred_at: event.occurred_at }]
+          : [],
+      );
+      const changed = await tx.upsertExposures(exposures);
+      await tx.recomputeFacts(changed);
+      const conversions = stored.flatMap((event) =>
+        event.type === 'conversion' && event.name !== null ? [{ name: event.name, unit: event.unit, value: event.value, occurred_at: event.occurred_at }] : [],
+      );
+      await tx.addConversions(conversions, changed);
+      return fresh.size;
+    });
+    return { accepted, duplicates: rawEvents.length - accepted };
+  }
+
+  async #validate(rawEvents: readonly unknown[]): Promise<{ rows: EventRow[]; errors: EventError[] }> {
+    const errors: EventError[] = [];
+    const parsed: (IncomingEvent | null)[] = rawEvents.map((raw, index) => {
+      const result = eventSchema.safeParse(raw);
+      if (result.success) return result.data;
+      for (const issue of result.error.issues) {
+        errors.push({ index, path: formatPath(['events', index, ...issue.path]), message: issue.message });
+      }
+      return null;
+    });
+    const keys = new Set<string>();
+    for (const event of parsed) if (event?.type === 'exposure') keys.add(event.experiment);
+    const experiments: Map<string, ExperimentVariants> = await this.#repository.findExperiments([...keys]);
+    const latest = this.#now() + MAX_FUTURE_SKEW_MS;
+    const rows: EventRow[] = [];
+    parsed.forEach((event, index) => {
+      if (event === null) return;
+      const at = (field: string) => formatPath(['events', index, field]);
+      const occurredAt = Date.parse(event.timestamp);
+      if (occurredAt > latest) errors.push({ index, path: at('timestamp'), message: 'More than 5 minutes in the future; check the client clock.' });
+      if (event.type === 'exposure') {
+        const experiment = experiments.get(event.experiment);
+        if (experiment === undefined) {
+          errors.push({ index, path: at('experiment'), message: `No experiment with key "${event.experiment}".` });
+          return;
+        }
+        if (!experiment.variants.has(event.variant)) {
+          errors.push({ index, path: at('variant'), message: `"${event.variant}" is not a variant of experiment "${event.experiment}".` });
+          return;
+        }
+        rows.push({
+          id: event.id.toLowerCase(),
+          type: 'exposure',
+          experiment_id: experiment.id,
+          variant: event.variant,
+          name: null,
+          unit: event.unit,
+          value: null,
+          properties: null,
+          occurred_at: new Date(occurredAt).toISOString(),
+        });
+        return;
+      }
+      rows.push({
+        id: event.id.toLowerCase(),
+        type: 'conversion',
+        experiment_id: null,
+        variant: null,
+        name: event.name,
+        unit: event.unit,
+        value: event.value ?? null,
+        properties: event.properties ?? null,
+        occurred_at: new Date(occurredAt).toISOString(),
+      });
+    });
+    return { rows, errors };
+  }
+}

@@ -4,6 +4,7 @@ import { readPath, splitPath } from '../attribute-path.js';
 import type { Attributes, Condition, SavedGroups } from '../types.js';
 import { compileCondition } from './compile-condition.js';
 import { findConditionIssues } from './condition-issues.js';
+import { MAX_CONDITION_DEPTH } from './condition-shape.js';
 import { evaluateCondition } from './evaluate-condition.js';
 
 const OPERATORS = [
@@ -41,6 +42,88 @@ const { condition: conditionShaped } = fc.letrec((tie) => ({
     fc.jsonValue({ maxDepth: 2 }),
   ),
 }));
+
+/** Keys and values that only some checks catch: not JSON, not integers, not type names, invalid patterns. */
+const odd = fc.constantFrom(undefined, 1n, 1.5, -1, 'integer', 'undefined', 'bigint', '(', '[', '$savedGroup', () => 1, {}, []);
+const anyOperand = fc.oneof(
+  scalar,
+  odd,
+  fc.array(fc.oneof(scalar, odd), { maxLength: 3 }),
+  fc.constantFrom({ $gt: 1 }, { b: 1 }, { $gt: 1, b: 1 }, { $nope: 1 }, { $size: 2 }, { b: { $regex: '(' } }, { $not: { $eq: 1 } }),
+);
+/** One key with an operand of any shape: when that is malformed, it is the only thing that is. */
+const oneKey = fc
+  .tuple(fc.constantFrom(...OPERATORS, '$and', '$or', '$nor', '$savedGroup', 'b'), anyOperand)
+  .map(([operator, operand]) => ({ [operator]: operand }));
+/** `oneKey` as a condition, as a value condition, and nested in each construct that nests. */
+const oneKeyInContext = fc.tuple(oneKey, fc.nat(10)).map(([inner, where]): Condition => {
+  const contexts: ((inner: unknown) => Condition)[] = [
+    (condition) => condition as Condition,
+    (condition) => ({ $not: condition }),
+    (condition) => ({ $and: [{ b: 1 }, condition] }),
+    (condition) => ({ $nor: [condition] }),
+    (condition) => ({ a: { $elemMatch: condition } }),
+    (value) => ({ a: value }),
+    (value) => ({ a: { $not: value } }),
+    (value) => ({ a: { $all: [value] } }),
+    (value) => ({ a: { $alli: [1, value] } }),
+    (value) => ({ a: { $size: value } }),
+    (value) => ({ 'a.b': { $elemMatch: value } }),
+  ];
+  return (contexts[where % contexts.length] as (inner: unknown) => Condition)(inner);
+});
+
+type Nest = (inner: unknown) => unknown;
+type Kind = 'condition' | 'value';
+/** Ways to nest a condition or a value condition one or two levels deeper, each well formed. */
+const NESTINGS: Record<Kind, [Nest, Kind][]> = {
+  condition: [
+    [(condition) => ({ $not: condition }), 'condition'],
+    [(condition) => ({ $and: [condition] }), 'condition'],
+    [(condition) => ({ $or: [{ a: 1 }, condition] }), 'condition'],
+    [(condition) => ({ $nor: [condition] }), 'condition'],
+    // With only $ keys, an $elemMatch operand would read as operators, not as a condition.
+    [(condition) => ({ $elemMatch: { b: null, $and: [condition] } }), 'value'],
+  ],
+  value: [
+    [(value) => ({ a: value }), 'condition'],
+    [(value) => ({ $not: value }), 'value'],
+    [(value) => ({ $all: [value] }), 'value'],
+    [(value) => ({ $alli: [value, 1] }), 'value'],
+    [(value) => ({ $elemMatch: { $not: value } }), 'value'],
+    [(value) => ({ $size: { $not: value } }), 'value'],
+    [(value) => ({ $elemMatch: { b: value } }), 'value'],
+  ],
+};
+const LEAVES: [unknown, Kind][] = [
+  [{ a: 1 }, 'condition'],
+  [{}, 'condition'],
+  [1, 'value'],
+  ['x', 'value'],
+  [null, 'value'],
+  [{ $size: 3 }, 'value'],
+  [{ $gt: 0 }, 'value'],
+  [{ $exists: true }, 'value'],
+];
+/**
+ * Conditions nested through every nesting construct, from half of MAX_CONDITION_DEPTH to past it:
+ * one leaf wrapped ever deeper, each step one condition.
+ */
+const nestedAcrossTheLimit = fc
+  .tuple(fc.constantFrom(...LEAVES), fc.array(fc.nat(), { minLength: MAX_CONDITION_DEPTH + 2, maxLength: MAX_CONDITION_DEPTH + 2 }))
+  .map(([[leaf, leafKind], choices]) => {
+    const conditions: Condition[] = [];
+    let inner = leaf;
+    let kind = leafKind;
+    for (const choice of choices) {
+      const nestings = NESTINGS[kind];
+      const [nest, outerKind] = nestings[choice % nestings.length] as [Nest, Kind];
+      inner = nest(inner);
+      kind = outerKind;
+      conditions.push((kind === 'condition' ? inner : { a: inner }) as Condition);
+    }
+    return conditions.slice(MAX_CONDITION_DEPTH / 2);
+  });
 
 const attributeValue = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(fc.constantFrom('b', '0'), scalar));
 const attributesShaped = fc.dictionary(fc.constantFrom('a', 'b', '$groups'), fc.oneof(attributeValue, fc.array(attributeValue, { maxLength: 2 })));
@@ -99,6 +182,37 @@ describe('compileCondition and evaluateCondition properties', () => {
         expect(compileCondition(condition as Condition)(attributes as Attributes)).toBe(false);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  // `{ $or: [condition, {}] }` matches everyone unless compiling refused it: then it matches nobody.
+  const isRefused = (condition: unknown, groups?: SavedGroups): boolean => !compileCondition({ $or: [condition, {}] }, groups)({});
+  const hasIssues = (condition: unknown): boolean => findConditionIssues({ $or: [condition, {}] }).length > 0;
+
+  it('refuse exactly what findConditionIssues reports', () => {
+    fc.assert(
+      fc.property(conditionShaped, savedGroups, (condition, groups) => {
+        expect(isRefused(condition, groups as SavedGroups | undefined)).toBe(hasIssues(condition));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuse exactly what findConditionIssues reports, one key of any shape anywhere, values JSON cannot hold included', () => {
+    fc.assert(
+      fc.property(oneKeyInContext, (condition) => {
+        expect(isRefused(condition)).toBe(hasIssues(condition));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('refuse exactly what findConditionIssues reports across the nesting limit', () => {
+    fc.assert(
+      fc.property(nestedAcrossTheLimit, (conditions) => {
+        for (const condition of conditions) expect(isRefused(condition)).toBe(hasIssues(condition));
+      }),
+      { numRuns: 300 },
     );
   });
 

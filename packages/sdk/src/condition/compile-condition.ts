@@ -9,11 +9,15 @@
  * come from accidental JavaScript coercion, Lift is stricter: null (so a missing attribute),
  * arrays and objects never equal a string, number or boolean literal, a string never equals a
  * boolean, `$gt`-style operators and `$regex` never match arrays or objects, and literal objects
- * compare by deep equality regardless of key order. A malformed condition matches nobody.
+ * compare by deep equality regardless of key order.
+ *
+ * A malformed condition matches nobody, even under `$not` or `$nor`. Compiling checks each part
+ * as it goes, refusing exactly what `findConditionIssues` reports (a property test holds the two
+ * together) without importing it: the server needs its messages, browser bundles do not.
  */
 import { readPath, splitPath } from '../attribute-path.js';
 import type { Attributes, Condition, SavedGroups } from '../types.js';
-import { findConditionIssues, isOperatorObject, isRecord } from './condition-issues.js';
+import { hasOwn, isJsonLike, isOperatorKey, isOperatorObject, isRecord, MAX_CONDITION_DEPTH, TYPE_NAMES } from './condition-shape.js';
 import { padVersion } from './semver.js';
 
 /**
@@ -46,6 +50,9 @@ interface CompileContext {
   dependsOnSavedGroups: boolean;
 }
 
+/** Compiles one operator's operand; `depth` is that of the value condition holding the operator. */
+type OperatorCompiler = (operand: unknown, context: CompileContext, depth: number) => Test;
+
 /** From this many values on, `$in` looks values up in a Set instead of scanning the list. */
 const SET_THRESHOLD = 8;
 
@@ -53,11 +60,16 @@ const matchEveryone: Test = () => true;
 const matchNobody: Test = () => false;
 const EMPTY_GROUP: readonly unknown[] = [];
 
-const hasOwn = (target: object, key: string): boolean => Object.prototype.hasOwnProperty.call(target, key);
+/** Thrown by {@link ensure} while compiling a malformed condition; caught once, at the top. */
+const MALFORMED = new Error('malformed condition');
+
+function ensure(isWellFormed: unknown): asserts isWellFormed {
+  if (!isWellFormed) throw MALFORMED;
+}
 
 /**
  * Compiles a condition once into a predicate over attributes. `{}` matches everyone; a condition
- * with any problem {@link findConditionIssues} would report (unknown operator, invalid regular
+ * with any problem `findConditionIssues` would report (unknown operator, invalid regular
  * expression, malformed operand...) matches nobody. `$inGroup`/`$notInGroup` read `savedGroups`
  * now, at compile time. Never throws, and neither does the predicate.
  *
@@ -81,12 +93,12 @@ export function compileCondition(condition: Condition, savedGroups?: SavedGroups
  * compileConditionDetailed({ platform: 'iOS' }).dependsOnSavedGroups; // false
  */
 export function compileConditionDetailed(condition: Condition, savedGroups?: SavedGroups): DetailedCompiledCondition {
+  const context: CompileContext = { savedGroups, dependsOnSavedGroups: false };
   try {
-    if (findConditionIssues(condition).length > 0) return { predicate: matchNobody, dependsOnSavedGroups: false };
-    const context: CompileContext = { savedGroups, dependsOnSavedGroups: false };
-    const test = compileConditionObject(condition, context);
+    const test = compileConditionObject(condition, context, 0);
     return { predicate: guard(test), dependsOnSavedGroups: context.dependsOnSavedGroups };
   } catch {
+    // MALFORMED, or an invalid regular expression: the whole condition matches nobody.
     return { predicate: matchNobody, dependsOnSavedGroups: false };
   }
 }
@@ -104,7 +116,8 @@ function guard(test: Test): CompiledCondition {
 }
 
 // Combinators: specialised for short lists, constants folded, so that a compiled condition is a
-// shallow tree of direct calls.
+// shallow tree of direct calls. Callers compile every part before combining, so that a malformed
+// part is found even beside one that matches nobody.
 
 function allOf(tests: readonly Test[]): Test {
   if (tests.includes(matchNobody)) return matchNobody;
@@ -137,54 +150,48 @@ function not(test: Test): Test {
   return (subject) => !test(subject);
 }
 
+/** Whether `value` is an array with an element that passes `test`. Allocates nothing. */
+function hasElement(value: unknown, test: Test): boolean {
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) if (test(value[i])) return true;
+  return false;
+}
+
 // Conditions: objects whose keys are `$and $or $nor $not` or attribute paths.
 
-function compileConditionObject(condition: unknown, context: CompileContext): Test {
-  const record = condition as Readonly<Record<string, unknown>>;
-  const clauses: Test[] = [];
-  for (const key of Object.keys(record)) {
-    const operand = record[key];
-    switch (key) {
-      case '$and':
-        clauses.push(allOf(compileConditionList(operand, context)));
-        break;
-      case '$or':
-        // An empty $or matches everyone, as in GrowthBook.
-        clauses.push(isEmptyList(operand) ? matchEveryone : anyOf(compileConditionList(operand, context)));
-        break;
-      case '$nor':
-        // GrowthBook reads an empty $nor as "not (empty $or)", which matches nobody.
-        clauses.push(isEmptyList(operand) ? matchNobody : not(anyOf(compileConditionList(operand, context))));
-        break;
-      case '$not':
-        clauses.push(not(compileConditionObject(operand, context)));
-        break;
-      default:
-        clauses.push(compileAttributeClause(key, operand, context));
-    }
+function compileConditionObject(condition: unknown, context: CompileContext, depth: number): Test {
+  ensure(depth <= MAX_CONDITION_DEPTH && isRecord(condition));
+  return allOf(Object.keys(condition).map((key) => compileClause(key, condition[key], context, depth)));
+}
+
+function compileClause(key: string, operand: unknown, context: CompileContext, depth: number): Test {
+  if (key === '$not') return not(compileConditionObject(operand, context, depth + 1));
+  if (key === '$and' || key === '$or' || key === '$nor') {
+    ensure(Array.isArray(operand));
+    const tests = operand.map((item: unknown) => compileConditionObject(item, context, depth + 1));
+    if (key === '$and') return allOf(tests);
+    // An empty $or matches everyone, as in GrowthBook, which reads $nor as "not $or".
+    const isAnyMet = tests.length === 0 ? matchEveryone : anyOf(tests);
+    return key === '$or' ? isAnyMet : not(isAnyMet);
   }
-  return allOf(clauses);
+  // Value operators belong under an attribute, and GrowthBook's `$savedGroup` is not supported;
+  // any other key, `$groups` included, is an attribute path.
+  ensure(!hasOwn(OPERATORS, key) && key !== '$savedGroup');
+  return compileAttributeClause(key, operand, context, depth + 1);
 }
 
-function isEmptyList(operand: unknown): boolean {
-  return Array.isArray(operand) && operand.length === 0;
-}
-
-function compileConditionList(operand: unknown, context: CompileContext): Test[] {
-  return (operand as readonly unknown[]).map((condition) => compileConditionObject(condition, context));
-}
-
-function compileAttributeClause(path: string, operand: unknown, context: CompileContext): Test {
-  const segments = splitPath(path);
-  const test = compileValueCondition(operand, context, false);
+function compileAttributeClause(path: string, operand: unknown, context: CompileContext, depth: number): Test {
+  const test = compileValueCondition(operand, context, depth, false);
   if (test === matchEveryone || test === matchNobody) return test;
-  const [key] = segments;
-  if (segments.length === 1 && key !== undefined && !(key in Object.prototype)) {
+  // A path without a dot is one segment, read without `readPath`'s loop when it cannot name
+  // something every object inherits.
+  // `?? null` here measures slower than the explicit test.
+  if (!path.includes('.') && !(path in Object.prototype)) {
     return (attributes) => {
-      const value = readOwnProperty(attributes, key);
+      const value = readOwnProperty(attributes, path);
       return test(value === undefined ? null : value);
     };
   }
+  const segments = splitPath(path);
   return (attributes) => {
     const value = readPath(attributes, segments);
     return test(value === undefined ? null : value);
@@ -209,15 +216,24 @@ function readOwnProperty(target: unknown, key: string): unknown {
 
 // Value conditions: a literal (equality) or an operator object, tested against one value.
 
-function compileValueCondition(operand: unknown, context: CompileContext, isCaseInsensitive: boolean): Test {
+function compileValueCondition(operand: unknown, context: CompileContext, depth: number, isCaseInsensitive: boolean): Test {
+  ensure(depth <= MAX_CONDITION_DEPTH && isJsonLike(operand));
   if (typeof operand === 'string') return isCaseInsensitive ? equalsStringIgnoringCase(operand) : equalsString(operand);
   if (typeof operand === 'number') return equalsNumber(operand);
   if (typeof operand === 'boolean') return equalsBoolean(operand);
   if (operand === null) return isNullish;
   if (isOperatorObject(operand)) {
-    return allOf(Object.keys(operand).map((operator) => compileOperator(operator, operand[operator], context)));
+    return allOf(Object.keys(operand).map((operator) => compileOperator(operator, operand[operator], context, depth)));
   }
+  // A literal object must not mix in operators.
+  ensure(!isRecord(operand) || !Object.keys(operand).some(isOperatorKey));
   return equalsDeeply(operand);
+}
+
+function compileOperator(operator: string, operand: unknown, context: CompileContext, depth: number): Test {
+  const compile = hasOwn(OPERATORS, operator) ? OPERATORS[operator] : undefined;
+  ensure(compile);
+  return compile(operand, context, depth);
 }
 
 function isNullish(value: unknown): boolean {
@@ -231,9 +247,7 @@ function equalsString(expected: string): Test {
 
 function equalsStringIgnoringCase(expected: string): Test {
   const folded = expected.toLowerCase();
-  return (value) =>
-    (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') &&
-    String(value).toLowerCase() === folded;
+  return (value) => isScalar(value) && String(value).toLowerCase() === folded;
 }
 
 /** A number literal also matches a numeric string (`8` matches `'8'`) and a boolean as 0 or 1. */
@@ -265,80 +279,84 @@ function isDeepEqual(expected: unknown, actual: unknown): boolean {
   if (Array.isArray(actual)) return false;
   const expectedRecord = expected as Readonly<Record<string, unknown>>;
   const actualRecord = actual as Readonly<Record<string, unknown>>;
-  let unmatchedKeys = 0;
-  for (const key in expectedRecord) {
-    if (!hasOwn(expectedRecord, key)) continue;
-    if (!hasOwn(actualRecord, key) || !isDeepEqual(expectedRecord[key], actualRecord[key])) return false;
-    unmatchedKeys++;
-  }
-  for (const key in actualRecord) if (hasOwn(actualRecord, key)) unmatchedKeys--;
-  return unmatchedKeys === 0;
+  const keys = Object.keys(expectedRecord);
+  return (
+    keys.every((key) => hasOwn(actualRecord, key) && isDeepEqual(expectedRecord[key], actualRecord[key])) &&
+    keys.length === Object.keys(actualRecord).length
+  );
 }
 
-function isPrimitive(value: unknown): boolean {
-  return value === null || (typeof value !== 'object' && typeof value !== 'function');
+function isScalar(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
-function compileOperator(operator: string, operand: unknown, context: CompileContext): Test {
-  switch (operator) {
-    case '$eq':
-      return isPrimitive(operand) ? (value) => value === operand : equalsDeeply(operand);
-    case '$ne':
-      return isPrimitive(operand) ? (value) => value !== operand : not(equalsDeeply(operand));
-    case '$gt':
-      return (value) => isOrderable(value) && (value as number) > (operand as number);
-    case '$gte':
-      return (value) => isOrderable(value) && (value as number) >= (operand as number);
-    case '$lt':
-      return (value) => isOrderable(value) && (value as number) < (operand as number);
-    case '$lte':
-      return (value) => isOrderable(value) && (value as number) <= (operand as number);
-    case '$exists':
-      return operand === true ? (value) => !isNullish(value) : isNullish;
-    case '$in':
-      return isInList(operand as readonly unknown[], false);
-    case '$nin':
-      return not(isInList(operand as readonly unknown[], false));
-    case '$ini':
-      return isInList(operand as readonly unknown[], true);
-    case '$nini':
-      return not(isInList(operand as readonly unknown[], true));
-    case '$inGroup':
-    case '$notInGroup': {
-      context.dependsOnSavedGroups = true;
-      const values = readSavedGroup(context.savedGroups, operand as string);
-      // A malformed group matches nobody either way: $notInGroup must not pass everyone.
-      if (values === null) return matchNobody;
-      const isInGroup = isInList(values, false);
-      return operator === '$inGroup' ? isInGroup : not(isInGroup);
-    }
-    case '$all':
-    case '$alli':
-      return containsAll(operand as readonly unknown[], context, operator === '$alli');
-    case '$regex':
-    case '$regexi':
-      return matchesRegex(operand as string, operator === '$regexi');
-    case '$type':
-      return (value) => typeNameOf(value) === operand;
-    case '$size': {
-      const sizeTest = compileValueCondition(operand, context, false);
-      return (value) => Array.isArray(value) && sizeTest(value.length);
-    }
-    case '$elemMatch':
-      return hasMatchingElement(operand, context);
-    case '$not':
-      return not(compileValueCondition(operand, context, false));
-    case '$veq':
-    case '$vne':
-    case '$vgt':
-    case '$vgte':
-    case '$vlt':
-    case '$vlte':
-      return compareVersion(operator, operand as string);
-    default:
-      // Unreachable after findConditionIssues; an unknown operator matches nobody.
-      return matchNobody;
-  }
+// Operators, each checking its operand before compiling it. The flags of the version operators
+// say which orders of the attribute's version to the operand's they accept.
+
+const LESS = 1;
+const EQUAL = 2;
+const GREATER = 4;
+
+/** How each value operator compiles; any other `$` key under an attribute is malformed. */
+const OPERATORS: Readonly<Record<string, OperatorCompiler>> = {
+  $eq: (operand) => isEqualTo(operand),
+  $ne: (operand) => not(isEqualTo(operand)),
+  $gt: (operand) => {
+    const bound = readBound(operand);
+    return (value) => isOrderable(value) && (value as number) > bound;
+  },
+  $gte: (operand) => {
+    const bound = readBound(operand);
+    return (value) => isOrderable(value) && (value as number) >= bound;
+  },
+  $lt: (operand) => {
+    const bound = readBound(operand);
+    return (value) => isOrderable(value) && (value as number) < bound;
+  },
+  $lte: (operand) => {
+    const bound = readBound(operand);
+    return (value) => isOrderable(value) && (value as number) <= bound;
+  },
+  $exists: (operand) => {
+    ensure(typeof operand === 'boolean');
+    return operand ? not(isNullish) : isNullish;
+  },
+  $in: (operand) => isInList(operand, false),
+  $nin: (operand) => not(isInList(operand, false)),
+  $ini: (operand) => isInList(operand, true),
+  $nini: (operand) => not(isInList(operand, true)),
+  $all: (operand, context, depth) => containsAll(operand, context, depth, false),
+  $alli: (operand, context, depth) => containsAll(operand, context, depth, true),
+  $inGroup: (operand, context) => isInGroup(operand, context, false),
+  $notInGroup: (operand, context) => isInGroup(operand, context, true),
+  $regex: (operand) => matchesRegex(operand, ''),
+  $regexi: (operand) => matchesRegex(operand, 'i'),
+  $type: (operand) => {
+    ensure(TYPE_NAMES.includes(operand as string));
+    return (value) => typeNameOf(value) === operand;
+  },
+  $size: (operand, context, depth) => hasSize(operand, context, depth),
+  $elemMatch: (operand, context, depth) => hasMatchingElement(operand, context, depth),
+  $not: (operand, context, depth) => not(compileValueCondition(operand, context, depth + 1, false)),
+  $veq: (operand) => comparesVersion(operand, EQUAL),
+  $vne: (operand) => comparesVersion(operand, LESS | GREATER),
+  $vgt: (operand) => comparesVersion(operand, GREATER),
+  $vgte: (operand) => comparesVersion(operand, GREATER | EQUAL),
+  $vlt: (operand) => comparesVersion(operand, LESS),
+  $vlte: (operand) => comparesVersion(operand, LESS | EQUAL),
+};
+
+/** `$eq` and `$ne` compare primitives strictly, without a literal's coercions, and the rest deeply. */
+function isEqualTo(operand: unknown): Test {
+  ensure(isJsonLike(operand));
+  if (operand === null || (typeof operand !== 'object' && typeof operand !== 'function')) return (value) => value === operand;
+  return equalsDeeply(operand);
+}
+
+/** A `$gt`-style bound: a number or a string, compared with JavaScript's coercions. */
+function readBound(operand: unknown): number {
+  ensure(typeof operand === 'number' || typeof operand === 'string');
+  return operand as number;
 }
 
 /**
@@ -355,27 +373,27 @@ function foldCase(value: unknown): unknown {
 }
 
 /** Membership as in GrowthBook: an array value matches when any of its elements is in the list. */
-function isInList(list: readonly unknown[], isCaseInsensitive: boolean): Test {
+function isInList(list: unknown, isCaseInsensitive: boolean): Test {
+  ensure(Array.isArray(list));
   if (list.length === 0) return matchNobody;
-  const members = isCaseInsensitive ? list.map(foldCase) : list.slice();
-  const has: Test =
-    members.length < SET_THRESHOLD ? (value) => members.includes(value) : hasIn(new Set(members));
-  if (isCaseInsensitive) {
-    return (value) => {
-      if (!Array.isArray(value)) return has(foldCase(value));
-      for (let i = 0; i < value.length; i++) if (has(foldCase(value[i]))) return true;
-      return false;
-    };
-  }
-  return (value) => {
-    if (!Array.isArray(value)) return has(value);
-    for (let i = 0; i < value.length; i++) if (has(value[i])) return true;
-    return false;
-  };
+  const members: unknown[] = isCaseInsensitive ? list.map(foldCase) : list.slice();
+  const has: Test = members.length < SET_THRESHOLD ? (value) => members.includes(value) : isInSet(new Set(members));
+  const test: Test = isCaseInsensitive ? (value) => has(foldCase(value)) : has;
+  return (value) => (Array.isArray(value) ? hasElement(value, test) : test(value));
 }
 
-function hasIn(set: ReadonlySet<unknown>): Test {
+function isInSet(set: ReadonlySet<unknown>): Test {
   return (value) => set.has(value);
+}
+
+function isInGroup(id: unknown, context: CompileContext, isNegated: boolean): Test {
+  ensure(typeof id === 'string');
+  context.dependsOnSavedGroups = true;
+  const values = readSavedGroup(context.savedGroups, id);
+  // A malformed group matches nobody either way: $notInGroup must not pass everyone.
+  if (values === null) return matchNobody;
+  const test = isInList(values, false);
+  return isNegated ? not(test) : test;
 }
 
 /**
@@ -391,86 +409,67 @@ function readSavedGroup(savedGroups: SavedGroups | undefined, id: string): reado
 }
 
 /** Each item of `$all` is itself a value condition that some element of the array must meet. */
-function containsAll(items: readonly unknown[], context: CompileContext, isCaseInsensitive: boolean): Test {
-  const itemTests = items.map((item) => compileValueCondition(item, context, isCaseInsensitive));
-  return (value) => {
-    if (!Array.isArray(value)) return false;
-    for (let i = 0; i < itemTests.length; i++) {
-      const itemTest = itemTests[i] as Test;
-      let isFound = false;
-      for (let j = 0; j < value.length && !isFound; j++) isFound = itemTest(value[j]);
-      if (!isFound) return false;
-    }
-    return true;
-  };
+function containsAll(items: unknown, context: CompileContext, depth: number, isCaseInsensitive: boolean): Test {
+  ensure(Array.isArray(items));
+  const hasAll = allOf(
+    items.map((item: unknown) => {
+      const itemTest = compileValueCondition(item, context, depth + 1, isCaseInsensitive);
+      return (value: unknown) => hasElement(value, itemTest);
+    }),
+  );
+  return (value) => Array.isArray(value) && hasAll(value);
 }
 
-function matchesRegex(pattern: string, isCaseInsensitive: boolean): Test {
-  let regex: RegExp;
-  try {
-    regex = new RegExp(pattern, isCaseInsensitive ? 'i' : '');
-  } catch {
-    return matchNobody;
-  }
-  return (value) => {
-    if (typeof value === 'string') return regex.test(value);
-    return (typeof value === 'number' || typeof value === 'boolean') && regex.test(String(value));
-  };
+function matchesRegex(pattern: unknown, flags: string): Test {
+  ensure(typeof pattern === 'string');
+  // An invalid pattern throws here, and so makes the whole condition match nobody.
+  const regex = new RegExp(pattern, flags);
+  return (value) => isScalar(value) && regex.test(String(value));
+}
+
+/** `$size`: a non-negative integer, or an operator condition on the length such as `{ $gt: 2 }`. */
+function hasSize(operand: unknown, context: CompileContext, depth: number): Test {
+  const isLength = Number.isInteger(operand) && (operand as number) >= 0;
+  ensure(isLength || isOperatorObject(operand));
+  const sizeTest = isLength ? equalsNumber(operand as number) : compileValueCondition(operand, context, depth + 1, false);
+  return (value) => Array.isArray(value) && sizeTest(value.length);
 }
 
 /**
- * `$elemMatch` with an operator object tests each element as a value (`{ $gt: 10 }`); with anything
- * else it tests each element as a nested condition (`{ name: { $regex: '^ping' } }`). Null elements
- * never match.
+ * `$elemMatch` with an operator object tests each element as a value (`{ $gt: 10 }`); with any
+ * other object it tests each element as a nested condition (`{ name: { $regex: '^ping' } }`).
+ * Null elements never match.
  */
-function hasMatchingElement(operand: unknown, context: CompileContext): Test {
+function hasMatchingElement(operand: unknown, context: CompileContext, depth: number): Test {
+  // Anything but an object is refused as a condition.
   const elementTest = isOperatorObject(operand)
-    ? compileValueCondition(operand, context, false)
-    : compileConditionObject(operand, context);
-  return (value) => {
-    if (!Array.isArray(value)) return false;
-    for (let i = 0; i < value.length; i++) {
-      const element: unknown = value[i];
-      if (!isNullish(element) && elementTest(element)) return true;
-    }
-    return false;
-  };
+    ? compileValueCondition(operand, context, depth + 1, false)
+    : compileConditionObject(operand, context, depth + 1);
+  const test: Test = (element) => !isNullish(element) && elementTest(element);
+  return (value) => hasElement(value, test);
 }
 
 /** The name `$type` compares with; a missing attribute reads as null, so its type is `null`. */
 function typeNameOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  const type = typeof value;
-  return type === 'string' || type === 'number' || type === 'boolean' || type === 'object' || type === 'undefined'
-    ? type
-    : 'unknown';
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }
 
-function compareVersion(operator: string, operand: string): Test {
+/** A version operator: whether the attribute's version is in one of the `accepted` orders. */
+function comparesVersion(operand: unknown, accepted: number): Test {
+  ensure(typeof operand === 'string');
   const expected = padVersion(operand);
-  // Contexts repeat the same version, so the last one padded is kept instead of padded again.
+  const orderOf = (value: unknown): number => {
+    const padded = padVersion(value);
+    return padded < expected ? LESS : padded > expected ? GREATER : EQUAL;
+  };
+  // Contexts repeat the same version, so the order last computed is kept for the next value.
   let lastValue: unknown = null;
-  let lastPadded = padVersion(null);
-  const pad = (value: unknown): string => {
+  let lastOrder = orderOf(lastValue);
+  return (value) => {
     if (value !== lastValue) {
-      lastPadded = padVersion(value);
+      lastOrder = orderOf(value);
       lastValue = value;
     }
-    return lastPadded;
+    return (lastOrder & accepted) !== 0;
   };
-  switch (operator) {
-    case '$veq':
-      return (value) => pad(value) === expected;
-    case '$vne':
-      return (value) => pad(value) !== expected;
-    case '$vgt':
-      return (value) => pad(value) > expected;
-    case '$vgte':
-      return (value) => pad(value) >= expected;
-    case '$vlt':
-      return (value) => pad(value) < expected;
-    default:
-      return (value) => pad(value) <= expected;
-  }
 }

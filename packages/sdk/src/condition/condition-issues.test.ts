@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findConditionIssues, isOperatorObject, MAX_CONDITION_DEPTH, TYPE_NAMES } from './condition-issues.js';
+import { findConditionIssues } from './condition-issues.js';
+import { MAX_CONDITION_DEPTH, TYPE_NAMES } from './condition-shape.js';
 
 const paths = (condition: unknown): string[] => findConditionIssues(condition).map((issue) => issue.path);
 
@@ -119,15 +120,5 @@ describe('findConditionIssues', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.$and = [cyclic];
     expect(findConditionIssues(cyclic)[0]?.message).toMatch(/nested deeper/);
-  });
-});
-
-describe('isOperatorObject', () => {
-  it('is true only for non-empty objects whose keys all start with $', () => {
-    expect(isOperatorObject({ $gt: 1 })).toBe(true);
-    expect(isOperatorObject({ $gt: 1, b: 1 })).toBe(false);
-    expect(isOperatorObject({})).toBe(false);
-    expect(isOperatorObject(['$gt'])).toBe(false);
-    expect(isOperatorObject(null)).toBe(false);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Static checks of a targeting condition, so that the server can refuse bad targeting with a
- * 400 naming the path at fault, and so that the compiler only ever sees well-formed conditions
- * (a condition with any issue compiles to a predicate that matches nobody).
+ * 400 naming the path at fault. The compiler refuses the same conditions while compiling (one with
+ * any issue compiles to a predicate that matches nobody) without importing this file, which is
+ * too big for a browser bundle; a property test keeps the two in agreement.
  */
+import { isJsonLike, isOperatorKey, isOperatorObject, isRecord, MAX_CONDITION_DEPTH, TYPE_NAMES } from './condition-shape.js';
 
 /**
  * One problem found in a condition: where it is (dotted, `''` for the root) and what is wrong.
@@ -15,24 +17,6 @@ export interface ConditionIssue {
   readonly path: string;
   readonly message: string;
 }
-
-/**
- * How deeply conditions may nest; deeper is refused: no real targeting rule needs it, and it
- * bounds recursion (a cyclic condition object is reported, not followed forever).
- *
- * @example
- * findConditionIssues(deeplyNested); // [{ path: '$not.$not...', message: 'is nested deeper than 64 levels' }]
- */
-export const MAX_CONDITION_DEPTH = 64;
-
-/**
- * The names `$type` accepts: what `typeof` says, except `array` and `null`. A missing attribute
- * has type `null`.
- *
- * @example
- * TYPE_NAMES.includes('array'); // true
- */
-export const TYPE_NAMES: readonly string[] = ['string', 'number', 'boolean', 'object', 'array', 'null'];
 
 /** Operators that apply to one attribute value, grouped by the operand they take. */
 const ANY_VALUE_OPERATORS = new Set(['$eq', '$ne']);
@@ -57,35 +41,6 @@ const VALUE_OPERATORS: ReadonlySet<string> = new Set([
 
 /** GrowthBook's condition-level saved-group reference; Lift's saved groups are plain lists. */
 const UNSUPPORTED_CONDITION_OPERATORS = new Set(['$savedGroup']);
-
-/**
- * Whether `value` is a non-null, non-array object: the shape of a condition.
- *
- * @example
- * isRecord({ platform: 'iOS' }); // true
- * isRecord(['iOS']); // false
- */
-export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Whether `value` is an operator object: a non-empty object whose keys all start with `$`, such as
- * `{ $gt: 1, $lt: 5 }`. Any other object or array under an attribute is a literal compared by deep
- * equality.
- *
- * @example
- * isOperatorObject({ $in: ['NC', 'SC'] }); // true
- * isOperatorObject({ city: 'Raleigh' }); // false
- * isOperatorObject({}); // false
- */
-export function isOperatorObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  if (!isRecord(value)) return false;
-  const keys = Object.keys(value);
-  if (keys.length === 0) return false;
-  for (const key of keys) if (!key.startsWith('$')) return false;
-  return true;
-}
 
 /**
  * Lists what is wrong with a targeting condition, each with the dotted path where it is: unknown
@@ -116,11 +71,6 @@ function describe(value: unknown): string {
   const type = typeof value;
   if (type === 'undefined') return 'undefined';
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-function isJsonLike(value: unknown): boolean {
-  const type = typeof value;
-  return type !== 'undefined' && type !== 'function' && type !== 'symbol' && type !== 'bigint';
 }
 
 function isTooDeep(depth: number, path: string, issues: ConditionIssue[]): boolean {
@@ -170,10 +120,10 @@ function checkValueCondition(condition: unknown, path: string, depth: number, is
   }
   if (!isRecord(condition)) return;
   const keys = Object.keys(condition);
-  const operators = keys.filter((key) => key.startsWith('$'));
+  const operators = keys.filter(isOperatorKey);
   if (operators.length === 0) return;
   if (operators.length < keys.length) {
-    const plainKeys = keys.filter((key) => !key.startsWith('$'));
+    const plainKeys = keys.filter((key) => !isOperatorKey(key));
     issues.push({
       path,
       message: `mixes operators (${operators.join(', ')}) with plain keys (${plainKeys.join(', ')}); use one or the other`,

@@ -38,6 +38,10 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.connectionString, max: target.poolSize ?? DEFAULT_POOL_SIZE });
     pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+    // A connection that dies while checked out (e.g. pg_terminate_backend between two statements of a
+    // transaction) emits 'error' on its client, which the pool only listens to while idle: without
+    // this listener that is an uncaught exception. The query in flight fails on its own.
+    pool.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error }, 'database connection lost')));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const feed = createPostgresChangeFeed(target.connectionString, logger);
     try {

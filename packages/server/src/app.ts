@@ -33,6 +33,7 @@ import { AssignmentsService } from './assignments/assignments-service.js';
 import { EventsRepository } from './events/events-repository.js';
 import { createEventsRouter, eventsPaths } from './events/events-routes.js';
 import { EventsService } from './events/events-service.js';
+import { startPartitionMaintenance } from './events/partition-maintenance.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export const API_VERSION = '0.1.0';
@@ -126,6 +127,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   app.use(createResultsRouter(results, requireRole));
   app.use(createSdkConfigRouter(sdkConfig, stream, requireRole, { corsOrigins: options.corsOrigins }));
   const events = new EventsService(new EventsRepository(database.db));
+  const stopPartitionMaintenance = startPartitionMaintenance(events, logger);
   app.use(createEventsRouter(events, requireRole, { corsOrigins: options.corsOrigins }));
   app.use(createAssignmentsRouter(new AssignmentsService(new AssignmentsRepository(database.db), sdkConfig, events), requireRole, { corsOrigins: options.corsOrigins }));
 
@@ -145,6 +147,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
     close() {
       stream.close();
       telemetry.close();
+      stopPartitionMaintenance();
     },
   };
 }

@@ -8,10 +8,27 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 /** Days before today whose idempotency keys are checked (today's are the primary key). */
 export const IDEMPOTENCY_LOOKBACK_DAYS = 1;
 const MAX_REPORTED_ERRORS = 100;
+const DAY_MS = 86_400_000;
+/** Daily partitions created ahead of time, so rows never land in the DEFAULT partitions. */
+export const PARTITION_DAYS_AHEAD = 3;
+/** Days of raw events kept (the per-unit facts are kept for good). */
+export const EVENT_RETENTION_DAYS = 90;
+
+export interface RetentionPolicy {
+  /** Days of raw events kept, counting today. */
+  readonly eventDays: number;
+  /** Days of idempotency keys kept, counting today (at least the lookback plus today). */
+  readonly eventIdDays: number;
+}
+
+function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
 
 export interface EventsServiceOptions {
   readonly now?: () => number;
   readonly idempotencyLookbackDays?: number;
+  readonly retention?: Partial<RetentionPolicy>;
 }
 
 /**
@@ -23,11 +40,16 @@ export class EventsService {
   readonly #repository: EventsRepository;
   readonly #now: () => number;
   readonly #lookbackDays: number;
+  readonly #retention: RetentionPolicy;
 
   constructor(repository: EventsRepository, options: EventsServiceOptions = {}) {
     this.#repository = repository;
     this.#now = options.now ?? Date.now;
     this.#lookbackDays = options.idempotencyLookbackDays ?? IDEMPOTENCY_LOOKBACK_DAYS;
+    this.#retention = {
+      eventDays: options.retention?.eventDays ?? EVENT_RETENTION_DAYS,
+      eventIdDays: Math.max(options.retention?.eventIdDays ?? 0, this.#lookbackDays + 1),
+    };
   }
 
   async ingest(rawEvents: readonly unknown[]): Promise<IngestResult> {
@@ -61,6 +83,21 @@ export class EventsService {
       return fresh.size;
     });
     return { accepted, duplicates: rawEvents.length - accepted };
+  }
+
+  /**
+   * Partition upkeep, safe to run on every replica at any time: creates the daily partitions of
+   * today and the next days, and drops those past retention (a whole day at a time, no DELETE).
+   */
+  async maintainPartitions(): Promise<{ created: string[]; dropped: string[] }> {
+    const now = this.#now();
+    const days = Array.from({ length: PARTITION_DAYS_AHEAD + 1 }, (_, offset) => utcDay(now + offset * DAY_MS));
+    const created = await this.#repository.createDailyPartitions(days);
+    const dropped = [
+      ...(await this.#repository.dropPartitionsBefore('events', utcDay(now - (this.#retention.eventDays - 1) * DAY_MS))),
+      ...(await this.#repository.dropPartitionsBefore('event_ids', utcDay(now - (this.#retention.eventIdDays - 1) * DAY_MS))),
+    ];
+    return { created, dropped };
   }
 
   async #validate(rawEvents: readonly unknown[]): Promise<{ rows: EventRow[]; errors: EventError[] }> {

@@ -20,7 +20,7 @@ import { BEHAVIOUR, generateUsers } from './simulated-users.js';
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SERVER_SCRIPT = join(REPO_ROOT, 'packages/server/dist/main.js');
 const SHOP_SCRIPT = fileURLToPath(new URL('../main.js', import.meta.url));
-const SERVER_READY_TIMEOUT_MS = 40_000;
+const SERVER_READY_TIMEOUT_MS = 90_000;
 const SHOP_READY_TIMEOUT_MS = 15_000;
 const DEFAULT_USERS = 5000;
 const DEFAULT_SEED = 42;
@@ -90,6 +90,7 @@ async function run(): Promise<number> {
     LOG_LEVEL: 'warn',
   });
   children.push(server);
+  say(`   starting the Lift server (creating its database and migrating it)...`);
   await waitUntilReady(server, `${liftUrl}/readyz`, SERVER_READY_TIMEOUT_MS);
   say(`1. Lift server on ${liftUrl}, embedded PGlite in ${dataDir} (ready in ${seconds(step)})`);
 

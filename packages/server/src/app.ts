@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiReference } from '@scalar/express-api-reference';
 import express, { type Express } from 'express';
@@ -68,6 +70,15 @@ export interface LiftApp {
   close(): void;
 }
 
+/** The built web UI (`@lift/web`'s dist/ui), or null where that package is not installed. */
+function webUiFolder(): string | null {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@lift/web/package.json')), 'dist', 'ui');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Builds the app from its dependencies; nothing global, so tests run several side by side.
  *
@@ -118,6 +129,9 @@ export function createApp(dependencies: AppDependencies): LiftApp {
     res.json(openApi);
   });
   app.get('/docs', apiReference({ url: '/openapi.json', pageTitle: 'Lift API' }));
+  const uiFolder = webUiFolder();
+  // The web UI (@lift/web) calls only the public API; unbuilt, /ui falls through to the 404 problem.
+  if (uiFolder !== null) app.use('/ui', express.static(uiFolder, { fallthrough: true }));
 
   const ingestGate = new IngestGate(options.maxInFlightIngest);
   app.use('/v1/events', ingestGate.middleware);

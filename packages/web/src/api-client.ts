@@ -1,0 +1,115 @@
+import type { Experiment, ExperimentList, ExperimentStatus, FieldError, Results, Role, Timeseries } from './api-types.js';
+
+const NETWORK_FAILURE = 0;
+const FORBIDDEN = 403;
+
+/** An RFC 9457 problem answered by the API (or a network failure, status 0). */
+export class ApiProblem extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly code: string | undefined;
+  readonly errors: readonly FieldError[];
+  readonly body: Readonly<Record<string, unknown>>;
+
+  constructor(status: number, body: Readonly<Record<string, unknown>>) {
+    const detail = typeof body['detail'] === 'string' ? body['detail'] : undefined;
+    const title = typeof body['title'] === 'string' ? body['title'] : `HTTP ${status}`;
+    super(detail ?? title);
+    this.name = 'ApiProblem';
+    this.status = status;
+    this.title = title;
+    this.code = typeof body['code'] === 'string' ? body['code'] : undefined;
+    this.errors = Array.isArray(body['errors']) ? (body['errors'] as unknown[]).filter(isFieldError) : [];
+    this.body = body;
+  }
+}
+
+function isFieldError(value: unknown): value is FieldError {
+  return typeof value === 'object' && value !== null && typeof (value as FieldError).path === 'string' && typeof (value as FieldError).message === 'string';
+}
+
+export type Transition = 'start' | 'pause' | 'resume' | 'stop' | 'archive';
+
+export type FetchPort = (input: string, init: RequestInit) => Promise<Response>;
+
+/** The public REST API, with the key the user entered; every failure is an `ApiProblem`. */
+export class ApiClient {
+  readonly #key: string;
+  readonly #fetch: FetchPort;
+  readonly #baseUrl: string;
+
+  constructor(options: { key: string; baseUrl?: string; fetch?: FetchPort }) {
+    this.#key = options.key;
+    this.#baseUrl = options.baseUrl ?? '';
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.#key}`, Accept: 'application/json, application/problem+json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.#baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    } catch (error) {
+      throw new ApiProblem(NETWORK_FAILURE, { title: 'Network error', detail: `The server could not be reached (${String(error)}).` });
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = { detail: text.slice(0, 200) };
+    }
+    if (!response.ok) {
+      throw new ApiProblem(response.status, typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {});
+    }
+    return parsed as T;
+  }
+
+  /**
+   * The key's role, from the public API alone: listing keys needs admin, and a 403 names the
+   * caller's role. A 401 (unknown or revoked key) is thrown.
+   */
+  async whoAmI(): Promise<Role> {
+    try {
+      await this.#request('GET', '/v1/api-keys');
+      return 'admin';
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === FORBIDDEN) {
+        const role = error.body['role'];
+        if (role === 'analyst' || role === 'sdk') return role;
+        return 'analyst';
+      }
+      throw error;
+    }
+  }
+
+  listExperiments(query: { status?: ExperimentStatus; cursor?: string } = {}): Promise<ExperimentList> {
+    const params = new URLSearchParams({ limit: '200' });
+    if (query.status !== undefined) params.set('status', query.status);
+    if (query.cursor !== undefined) params.set('cursor', query.cursor);
+    return this.#request('GET', `/v1/experiments?${params.toString()}`);
+  }
+
+  getExperiment(key: string): Promise<Experiment> {
+    return this.#request('GET', `/v1/experiments/${encodeURIComponent(key)}`);
+  }
+
+  createExperiment(body: unknown): Promise<Experiment> {
+    return this.#request('POST', '/v1/experiments', body);
+  }
+
+  transition(key: string, action: Transition): Promise<Experiment> {
+    return this.#request('POST', `/v1/experiments/${encodeURIComponent(key)}/${action}`);
+  }
+
+  results(key: string, metric?: string): Promise<Results> {
+    const query = metric === undefined ? '' : `?${new URLSearchParams({ metric }).toString()}`;
+    return this.#request('GET', `/v1/experiments/${encodeURIComponent(key)}/results${query}`);
+  }
+
+  timeseries(key: string, metric?: string): Promise<Timeseries> {
+    const query = metric === undefined ? '' : `?${new URLSearchParams({ metric }).toString()}`;
+    return this.#request('GET', `/v1/experiments/${encodeURIComponent(key)}/timeseries${query}`);
+  }
+}

@@ -1,0 +1,21 @@
+/** The UI's pages, addressed by the URL fragment so the server serves one static file. */
+export type Route = { page: 'list'; status: string | undefined } | { page: 'experiment'; key: string } | { page: 'new' };
+
+const STATUSES = new Set(['draft', 'running', 'paused', 'stopped', 'archived']);
+
+/** `#/`, `#/?status=running`, `#/experiments/<key>`, `#/new`; anything else is the list. */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  const [pathname = '/', query = ''] = path.split('?', 2);
+  const experiment = /^\/experiments\/([^/]+)$/.exec(pathname);
+  if (experiment?.[1] !== undefined) {
+    try {
+      return { page: 'experiment', key: decodeURIComponent(experiment[1]) };
+    } catch {
+      return { page: 'list', status: undefined };
+    }
+  }
+  if (pathname === '/new') return { page: 'new' };
+  const status = new URLSearchParams(query).get('status') ?? undefined;
+  return { page: 'list', status: status !== undefined && STATUSES.has(status) ? status : undefined };
+}

@@ -151,6 +151,7 @@ describe.runIf(canRunChromium)('the web UI at /ui, end to end in headless Chromi
     // Keyboard only: Tab to a lifecycle button and press Enter.
     await page.locator('h1').focus();
     await tabTo(page, 'Pause');
+    await page.screenshot({ path: new URL('02b-keyboard-focus.png', ARTIFACTS).pathname, clip: { x: 0, y: 0, width: 1280, height: 260 } });
     await page.keyboard.press('Enter');
     await page.locator('#experiment-status', { hasText: 'paused' }).waitFor();
     await page.locator('h1').focus();

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { createExperimentBody } from '../../../packages/server/src/experiments/experiment-schemas.js';
 import { formatValidationIssue, readExperiments, renderValidated, ResourceValidator, toYamlDocuments } from '../../../packages/istio-sync/src/index.js';
 
 /**
@@ -186,6 +187,16 @@ describe('istio resources', () => {
       const rendered = toYamlDocuments(renderValidated(readExperiments(experiments), validator));
       const committed = readFileSync(new URL(`istio/${file.replace(/\.json$/, '.yaml')}`, HERE), 'utf8').replace(/^(#.*\n)+/, '');
       expect(committed, file).toBe(rendered);
+    }
+  });
+
+  it('come from experiments the Lift server accepts as they are (status and version aside)', () => {
+    for (const file of readdirSync(new URL('experiments/', HERE)).filter((name) => name.endsWith('.json'))) {
+      const { experiments } = JSON.parse(readFileSync(new URL(`experiments/${file}`, HERE), 'utf8')) as { experiments: Record<string, unknown>[] };
+      for (const { status: _status, version: _version, ...definition } of experiments) {
+        const parsed = createExperimentBody.safeParse(definition);
+        expect(parsed.success ? [] : parsed.error.issues, `${file}: ${String(definition['key'])}`).toEqual([]);
+      }
     }
   });
 

@@ -14,7 +14,8 @@ function log(message: string, fields: Record<string, unknown> = {}): void {
 
 /**
  * The shop as a process: `LIFT_URL` and `LIFT_SDK_KEY` say where Lift is; `PORT`, `HOST` and
- * `SHOP_VERSION` (`v1`, `v2`) are its own. SIGTERM drains requests and delivers queued events.
+ * `SHOP_VERSION` (`v1`, `v2`) are its own; `LIFT_ROUTED_EXPERIMENTS` (comma-separated) names the
+ * mesh-routed experiments whose exposures it logs. SIGTERM drains requests and delivers queued events.
  */
 async function main(): Promise<void> {
   const serverUrl = process.env['LIFT_URL'];
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
       log('lift client problem', { code: error.code, status: error.status, count: error.count, detail: error.message });
     },
   });
-  const shop = createShop({ lift, version: process.env['SHOP_VERSION'] ?? 'v1' });
+  const routedExperiments = (process.env['LIFT_ROUTED_EXPERIMENTS'] ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
+  const shop = createShop({ lift, version: process.env['SHOP_VERSION'] ?? 'v1', routedExperiments });
   const server = createServer(shop.app);
   server.listen(Number(process.env['PORT'] ?? DEFAULT_PORT), process.env['HOST'] ?? '0.0.0.0');
   await once(server, 'listening');
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     lift.close().then(() => {
-      log('lift events delivered', { undelivered: lift.pendingEvents });
+      log('lift events delivered', { undelivered: lift.pendingEvents, misrouted: shop.misrouted() });
       process.exit(0);
     });
   };

@@ -22,12 +22,26 @@ export interface ShopOptions {
   readonly lift: Pick<LiftClient, 'decide' | 'track' | 'configVersion'>;
   /** Shown in the footer and the `x-shop-version` header: `v1`, `v2`, ... */
   readonly version?: string;
+  /**
+   * Experiments the mesh routes on (istio-sync `ab` and `canary`), whose variants are shop
+   * versions. The page decides them too, which logs the exposure Lift's analysis needs: the edge's
+   * Lua filter buckets exactly as the SDK does, so the variant decided here is the version that
+   * served the request. A disagreement (traffic that bypassed the edge) is counted in `misrouted`.
+   */
+  readonly routedExperiments?: readonly string[];
 }
 
 export interface Shop {
   readonly app: Express;
+  /** Requests whose routed-experiment variant was not this shop's version. */
+  readonly misrouted: () => number;
   /** Makes /readyz answer 503 so load balancers stop sending traffic before the process exits. */
   beginShutdown(): void;
+}
+
+/** Istio's mirroring sends the copy with `-shadow` appended to the Host. */
+function isShadow(req: Request): boolean {
+  return /-shadow(:\d+)?$/.test(req.get('host') ?? '');
 }
 
 function respond(req: Request, res: Response, status: number, body: object): void {
@@ -50,7 +64,9 @@ export function createShop(options: ShopOptions): Shop {
   const { lift } = options;
   const version = options.version ?? 'v1';
   const carts = new Map<string, number>();
+  const routedExperiments = options.routedExperiments ?? [];
   let isShuttingDown = false;
+  let misrouted = 0;
 
   const identify = (req: Request, res: Response): Visitor => {
     const visitor = visitorOf(req);
@@ -81,6 +97,15 @@ export function createShop(options: ShopOptions): Shop {
 
   app.get(PRODUCT_PATH, (req, res) => {
     const visitor = identify(req, res);
+    if (isShadow(req)) {
+      // A mirrored copy (dark launch): its response is discarded, so it must not count as a visit.
+      res.type('html').send(renderProductPage({ product: LAPTOP, recommendations: RECOMMENDED, checkoutPlacement: 'bottom', recommendationsPlacement: 'below', cartItems: 0, shopVersion: version }));
+      return;
+    }
+    for (const key of routedExperiments) {
+      const variant = lift.decide(key, visitor.attributes).variant;
+      if (variant !== null && variant !== version) misrouted += 1;
+    }
     const recommendations = lift.decide(RECOMMENDATIONS_EXPERIMENT_KEY, visitor.attributes);
     const checkout = lift.decide(CHECKOUT_EXPERIMENT_KEY, visitor.attributes);
     // The variant headers istio-sync routes on, so a mesh behind this page sees the same decision.
@@ -101,6 +126,10 @@ export function createShop(options: ShopOptions): Shop {
 
   app.post('/cart', (req, res) => {
     const visitor = identify(req, res);
+    if (isShadow(req)) {
+      respond(req, res, 202, { shadow: true });
+      return;
+    }
     const body = (req.body ?? {}) as { productId?: unknown; quantity?: unknown };
     if (body.productId !== undefined && body.productId !== LAPTOP.id) {
       respond(req, res, 404, { error: `No product "${String(body.productId)}".` });
@@ -121,6 +150,11 @@ export function createShop(options: ShopOptions): Shop {
 
   app.post('/checkout', (req, res) => {
     const visitor = identify(req, res);
+    if (isShadow(req)) {
+      // Never charge or count a purchase twice: the live request does both.
+      respond(req, res, 202, { shadow: true });
+      return;
+    }
     const userId = visitor.attributes.userId;
     const items = carts.get(userId) ?? 0;
     if (items === 0) {
@@ -135,6 +169,7 @@ export function createShop(options: ShopOptions): Shop {
 
   return {
     app,
+    misrouted: () => misrouted,
     beginShutdown() {
       isShuttingDown = true;
     },

@@ -196,7 +196,10 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     expect(await facts(experiment.id)).toEqual([]);
   });
 
-  it('agrees with a from-scratch recomputation after batches in shuffled order', async () => {
+  it.each([
+    ['one after another', false],
+    ['concurrently', true],
+  ])('agrees with a from-scratch recomputation after shuffled batches sent %s', async (_mode, isConcurrent) => {
     const experiment = await startExperiment({ metrics: { primary: 'purchase', guardrails: ['refund'], conversionWindowHours: 5 } });
     const now = Date.now() - 48 * HOUR;
     let seed = 7;
@@ -206,12 +209,19 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     };
     const events: Record<string, unknown>[] = [];
     for (let index = 0; index < 300; index += 1) {
-      const unit = `r${Math.floor(random() * 20)}`;
+      const unit = `r${isConcurrent ? 'c' : 's'}${Math.floor(random() * 20)}`;
       const at = now + Math.floor(random() * 20) * HOUR;
       if (random() < 0.3) events.push(exposure(experiment.key, random() < 0.5 ? 'control' : 'treatment', unit, at));
       else events.push(conversion(random() < 0.7 ? 'purchase' : 'refund', unit, at, Math.floor(random() * 10)));
     }
-    for (let start = 0; start < events.length; start += 37) expect((await send(events.slice(start, start + 37))).status).toBe(202);
+    const batches = Array.from({ length: Math.ceil(events.length / 37) }, (_, index) => events.slice(index * 37, index * 37 + 37));
+    if (isConcurrent) {
+      // Exposures and conversions of the same units race in separate transactions.
+      const responses = await Promise.all(batches.map((batch) => send(batch)));
+      expect(responses.map((response) => response.status)).toEqual(batches.map(() => 202));
+    } else {
+      for (const batch of batches) expect((await send(batch)).status).toBe(202);
+    }
     const expected = await sql<FactRow>`
       with first as (
         select unit, min(occurred_at) as at from events where type = 'exposure' and experiment_id = ${experiment.id} group by unit

@@ -21,6 +21,13 @@ export interface ExperimentVariants {
   readonly variants: ReadonlySet<string>;
 }
 
+/** An (experiment, unit) pair whose first exposure is new or moved earlier. */
+export interface ChangedExposure {
+  readonly experiment_id: string;
+  readonly unit: string;
+  readonly is_new: boolean;
+}
+
 /** Partitioned tables whose partitions are one day of receipt each. */
 const PARTITIONED_TABLES = ['events', 'event_ids'] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
@@ -75,27 +82,29 @@ export class EventsRepository {
    * received today (the primary key) or on one of the `lookbackDays` days before (one index probe
    * per event and day, into that day's partition).
    */
-  async insertRaw(events: readonly EventRow[], lookbackDays: number): Promise<Set<string>> {
+  async insertRaw(events: readonly EventRow[], lookbackDays: number, now: number = Date.now()): Promise<Set<string>> {
+    // Days as parameters (not computed in SQL), so the earlier days' partitions are probed by index
+    // rather than hashed whole.
+    const today = isoDay(new Date(now));
+    const earlier = Array.from({ length: lookbackDays }, (_, offset) => isoDay(new Date(now - (offset + 1) * 86_400_000)));
     const result = await sql<{ id: string }>`
       with input as (
         select * from json_to_recordset(${JSON.stringify(events)}::json) as t(
           id uuid, type text, experiment_id uuid, variant text, name text, unit text,
           value double precision, properties jsonb, occurred_at timestamptz)
       ),
-      today as (select (now() at time zone 'utc')::date as day),
-      earlier as (select array(select (today.day - g)::date from today, generate_series(1, ${lookbackDays}::int) g) as days),
       fresh as (
         insert into event_ids (id, received_on)
-        select i.id, today.day from input i, today, earlier
-        where not exists (select 1 from event_ids p where p.received_on = any(earlier.days) and p.id = i.id)
+        select i.id, ${today}::date from input i
+        where not exists (select 1 from event_ids p where p.received_on = any(${earlier}::date[]) and p.id = i.id)
         order by i.id
         on conflict do nothing
         returning id
       ),
       stored as (
         insert into events (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on)
-        select i.id, i.type, i.experiment_id, i.variant, i.name, i.unit, i.value, i.properties, i.occurred_at, today.day
-        from input i join fresh f on f.id = i.id cross join today
+        select i.id, i.type, i.experiment_id, i.variant, i.name, i.unit, i.value, i.properties, i.occurred_at, ${today}::date
+        from input i join fresh f on f.id = i.id
         returning id
       )
       select id from stored`.execute(this.#db);
@@ -103,25 +112,32 @@ export class EventsRepository {
   }
 
   /**
-   * Serializes the per-unit facts of these units across concurrent batches (and replicas): a
-   * batch's fact statements then see every raw row committed by batches that touched the same
-   * units before it. Locks are taken in a fixed order, so two batches never deadlock.
+   * Orders fact maintenance across concurrent batches (and replicas) by unit: a batch with an
+   * exposure of a unit holds that unit's lock exclusively, a batch with only conversions of it
+   * shares it. So a batch that recomputes a unit's facts and a batch that adds conversions to them
+   * never overlap (whichever goes second sees the other's committed raw rows), while batches of
+   * conversions alone (row-level upserts) run side by side. Locks are taken in one fixed order,
+   * so batches never deadlock.
    */
-  async lockUnits(units: readonly string[]): Promise<void> {
+  async lockUnits(exposedUnits: readonly string[], convertedUnits: readonly string[]): Promise<void> {
     await sql`
-      select count(pg_advisory_xact_lock(k)) from (
-        select distinct hashtextextended(u, 0) as k from unnest(${[...new Set(units)]}::text[]) as u order by k
+      select count(case when exclusive then pg_advisory_xact_lock(k) else pg_advisory_xact_lock_shared(k) end) from (
+        select k, bool_or(exclusive) as exclusive from (
+          select hashtextextended(u, 0) as k, true as exclusive from unnest(${[...new Set(exposedUnits)]}::text[]) as u
+          union all
+          select hashtextextended(u, 0), false from unnest(${[...new Set(convertedUnits)]}::text[]) as u
+        ) as wanted group by k order by k
       ) as keys`.execute(this.#db);
   }
 
   /**
    * Folds exposures into `unit_exposures`: the earliest exposure decides the variant; a second
    * variant flags the unit. Returns the (experiment, unit) pairs whose first exposure is new or
-   * moved earlier, whose metric facts must be recomputed.
+   * moved earlier (`is_new` false), whose metric facts must be recomputed.
    */
-  async upsertExposures(exposures: readonly { experiment_id: string; unit: string; variant: string; occurred_at: string }[]): Promise<{ experiment_id: string; unit: string }[]> {
+  async upsertExposures(exposures: readonly { experiment_id: string; unit: string; variant: string; occurred_at: string }[]): Promise<ChangedExposure[]> {
     if (exposures.length === 0) return [];
-    const result = await sql<{ experiment_id: string; unit: string }>`
+    const result = await sql<ChangedExposure>`
       with incoming as (
         select experiment_id, unit, (array_agg(variant order by occurred_at, variant))[1] as variant,
           min(occurred_at) as first_exposed_at, count(distinct variant) > 1 as is_multiple
@@ -141,7 +157,7 @@ export class EventsRepository {
           is_multiple = ue.is_multiple or excluded.is_multiple or excluded.variant <> ue.variant
         returning ue.experiment_id, ue.unit, ue.first_exposed_at
       )
-      select u.experiment_id, u.unit from upserted u
+      select u.experiment_id, u.unit, b.unit is null as is_new from upserted u
       left join before b on b.experiment_id = u.experiment_id and b.unit = u.unit
       where b.unit is null or u.first_exposed_at < b.first_exposed_at`.execute(this.#db);
     return result.rows;
@@ -151,13 +167,23 @@ export class EventsRepository {
    * Rebuilds the metric facts of these (experiment, unit) pairs from their raw conversions: the
    * ones at or after the first exposure and inside the experiment's conversion window.
    */
-  async recomputeFacts(pairs: readonly { experiment_id: string; unit: string }[]): Promise<void> {
+  async recomputeFacts(pairs: readonly ChangedExposure[]): Promise<void> {
     if (pairs.length === 0) return;
-    const json = JSON.stringify(pairs);
-    await sql`
-      delete from unit_metric_facts f
-      using json_to_recordset(${json}::json) as p(experiment_id uuid, unit text)
-      where f.experiment_id = p.experiment_id and f.unit = p.unit`.execute(this.#db);
+    const json = JSON.stringify(pairs.map(({ experiment_id, unit }) => ({ experiment_id, unit })));
+    // A unit exposed for the first time has no facts yet; the others' are deleted by primary key
+    // (experiment, metric, unit), one probe per metric of the experiment.
+    const moved = pairs.filter((pair) => !pair.is_new).map(({ experiment_id, unit }) => ({ experiment_id, unit }));
+    if (moved.length > 0) {
+      await sql`
+        delete from unit_metric_facts f
+        using json_to_recordset(${JSON.stringify(moved)}::json) as p(experiment_id uuid, unit text)
+        join experiments e on e.id = p.experiment_id
+        cross join lateral (
+          select e.metrics->>'primary' as metric
+          union select jsonb_array_elements_text(coalesce(e.metrics->'guardrails', '[]'::jsonb))
+        ) as m
+        where f.experiment_id = p.experiment_id and f.metric = m.metric and f.unit = p.unit`.execute(this.#db);
+    }
     await sql`
       insert into unit_metric_facts (experiment_id, metric, unit, first_converted_at, conversions, value_sum)
       select ue.experiment_id, m.metric, ue.unit, min(ev.occurred_at), count(*), coalesce(sum(ev.value), 0)

@@ -65,10 +65,13 @@ export class EventsService {
     for (const row of rows) if (!unique.has(row.id)) unique.set(row.id, row);
     const events = [...unique.values()];
     const accepted = await this.#repository.transaction(async (tx) => {
-      const fresh = await tx.insertRaw(events, this.#lookbackDays);
+      const fresh = await tx.insertRaw(events, this.#lookbackDays, this.#now());
       if (fresh.size === 0) return 0;
       const stored = fresh.size === events.length ? events : events.filter((event) => fresh.has(event.id));
-      await tx.lockUnits(stored.map((event) => event.unit));
+      await tx.lockUnits(
+        stored.filter((event) => event.type === 'exposure').map((event) => event.unit),
+        stored.filter((event) => event.type === 'conversion').map((event) => event.unit),
+      );
       const exposures = stored.flatMap((event) =>
         event.type === 'exposure' && event.experiment_id !== null && event.variant !== null
           ? [{ experiment_id: event.experiment_id, unit: event.unit, variant: event.variant, occurred_at: event.occurred_at }]

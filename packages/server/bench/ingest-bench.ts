@@ -1,0 +1,187 @@
+/**
+ * `pnpm bench:ingest`: 1,000,000 events over HTTP in 1000-event batches from 4 concurrent clients
+ * into the real PostgreSQL (a database of its own), then a bare COPY of the same rows through
+ * pg-copy-streams as the ceiling, and the ratio. Traffic goes to 127.0.0.1 only.
+ */
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pino } from 'pino';
+import { createApp } from '../src/app.js';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrations.js';
+import { createBenchDatabase } from './bench-database.js';
+
+const TOTAL_EVENTS = Number(process.env['LIFT_BENCH_EVENTS'] ?? 1_000_000);
+const BATCH_SIZE = 1000;
+const CLIENTS = 4;
+const EXPOSURES_PER_BATCH = 250;
+const POOL_SIZE = 8;
+const TARGET_EVENTS_PER_SECOND = 100_000;
+const TARGET_RATIO = 0.2;
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+
+interface BenchEvent {
+  id: string;
+  type: 'exposure' | 'conversion';
+  experiment?: string;
+  variant?: string;
+  name?: string;
+  unit: string;
+  value?: number;
+  timestamp: string;
+}
+
+/** Each batch exposes 250 new units and converts 750 times among units exposed so far. */
+function buildBatches(experiment: string): BenchEvent[][] {
+  const batches: BenchEvent[][] = [];
+  const start = Date.now() - 60 * 60 * 1000;
+  let exposed = 0;
+  for (let batchIndex = 0; batchIndex < TOTAL_EVENTS / BATCH_SIZE; batchIndex += 1) {
+    const batch: BenchEvent[] = [];
+    const at = new Date(start + batchIndex * 1000).toISOString();
+    for (let index = 0; index < EXPOSURES_PER_BATCH; index += 1) {
+      const unit = `user-${exposed}`;
+      exposed += 1;
+      batch.push({ id: randomUUID(), type: 'exposure', experiment, variant: exposed % 2 === 0 ? 'control' : 'treatment', unit, timestamp: at });
+    }
+    for (let index = EXPOSURES_PER_BATCH; index < BATCH_SIZE; index += 1) {
+      const unit = `user-${Math.floor(Math.random() * exposed)}`;
+      const later = new Date(start + batchIndex * 1000 + 500).toISOString();
+      batch.push({ id: randomUUID(), type: 'conversion', name: index % 3 === 0 ? 'refund' : 'purchase', unit, value: (index % 50) + 0.5, timestamp: later });
+    }
+    batches.push(batch);
+  }
+  return batches;
+}
+
+function copyLine(event: BenchEvent, experimentId: string, day: string): string {
+  const nul = '\\N';
+  return [
+    event.id,
+    event.type,
+    event.type === 'exposure' ? experimentId : nul,
+    event.variant ?? nul,
+    event.name ?? nul,
+    event.unit,
+    event.value === undefined ? nul : String(event.value),
+    nul,
+    event.timestamp,
+    day,
+  ].join('\t');
+}
+
+async function main(): Promise<void> {
+  const logger = pino({ level: 'error' });
+  const benchDatabase = await createBenchDatabase();
+  try {
+    const database = await openDatabase({ kind: 'postgres', connectionString: benchDatabase.url, poolSize: POOL_SIZE }, logger);
+    await migrateToLatest(database.db);
+    const lift = createApp({ database, logger, options: { maxInFlightIngest: CLIENTS * 2 } });
+    await lift.keys.bootstrapAdmin(ADMIN_KEY);
+    const principal = await lift.keys.authenticate(ADMIN_KEY);
+    if (principal === null) throw new Error('no admin');
+    const sdkKey = (await lift.keys.create({ name: 'bench', role: 'sdk' }, principal)).key;
+    const server = createServer(lift.app);
+    server.keepAliveTimeout = 60_000;
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const admin = { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' };
+    const experimentKey = 'bench-checkout';
+    const created = await fetch(`${url}/v1/experiments`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({
+        key: experimentKey,
+        name: 'Bench',
+        hypothesis: 'Ingest keeps up',
+        variants: [
+          { key: 'control', weight: 5000 },
+          { key: 'treatment', weight: 5000 },
+        ],
+        metrics: { primary: 'purchase', guardrails: ['refund'] },
+      }),
+    });
+    const experimentId = ((await created.json()) as { id: string }).id;
+    await fetch(`${url}/v1/experiments/${experimentKey}/start`, { method: 'POST', headers: admin });
+
+    const batches = buildBatches(experimentKey);
+    const bodies = batches.map((events) => JSON.stringify({ events }));
+    const sdkHeaders = { Authorization: `Bearer ${sdkKey}`, 'Content-Type': 'application/json' };
+    console.log(`ingest: ${TOTAL_EVENTS.toLocaleString('en')} events, ${bodies.length} batches of ${BATCH_SIZE}, ${CLIENTS} clients -> ${url}`);
+
+    let next = 0;
+    let retries = 0;
+    const startedAt = performance.now();
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        for (let index = next++; index < bodies.length; index = next++) {
+          for (;;) {
+            const response = await fetch(`${url}/v1/events`, { method: 'POST', headers: sdkHeaders, body: bodies[index] });
+            const text = await response.text();
+            if (response.status === 202) break;
+            if (response.status !== 503) throw new Error(`batch ${index}: ${response.status} ${text}`);
+            retries += 1;
+          }
+        }
+      }),
+    );
+    const httpSeconds = (performance.now() - startedAt) / 1000;
+    const httpRate = TOTAL_EVENTS / httpSeconds;
+
+    const checkClient = new pg.Client({ connectionString: benchDatabase.url });
+    await checkClient.connect();
+    const counts = await checkClient.query(
+      `select (select count(*) from events)::int as events, (select count(*) from unit_exposures)::int as units,
+        (select coalesce(sum(conversions), 0) from unit_metric_facts)::int as conversions`,
+    );
+    const stored = counts.rows[0] as { events: number; units: number; conversions: number };
+    await checkClient.end();
+
+    // The ceiling: the same rows, COPYed into a bare table of the same columns, one stream.
+    const copyClient = new pg.Client({ connectionString: benchDatabase.url });
+    await copyClient.connect();
+    await copyClient.query('create table copy_ceiling (like events including defaults)');
+    const day = new Date().toISOString().slice(0, 10);
+    const copyStartedAt = performance.now();
+    const lines = (function* () {
+      for (const batch of batches) yield `${batch.map((event) => copyLine(event, experimentId, day)).join('\n')}\n`;
+    })();
+    await pipeline(
+      Readable.from(lines),
+      copyClient.query(copyFrom('copy copy_ceiling (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on) from stdin')),
+    );
+    const copySeconds = (performance.now() - copyStartedAt) / 1000;
+    const copyRate = TOTAL_EVENTS / copySeconds;
+    await copyClient.end();
+
+    const ratio = httpRate / copyRate;
+    const fmt = (value: number) => Math.round(value).toLocaleString('en');
+    console.log(`HTTP ingest : ${fmt(httpRate)} events/s (${httpSeconds.toFixed(1)} s; ${retries} batches retried after 503)`);
+    console.log(`stored      : ${fmt(stored.events)} events, ${fmt(stored.units)} exposed units, ${fmt(stored.conversions)} counted conversions`);
+    console.log(`COPY ceiling: ${fmt(copyRate)} rows/s (${copySeconds.toFixed(1)} s, pg-copy-streams into a bare table)`);
+    console.log(`ratio       : ${ratio.toFixed(2)}x COPY`);
+    console.log(
+      `targets     : >= ${fmt(TARGET_EVENTS_PER_SECOND)} events/s ${httpRate >= TARGET_EVENTS_PER_SECOND ? 'met' : 'NOT met'}; >= ${TARGET_RATIO}x COPY ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`,
+    );
+    if (stored.events !== TOTAL_EVENTS) throw new Error(`stored ${stored.events} events, sent ${TOTAL_EVENTS}`);
+
+    server.close();
+    lift.close();
+    await database.close();
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await benchDatabase.drop();
+  }
+}
+
+await main();

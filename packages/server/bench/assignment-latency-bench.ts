@@ -5,8 +5,11 @@
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import express from 'express';
@@ -43,10 +46,14 @@ async function listen(server: Server): Promise<string> {
 }
 
 async function load(options: { url: string; method: string; headers?: Record<string, string>; bodies?: string[] }): Promise<LoadResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, [runner, JSON.stringify({ ...options, rate: RATE, duration: DURATION_S, connections: CONNECTIONS })], {
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(stdout) as LoadResult;
+  const file = join(tmpdir(), `lift-load-${process.pid}.json`);
+  await writeFile(file, JSON.stringify({ ...options, rate: RATE, duration: DURATION_S, connections: CONNECTIONS }));
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [runner, file], { maxBuffer: 1 << 20 });
+    return JSON.parse(stdout) as LoadResult;
+  } finally {
+    await rm(file, { force: true });
+  }
 }
 
 function describe(label: string, result: LoadResult): string {

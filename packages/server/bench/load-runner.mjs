@@ -1,8 +1,9 @@
-// Runs one bounded autocannon load in its own process (so the load generator does not share the
+// Runs one bounded autocannon load (options in the JSON file named by the first argument) in its own process (so the load generator does not share the
 // server's event loop) and prints the result as JSON. Traffic goes to the given loopback URL only.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-const { url, method, headers, bodies, rate, duration, connections } = JSON.parse(process.argv[2] ?? '{}');
+const { url, method, headers, bodies, rate, duration, connections } = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'));
 if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`refusing a non-loopback target: ${url}`);
 
 let next = 0;

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { decide, type Attributes, type Decision, type ExperimentDefinition } from '@lift/sdk';
 import { DomainError } from '../errors/domain-error.js';
+import { MAX_BATCH_EVENTS } from '../events/event-schemas.js';
 import type { EventsService } from '../events/events-service.js';
 import { toDefinition, type SdkConfigService } from '../sdk-config/sdk-config-service.js';
 import type { AssignmentsInput, LookupResult } from './assignment-schemas.js';
 import type { AssignmentsRepository, ExperimentUnit } from './assignments-repository.js';
+import { GroupCommit } from './group-commit.js';
 
 const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 /** Exposures this replica remembers having logged, so repeated requests do not log them again. */
 const DEFAULT_EXPOSURE_CACHE_SIZE = 100_000;
 /** The decisions a recorded sticky variant overrides: DESIGN.md steps 5-6 (layer, allocation). */
 const STICKY_OVERRIDABLE = new Set<Decision['reason']>(['assigned', 'layer', 'traffic']);
+/** Exposure batches written at once; more callers wait and join the next group. */
+const MAX_CONCURRENT_EXPOSURE_WRITES = 2;
 
 export interface AssignmentsServiceOptions {
   readonly exposureCacheSize?: number;
@@ -55,14 +59,21 @@ interface Decided {
 export class AssignmentsService {
   readonly #repository: AssignmentsRepository;
   readonly #config: SdkConfigService;
-  readonly #events: EventsService;
+  readonly #exposures: GroupCommit<Record<string, unknown>>;
   readonly #logged = new Set<string>();
   readonly #cacheSize: number;
 
   constructor(repository: AssignmentsRepository, config: SdkConfigService, events: EventsService, options: AssignmentsServiceOptions = {}) {
     this.#repository = repository;
     this.#config = config;
-    this.#events = events;
+    // Exposures of concurrent requests are stored together, one ingest transaction per group,
+    // and each request answers only once its own are stored.
+    this.#exposures = new GroupCommit(
+      async (items) => {
+        await events.ingest(items);
+      },
+      { maxItems: MAX_BATCH_EVENTS, maxConcurrent: MAX_CONCURRENT_EXPOSURE_WRITES },
+    );
     this.#cacheSize = options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE;
   }
 
@@ -113,13 +124,18 @@ export class AssignmentsService {
     const candidates = decided.filter((entry) => entry.definition?.sticky === true && entry.unit !== null && STICKY_OVERRIDABLE.has(entry.decision.reason));
     if (candidates.length === 0) return;
     const pair = (entry: Decided): ExperimentUnit => ({ key: entry.decision.experiment, unit: entry.unit ?? '' });
+    // Most requests come from units already recorded: one read. New units: an insert that only the
+    // first writer wins, then a read of the winners for the requests that lost the race.
+    const stored = new Map((await this.#repository.readSticky(candidates.map(pair))).map((record) => [record.key, record.variant]));
+    const unrecorded = candidates.filter((entry) => !stored.has(entry.decision.experiment));
     const toRecord = options.isEnrolling
-      ? candidates.filter((entry) => entry.decision.reason === 'assigned' && entry.decision.variant !== null).map((entry) => ({ ...pair(entry), variant: entry.decision.variant ?? '' }))
+      ? unrecorded.filter((entry) => entry.decision.reason === 'assigned' && entry.decision.variant !== null).map((entry) => ({ ...pair(entry), variant: entry.decision.variant ?? '' }))
       : [];
     const written = new Set((await this.#repository.recordSticky(toRecord)).map((entry) => entry.key));
-    const pending = candidates.filter((entry) => !written.has(entry.decision.experiment));
-    const stored = new Map((await this.#repository.readSticky(pending.map(pair))).map((record) => [record.key, record.variant]));
-    for (const entry of pending) {
+    const lostRace = toRecord.filter((entry) => !written.has(entry.key));
+    for (const record of await this.#repository.readSticky(lostRace)) stored.set(record.key, record.variant);
+    for (const entry of candidates) {
+      if (written.has(entry.decision.experiment)) continue;
       const variant = stored.get(entry.decision.experiment);
       if (variant === undefined || entry.definition === null) continue;
       entry.decision = stickyDecision(entry.definition, variant, entry.decision.bucket) ?? entry.decision;
@@ -137,7 +153,7 @@ export class AssignmentsService {
       return [{ cacheKey, event: { id: randomUUID(), type: 'exposure', experiment: decision.experiment, variant: decision.variant, unit, timestamp } }];
     });
     if (fresh.length === 0) return;
-    await this.#events.ingest(fresh.map((entry) => entry.event));
+    await this.#exposures.add(fresh.map((entry) => entry.event));
     for (const { cacheKey } of fresh) {
       this.#logged.add(cacheKey);
       if (this.#logged.size > this.#cacheSize) {

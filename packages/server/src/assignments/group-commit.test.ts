@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.js';
+
+describe('GroupCommit', () => {
+  it('writes a lone caller at once and groups the callers that arrive while a write is in flight', async () => {
+    const writes: number[][] = [];
+    let release: () => void = () => undefined;
+    const group = new GroupCommit<number>(
+      async (items) => {
+        writes.push(items);
+        if (writes.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      { maxItems: 100, maxConcurrent: 1 },
+    );
+    const first = group.add([1]);
+    const others = [group.add([2, 3]), group.add([4])];
+    expect(writes).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...others]);
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('splits a group at maxItems and fails every caller of a failed group', async () => {
+    const writes: number[][] = [];
+    const group = new GroupCommit<number>(
+      async (items) => {
+        writes.push(items);
+        if (items.includes(99)) throw new Error('database down');
+      },
+      { maxItems: 2, maxConcurrent: 1 },
+    );
+    await group.add([1, 2, 3]);
+    expect(writes).toEqual([[1, 2], [3]]);
+    const blocker = group.add([5]);
+    const failing = [expect(group.add([99])).rejects.toThrow('database down'), expect(group.add([6])).rejects.toThrow('database down')];
+    await blocker;
+    await Promise.all(failing);
+  });
+});

@@ -242,6 +242,18 @@ export function stickyDecision(compiled: CompiledExperiment, variant: string, bu
 }
 
 /**
+ * Whether a recorded sticky variant overrides this decision: only those of DESIGN.md steps 5-6
+ * (reasons `assigned`, `layer`, `traffic`), never a missing unit, a stopped experiment, an
+ * override or a targeting miss.
+ *
+ * @example
+ * isStickyOverridable(decide(experiment, context)); // true when step 7 may apply
+ */
+export function isStickyOverridable(decision: Decision): boolean {
+  return decision.reason === 'assigned' || decision.reason === 'layer' || decision.reason === 'traffic';
+}
+
+/**
  * DESIGN.md steps 1-6 over a compiled experiment, each a named early return.
  * Throws only on faults of the host's own objects (a throwing getter); callers catch.
  */

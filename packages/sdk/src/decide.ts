@@ -1,4 +1,6 @@
-import { compileExperiment, decideCompiled, type CompiledExperiment } from './compile-experiment.js';
+import { compileExperiment, decideCompiled, isStickyOverridable, stickyDecision, unitOf, type CompiledExperiment } from './compile-experiment.js';
+
+export { isStickyOverridable };
 import type { Attributes, Decision, ExperimentDefinition } from './types.js';
 
 // Definitions are treated as immutable snapshots: each is checked and compiled once.
@@ -42,5 +44,42 @@ export function decide(experiment: ExperimentDefinition, context: Attributes): D
     } catch {
       return { experiment: '', variant: null, inExperiment: false, reason: 'error', bucket: null, payload: null };
     }
+  }
+}
+
+/**
+ * The unit `context` identifies for `experiment` (DESIGN.md step 1: the value at its
+ * `unitAttribute`, a non-empty string or a finite number written in decimal), or null. The key
+ * to record sticky variants and exposures under, read exactly as `decide` reads it.
+ *
+ * @example
+ * readUnit(experiment, { userId: 1001 }); // '1001'
+ */
+export function readUnit(experiment: ExperimentDefinition, context: Attributes): string | null {
+  try {
+    if (experiment === null || typeof experiment !== 'object' || context === null || typeof context !== 'object') return null;
+    const compiled = compiledFor(experiment);
+    return compiled.problem === null ? unitOf(compiled, context) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * DESIGN.md step 7: a variant recorded earlier for this unit wins over the layer and allocation
+ * steps (reasons `assigned`, `layer`, `traffic`), with reason `sticky`. Any other decision, or a
+ * recorded variant the experiment no longer has, leaves `decision` as it is. Never throws.
+ *
+ * @example
+ * const decision = decide(experiment, context);
+ * const final = applySticky(experiment, decision, recordedVariant); // reason 'sticky' when it applies
+ */
+export function applySticky(experiment: ExperimentDefinition, decision: Decision, recordedVariant: string | null | undefined): Decision {
+  if (recordedVariant === null || recordedVariant === undefined) return decision;
+  if (!isStickyOverridable(decision)) return decision;
+  try {
+    return stickyDecision(compiledFor(experiment), recordedVariant, decision.bucket) ?? decision;
+  } catch {
+    return decision;
   }
 }

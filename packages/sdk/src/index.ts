@@ -7,7 +7,7 @@ export {
   type CompiledCondition,
   type ConditionIssue,
 } from './condition/index.js';
-export { decide } from './decide.js';
+export { applySticky, decide, isStickyOverridable, readUnit } from './decide.js';
 export {
   createClient,
   createLocalStorageStickyStore,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucket, decide, type ExperimentDefinition } from '../src/index.js';
+import { applySticky, bucket, decide, isStickyOverridable, readUnit, type ExperimentDefinition } from '../src/index.js';
 
 const checkout: ExperimentDefinition = {
   key: 'checkout-button',
@@ -143,5 +143,29 @@ describe('decide on bad input', () => {
   it('answers error when reading the context throws', () => {
     const hostile = new Proxy({}, { get: () => { throw new Error('boom'); }, has: () => { throw new Error('boom'); }, getOwnPropertyDescriptor: () => { throw new Error('boom'); } });
     expect(decide(checkout, hostile)).toMatchObject({ reason: 'error', variant: 'control' });
+  });
+});
+
+describe('readUnit and applySticky (DESIGN.md steps 1 and 7)', () => {
+  it('reads the unit exactly as decide does', () => {
+    expect(readUnit(checkout, { userId: 1001 })).toBe('1001');
+    expect(readUnit({ ...checkout, unitAttribute: 'account.id' }, { account: { id: 'acme' } })).toBe('acme');
+    expect(readUnit(checkout, { userId: '' })).toBeNull();
+    expect(readUnit(checkout, { platform: 'iOS' })).toBeNull();
+    expect(readUnit(null as unknown as ExperimentDefinition, { userId: 'u' })).toBeNull();
+  });
+
+  it('lets a recorded variant win over layer and allocation only', () => {
+    const assigned = decide(checkout, { userId: 'u-1' });
+    const other = assigned.variant === 'control' ? 'moved' : 'control';
+    expect(applySticky(checkout, assigned, other)).toEqual({ ...assigned, variant: other, reason: 'sticky', inExperiment: true, payload: other === 'moved' ? { position: 'top' } : { position: 'bottom' } });
+    const outOfTraffic = decide({ ...checkout, coverage: 0 }, { userId: 'u-1' });
+    expect(applySticky(checkout, outOfTraffic, 'moved').reason).toBe('sticky');
+    const overridden = decide({ ...checkout, overrides: { 'qa-1': 'control' } }, { userId: 'qa-1' });
+    expect(applySticky(checkout, overridden, 'moved')).toBe(overridden);
+    expect(applySticky(checkout, decide(checkout, { platform: 'iOS' }), 'moved').reason).toBe('missing-unit');
+    expect(applySticky(checkout, assigned, 'gone')).toBe(assigned);
+    expect(applySticky(checkout, assigned, undefined)).toBe(assigned);
+    expect(isStickyOverridable(assigned)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { compileExperiment, decideCompiled, stickyDecision, unitOf, type CompiledExperiment } from '../compile-experiment.js';
+import { compileExperiment, decideCompiled, isStickyOverridable, stickyDecision, unitOf, type CompiledExperiment } from '../compile-experiment.js';
 import type { Attributes, ConfigSnapshot, Decision, ExperimentDefinition, SavedGroups } from '../types.js';
 import { ConfigLoader, type RefreshMode } from './config-loader.js';
 import { createEventId } from './event-id.js';
@@ -288,7 +288,7 @@ class Client implements LiftClient {
   }
 
   #applySticky(compiled: CompiledExperiment, context: Attributes, decision: Decision): Decision {
-    if (decision.reason !== 'assigned' && decision.reason !== 'layer' && decision.reason !== 'traffic') return decision;
+    if (!isStickyOverridable(decision)) return decision;
     const unit = unitOf(compiled, context);
     if (unit === null) return decision;
     const key = `${compiled.key}:${unit}`;

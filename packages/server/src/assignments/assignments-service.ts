@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decide, type Attributes, type Decision, type ExperimentDefinition } from '@lift/sdk';
+import { applySticky, decide, isStickyOverridable, readUnit, type Attributes, type Decision, type ExperimentDefinition } from '@lift/sdk';
 import { DomainError } from '../errors/domain-error.js';
 import { MAX_BATCH_EVENTS } from '../events/event-schemas.js';
 import type { EventsService } from '../events/events-service.js';
@@ -11,35 +11,11 @@ import { GroupCommit } from './group-commit.js';
 const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 /** Exposures this replica remembers having logged, so repeated requests do not log them again. */
 const DEFAULT_EXPOSURE_CACHE_SIZE = 100_000;
-/** The decisions a recorded sticky variant overrides: DESIGN.md steps 5-6 (layer, allocation). */
-const STICKY_OVERRIDABLE = new Set<Decision['reason']>(['assigned', 'layer', 'traffic']);
 /** Exposure batches written at once; more callers wait and join the next group. */
 const MAX_CONCURRENT_EXPOSURE_WRITES = 2;
 
 export interface AssignmentsServiceOptions {
   readonly exposureCacheSize?: number;
-}
-
-/**
- * The unit of `definition` in `context`, read as `@lift/sdk` reads it (a dotted attribute path;
- * a non-empty string or a finite number), to key sticky records and exposures.
- */
-function unitOf(definition: ExperimentDefinition, context: Attributes): string | null {
-  let value: unknown = context;
-  for (const segment of (definition.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE).split('.')) {
-    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, segment)) return null;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  if (typeof value === 'string') return value === '' ? null : value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return null;
-}
-
-/** A decision for the recorded variant, as the SDK's own sticky step answers; null if it is gone. */
-function stickyDecision(definition: ExperimentDefinition, variant: string, bucket: number | null): Decision | null {
-  const recorded = definition.variants.find((candidate) => candidate.key === variant);
-  if (recorded === undefined) return null;
-  return { experiment: definition.key, variant: recorded.key, inExperiment: true, reason: 'sticky', bucket, payload: recorded.payload ?? null };
 }
 
 function unknownExperiment(key: string): Decision {
@@ -88,7 +64,7 @@ export class AssignmentsService {
     const decided: Decided[] = keys.map((key) => {
       const definition = served.get(key) ?? others.get(key) ?? null;
       if (definition === null) return { definition, unit: null, decision: unknownExperiment(key) };
-      return { definition, unit: unitOf(definition, context), decision: decide(definition, context) };
+      return { definition, unit: readUnit(definition, context), decision: decide(definition, context) };
     });
     await this.#applySticky(decided, { isEnrolling: true });
     if (input.logExposures) await this.#logExposures(decided);
@@ -103,9 +79,7 @@ export class AssignmentsService {
     const context: Attributes = { ...attributes, [definition.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE]: unit };
     const entry: Decided = { definition, unit, decision: decide(definition, context) };
     const [recorded] = await this.#repository.readSticky([{ key, unit }]);
-    if (definition.sticky === true && recorded !== undefined && STICKY_OVERRIDABLE.has(entry.decision.reason)) {
-      entry.decision = stickyDecision(definition, recorded.variant, entry.decision.bucket) ?? entry.decision;
-    }
+    if (definition.sticky === true) entry.decision = applySticky(definition, entry.decision, recorded?.variant);
     const exposure = await this.#repository.findExposure(experiment.id, unit);
     return {
       unit,
@@ -121,7 +95,7 @@ export class AssignmentsService {
    * answers with the winner).
    */
   async #applySticky(decided: readonly Decided[], options: { isEnrolling: boolean }): Promise<void> {
-    const candidates = decided.filter((entry) => entry.definition?.sticky === true && entry.unit !== null && STICKY_OVERRIDABLE.has(entry.decision.reason));
+    const candidates = decided.filter((entry) => entry.definition?.sticky === true && entry.unit !== null && isStickyOverridable(entry.decision));
     if (candidates.length === 0) return;
     const pair = (entry: Decided): ExperimentUnit => ({ key: entry.decision.experiment, unit: entry.unit ?? '' });
     // Most requests come from units already recorded: one read. New units: an insert that only the
@@ -138,7 +112,7 @@ export class AssignmentsService {
       if (written.has(entry.decision.experiment)) continue;
       const variant = stored.get(entry.decision.experiment);
       if (variant === undefined || entry.definition === null) continue;
-      entry.decision = stickyDecision(entry.definition, variant, entry.decision.bucket) ?? entry.decision;
+      entry.decision = applySticky(entry.definition, entry.decision, variant);
     }
   }
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Experiment } from '../experiments/experiment-schemas.js';
 import { toExperiment } from '../experiments/experiments-repository.js';
@@ -53,43 +53,62 @@ export class ResultsRepository {
     return row === undefined ? undefined : toExperiment(row);
   }
 
-  /**
-   * The per-unit aggregates of one metric, in one pass over the experiment's exposed units (cost
-   * grows with units, not events): unit_exposures LEFT JOIN unit_metric_facts, grouped by variant,
-   * day of first exposure, day of first conversion and exclusion flags. Totals and the daily
-   * cumulative series are both sums over these few hundred cells. Overrides are joined as a set
-   * (a hash join), not tested per row against a list.
-   */
-  async aggregateCells(experimentId: string, metric: string, overrideUnits: readonly string[]): Promise<AggregateCell[]> {
-    // One short transaction so the settings stay local to this query: JIT compilation costs more
-    // than it saves on a one-second query, and the join's hash table (the converted units) should
-    // fit in memory instead of spilling to temporary files.
-    const result = await this.#db.transaction().execute(async (trx) => {
+  async #analysisQuery(query: RawBuilder<AggregateRow>): Promise<AggregateRow[]> {
+    return this.#db.transaction().execute(async (trx) => {
       await sql`set local jit = off`.execute(trx);
       await sql`set local work_mem = ${sql.lit(ANALYSIS_WORK_MEM)}`.execute(trx);
-      return sql<AggregateRow>`
-      with overrides as (select distinct unnest(${[...overrideUnits]}::text[]) as unit),
-      cells as (
+      return (await query.execute(trx)).rows;
+    });
+  }
+
+  /**
+   * The per-unit aggregates of one metric from the per-unit tables, never raw events (cost grows
+   * with units, not events): units grouped by variant, day of first exposure and exclusion flags;
+   * converted units (unit_metric_facts JOIN unit_exposures) also by day of first conversion, with
+   * their value sums. Totals and the daily cumulative series are both sums over these few hundred
+   * cells. Overrides are joined as a set (a hash join), not tested per row against a list.
+   */
+  async aggregateCells(experimentId: string, metric: string, overrideUnits: readonly string[]): Promise<AggregateCell[]> {
+    // Two queries on two connections at once, each about half the work: the units by exposure
+    // day (every exposed unit, no join) and the converted units with their values (driven by the
+    // metric's facts rows). The cells are only ever summed, so units and conversions may sit in
+    // separate cells. Each runs in a short transaction so its settings stay local: JIT costs
+    // more than it saves here, and the join's hash table should fit in memory.
+    const overrides = [...overrideUnits];
+    const [units, converted] = await Promise.all([
+      this.#analysisQuery(sql<AggregateRow>`
+        with overrides as (select distinct unnest(${overrides}::text[]) as unit)
         select e.variant,
-               (e.first_exposed_at at time zone 'UTC')::date as exposed_on,
-               (f.first_converted_at at time zone 'UTC')::date as converted_on,
+               ((e.first_exposed_at at time zone 'UTC')::date)::text as exposed_on,
+               null::text as converted_on,
                e.is_multiple,
                o.unit is not null as is_override,
                count(*)::int as units,
-               count(f.unit)::int as conversions,
-               coalesce(sum(f.value_sum), 0)::float8 as value_sum,
-               coalesce(sum(f.value_sum * f.value_sum), 0)::float8 as value_sum_of_squares
+               0 as conversions,
+               0::float8 as value_sum,
+               0::float8 as value_sum_of_squares
         from unit_exposures e
-        left join unit_metric_facts f
-          on f.experiment_id = e.experiment_id and f.metric = ${metric} and f.unit = e.unit
         left join overrides o on o.unit = e.unit
         where e.experiment_id = ${experimentId}
-        group by 1, 2, 3, 4, 5
-      )
-      select variant, exposed_on::text as exposed_on, converted_on::text as converted_on, is_multiple, is_override,
-             units, conversions, value_sum, value_sum_of_squares
-      from cells`.execute(trx);
-    });
+        group by 1, 2, 4, 5`),
+      this.#analysisQuery(sql<AggregateRow>`
+        with overrides as (select distinct unnest(${overrides}::text[]) as unit)
+        select e.variant,
+               ((e.first_exposed_at at time zone 'UTC')::date)::text as exposed_on,
+               ((f.first_converted_at at time zone 'UTC')::date)::text as converted_on,
+               e.is_multiple,
+               o.unit is not null as is_override,
+               0 as units,
+               count(*)::int as conversions,
+               sum(f.value_sum)::float8 as value_sum,
+               sum(f.value_sum * f.value_sum)::float8 as value_sum_of_squares
+        from unit_metric_facts f
+        join unit_exposures e on e.experiment_id = f.experiment_id and e.unit = f.unit
+        left join overrides o on o.unit = f.unit
+        where f.experiment_id = ${experimentId} and f.metric = ${metric}
+        group by 1, 2, 3, 4, 5`),
+    ]);
+    const result = { rows: [...units, ...converted] };
     return result.rows.map((row) => ({
       variant: row.variant,
       exposedOn: row.exposed_on,

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { apiReference } from '@scalar/express-api-reference';
 import express, { type Express } from 'express';
+import swaggerUi from 'swagger-ui-express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { DatabaseHandle } from './db/database.js';
@@ -128,7 +128,8 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  app.get('/docs', apiReference({ url: '/openapi.json', pageTitle: 'Lift API' }));
+  // Swagger UI's assets are served from the package itself, so /docs works without internet access.
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { customSiteTitle: 'Lift API', swaggerOptions: { url: '/openapi.json' } }));
   const uiFolder = webUiFolder();
   // The web UI (@lift/web) calls only the public API; unbuilt, /ui falls through to the 404 problem.
   if (uiFolder !== null) app.use('/ui', express.static(uiFolder, { fallthrough: true }));

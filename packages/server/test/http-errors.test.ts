@@ -104,10 +104,16 @@ describe.each(BACKENDS)('HTTP errors and plumbing on %s', (backend) => {
       expect.arrayContaining(['/v1/api-keys', '/v1/experiments', '/v1/experiments/{key}', '/v1/experiments/{key}/start', '/v1/sdk/config', '/v1/sdk/stream']),
     );
     expect(openApi.body.components.schemas.CreateExperiment.required).toEqual(expect.arrayContaining(['key', 'name', 'hypothesis', 'variants', 'metrics']));
-    const docs = await t.api.get('/docs');
+    const docs = await t.api.get('/docs/');
     expect(docs.status).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);
-    expect(docs.text).toContain('/openapi.json');
+    // Everything the page loads is served here (no CDN), and it reads the generated document.
+    const scripts = [...docs.text.matchAll(/src="\.\/([\w.-]+\.js)"/g)].map((match) => match[1]);
+    expect(scripts).toContain('swagger-ui-init.js');
+    for (const script of scripts) expect((await t.api.get(`/docs/${script}`)).status).toBe(200);
+    expect((await t.api.get('/docs/swagger-ui-init.js')).text).toContain('/openapi.json');
+    expect(docs.text).not.toMatch(/(src|href)="https?:/);
+    expect((await t.api.get('/docs')).headers.location).toBe('/docs/');
   });
 
   it('allows configured origins on the SDK endpoints only', async () => {

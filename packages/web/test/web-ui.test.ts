@@ -9,7 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../server/test/support/test-app.js';
 import { findAccessibilityViolations } from './support/accessibility.js';
-import { canRunChromium, launchChromium } from './support/chromium.js';
+// One Chromium launcher for every browser test of the workspace (Debian's chromium, no downloads).
+import { canRunChromium, launchChromium } from '../../sdk/test/support/chromium.js';
 
 const ARTIFACTS = new URL('../../../artifacts/web/', import.meta.url);
 const BUILD_SCRIPT = new URL('../scripts/build-ui.js', import.meta.url);

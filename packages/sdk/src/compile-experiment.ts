@@ -34,7 +34,7 @@ export interface CompiledExperiment {
   readonly layerTo: number;
   readonly allocationState: HashState;
   readonly ranges: readonly VariantRange[];
-  readonly fixed: { readonly [R in Exclude<Reason, 'assigned' | 'override' | 'sticky'>]: Decision };
+  readonly fixed: { readonly [R in Exclude<Reason, 'assigned' | 'override' | 'sticky' | 'not-ready'>]: Decision };
 }
 
 class DefinitionError extends Error {}
@@ -73,7 +73,6 @@ function fixedDecisions(key: string, variant: string | null, payload: unknown): 
     targeting: sharedDecision(key, variant, 'targeting', payload),
     layer: sharedDecision(key, variant, 'layer', payload),
     traffic: sharedDecision(key, variant, 'traffic', payload),
-    'not-ready': sharedDecision(key, variant, 'not-ready', payload),
     error: sharedDecision(key, variant, 'error', payload),
   };
 }

@@ -96,14 +96,12 @@ interface ConfigState {
   readonly experiments: ReadonlyMap<string, CompiledExperiment>;
 }
 
-const NOT_READY_PAYLOAD = null;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function bareDecision(experiment: string, reason: 'not-ready' | 'error'): Decision {
-  return { experiment, variant: null, inExperiment: false, reason, bucket: null, payload: NOT_READY_PAYLOAD };
+  return { experiment, variant: null, inExperiment: false, reason, bucket: null, payload: null };
 }
 
 class Client implements LiftClient {

@@ -18,17 +18,19 @@ export function sampleRatioTest(units: readonly number[], weights: readonly numb
   const weightTotal = weights.reduce((sum, w) => sum + w, 0);
   let chiSquare = 0;
   let cells = 0;
+  // Units in a variant that should get none: as mismatched as a split can be.
+  let hasImpossibleCell = false;
   units.forEach((observed, i) => {
     const expected = (total * (weights[i] ?? 0)) / (weightTotal || 1);
     if (expected > 0) {
       chiSquare += ((observed - expected) * (observed - expected)) / expected;
       cells += 1;
     } else if (observed > 0) {
-      // Units in a variant that should get none: as mismatched as it gets.
-      chiSquare = Number.MAX_VALUE;
+      hasImpossibleCell = true;
     }
   });
   if (total === 0 || cells < 2) return { chiSquare: 0, pValue: 1, ok: true };
-  const pValue = chiSquare === Number.MAX_VALUE ? 0 : chiSquareSurvival(chiSquare, cells - 1);
-  return { chiSquare: Math.min(chiSquare, Number.MAX_VALUE), pValue, ok: pValue >= SRM_ALPHA };
+  if (hasImpossibleCell) return { chiSquare: Number.MAX_VALUE, pValue: 0, ok: false };
+  const pValue = chiSquareSurvival(chiSquare, cells - 1);
+  return { chiSquare, pValue, ok: pValue >= SRM_ALPHA };
 }

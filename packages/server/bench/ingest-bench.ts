@@ -135,6 +135,11 @@ async function main(): Promise<void> {
     );
     const httpSeconds = (performance.now() - startedAt) / 1000;
     const httpRate = TOTAL_EVENTS / httpSeconds;
+    // The per-unit facts are folded in sweeps beside ingest; the time until they include every
+    // acknowledged event counts too.
+    await lift.facts.foldNow();
+    const foldedSeconds = (performance.now() - startedAt) / 1000;
+    const endToEndRate = TOTAL_EVENTS / foldedSeconds;
 
     const checkClient = new pg.Client({ connectionString: benchDatabase.url });
     await checkClient.connect();
@@ -162,14 +167,15 @@ async function main(): Promise<void> {
     const copyRate = TOTAL_EVENTS / copySeconds;
     await copyClient.end();
 
-    const ratio = httpRate / copyRate;
+    const ratio = endToEndRate / copyRate;
     const fmt = (value: number) => Math.round(value).toLocaleString('en');
-    console.log(`HTTP ingest : ${fmt(httpRate)} events/s (${httpSeconds.toFixed(1)} s; ${retries} batches retried after 503)`);
+    console.log(`HTTP ingest : ${fmt(httpRate)} events/s acknowledged (${httpSeconds.toFixed(1)} s; ${retries} batches retried after 503)`);
+    console.log(`facts folded: ${fmt(endToEndRate)} events/s until the per-unit facts included every event (${foldedSeconds.toFixed(1)} s)`);
     console.log(`stored      : ${fmt(stored.events)} events, ${fmt(stored.units)} exposed units, ${fmt(stored.conversions)} counted conversions`);
     console.log(`COPY ceiling: ${fmt(copyRate)} rows/s (${copySeconds.toFixed(1)} s, pg-copy-streams into a bare table)`);
-    console.log(`ratio       : ${ratio.toFixed(2)}x COPY`);
+    console.log(`ratio       : ${ratio.toFixed(2)}x COPY (facts included)`);
     console.log(
-      `targets     : >= ${fmt(TARGET_EVENTS_PER_SECOND)} events/s ${httpRate >= TARGET_EVENTS_PER_SECOND ? 'met' : 'NOT met'}; >= ${TARGET_RATIO}x COPY ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`,
+      `targets     : >= ${fmt(TARGET_EVENTS_PER_SECOND)} events/s ${endToEndRate >= TARGET_EVENTS_PER_SECOND ? 'met' : 'NOT met'} (facts included); >= ${TARGET_RATIO}x COPY ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`,
     );
     if (stored.events !== TOTAL_EVENTS) throw new Error(`stored ${stored.events} events, sent ${TOTAL_EVENTS}`);
 

@@ -35,6 +35,7 @@ import { AssignmentsService } from './assignments/assignments-service.js';
 import { EventsRepository } from './events/events-repository.js';
 import { createEventsRouter, eventsPaths } from './events/events-routes.js';
 import { EventsService } from './events/events-service.js';
+import { FactFolder } from './events/fact-folder.js';
 import { startPartitionMaintenance } from './events/partition-maintenance.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -64,6 +65,8 @@ export interface LiftApp {
   readonly app: Express;
   readonly keys: KeysService;
   readonly stream: ConfigStream;
+  /** Folds stored events into the per-unit facts; `foldNow()` before reading them directly. */
+  readonly facts: FactFolder;
   /** Flips /readyz to 503 and ends the SSE streams, so load balancers and clients move on. */
   beginShutdown(): void;
   /** Releases timers and subscriptions (not the database: its owner closes it). */
@@ -93,7 +96,9 @@ export function createApp(dependencies: AppDependencies): LiftApp {
 
   const keys = new KeysService(new KeysRepository(database.db));
   const experiments = new ExperimentsService(new ExperimentsRepository(database.db));
-  const results = new ResultsService(new ResultsRepository(database.db));
+  const eventsRepository = new EventsRepository(database.db);
+  const facts = new FactFolder(eventsRepository, logger);
+  const results = new ResultsService(new ResultsRepository(database.db), { catchUp: () => facts.foldNow() });
   const sdkConfig = new SdkConfigService(new SdkConfigRepository(database.db));
   const stream = new ConfigStream({ service: sdkConfig, feed: database.feed, logger, heartbeatMs: options.heartbeatMs });
   const telemetry = createTelemetry(() => sdkConfig.lastKnownVersion);
@@ -141,10 +146,10 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   app.use(createExperimentsRouter(experiments, requireRole));
   app.use(createResultsRouter(results, requireRole));
   app.use(createSdkConfigRouter(sdkConfig, stream, requireRole, { corsOrigins: options.corsOrigins }));
-  const events = new EventsService(new EventsRepository(database.db));
+  const events = new EventsService(eventsRepository, { facts });
   const stopPartitionMaintenance = startPartitionMaintenance(events, logger);
   app.use(createEventsRouter(events, requireRole, { corsOrigins: options.corsOrigins }));
-  app.use(createAssignmentsRouter(new AssignmentsService(new AssignmentsRepository(database.db), sdkConfig, events), requireRole, { corsOrigins: options.corsOrigins }));
+  app.use(createAssignmentsRouter(new AssignmentsService(new AssignmentsRepository(database.db), sdkConfig, events, { catchUp: () => facts.foldNow() }), requireRole, { corsOrigins: options.corsOrigins }));
 
   app.use((req) => {
     throw new DomainError('route-not-found', `No route ${req.method} ${req.path}.`);
@@ -155,6 +160,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
     app,
     keys,
     stream,
+    facts,
     beginShutdown() {
       isShuttingDown = true;
       stream.close();
@@ -163,6 +169,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
       stream.close();
       telemetry.close();
       stopPartitionMaintenance();
+      facts.stop();
     },
   };
 }

@@ -28,7 +28,6 @@ describe.each(BACKENDS)('event partitions and retention on %s', (backend) => {
     const names = await partitions();
     for (let offset = 0; offset <= 3; offset += 1) {
       expect(names).toContain(`events_p${compact(now + offset * DAY)}`);
-      expect(names).toContain(`event_ids_p${compact(now + offset * DAY)}`);
     }
     const id = randomUUID();
     expect((await t.api.post('/v1/events').set({ Authorization: `Bearer ${t.keys.sdk}` }).send({ events: [conversion(id)] })).status).toBe(202);
@@ -41,17 +40,16 @@ describe.each(BACKENDS)('event partitions and retention on %s', (backend) => {
   it('treats an id received yesterday as a duplicate (the idempotency lookback)', async () => {
     const id = randomUUID();
     const yesterday = day(Date.now() - DAY);
-    await sql`insert into event_ids (id, received_on) values (${id}, ${yesterday})`.execute(t.database.db);
+    await sql`insert into events (id, type, name, unit, occurred_at, received_on) values (${id}, 'conversion', 'purchase', 'p', now(), ${yesterday})`.execute(t.database.db);
     const response = await t.api.post('/v1/events').set({ Authorization: `Bearer ${t.keys.sdk}` }).send({ events: [conversion(id)] });
     expect(response.body).toEqual({ accepted: 0, duplicates: 1 });
   });
 
   it('drops whole days past retention', async () => {
     const later = Date.now() + 200 * DAY;
-    const service = new EventsService(new EventsRepository(t.database.db), { now: () => later, retention: { eventDays: 90, eventIdDays: 2 } });
+    const service = new EventsService(new EventsRepository(t.database.db), { now: () => later, retention: { eventDays: 90 } });
     const { dropped } = await service.maintainPartitions();
     expect(dropped).toContain(`events_p${compact(Date.now())}`);
-    expect(dropped).toContain(`event_ids_p${compact(Date.now())}`);
     const names = await partitions();
     expect(names).toContain(`events_p${compact(later)}`);
     expect(names).not.toContain(`events_p${compact(Date.now())}`);

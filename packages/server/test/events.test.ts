@@ -56,16 +56,20 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     ...(value === undefined ? {} : { value }),
     timestamp: new Date(at).toISOString(),
   });
-  const count = async (table: 'events' | 'event_ids') =>
+  const count = async (table: 'events') =>
     Number((await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(t.database.db)).rows[0]?.n);
-  const exposures = async (experimentId: string) =>
-    (await sql<ExposureRow>`select unit, variant, first_exposed_at, is_multiple from unit_exposures where experiment_id = ${experimentId} order by unit`.execute(t.database.db)).rows;
-  const facts = async (experimentId: string) =>
-    (
+  const exposures = async (experimentId: string) => {
+    await t.lift.facts.foldNow();
+    return (await sql<ExposureRow>`select unit, variant, first_exposed_at, is_multiple from unit_exposures where experiment_id = ${experimentId} order by unit`.execute(t.database.db)).rows;
+  };
+  const facts = async (experimentId: string) => {
+    await t.lift.facts.foldNow();
+    return (
       await sql<FactRow>`select metric, unit, first_converted_at, conversions, value_sum from unit_metric_facts where experiment_id = ${experimentId} order by unit, metric`.execute(
         t.database.db,
       )
     ).rows;
+  };
 
   it('stores a batch, answers 202 with counts, and stores nothing twice when it is replayed', async () => {
     const experiment = await startExperiment();

@@ -212,6 +212,7 @@ describe.runIf(BACKENDS.includes('postgres'))('connections killed mid-ingest (pg
     expect(storedIds.size).toBe(sent.size);
     expect(sent.size).toBe(round * UNITS * 2);
     // The facts agree with the raw events that survived the kills.
+    await t.lift.facts.foldNow();
     const exposures = await sql<{ n: number }>`select count(*)::int as n from unit_exposures`.execute(t.database.db);
     expect(exposures.rows[0]?.n).toBe(round * UNITS);
     const facts = await sql<{ n: number }>`select coalesce(sum(conversions), 0)::int as n from unit_metric_facts`.execute(t.database.db);

@@ -16,6 +16,8 @@ const MAX_CONCURRENT_EXPOSURE_WRITES = 2;
 
 export interface AssignmentsServiceOptions {
   readonly exposureCacheSize?: number;
+  /** Brings the per-unit facts up to every acknowledged event before a lookup reads them. */
+  readonly catchUp?: () => Promise<void>;
 }
 
 function unknownExperiment(key: string): Decision {
@@ -39,8 +41,11 @@ export class AssignmentsService {
   readonly #logged = new Set<string>();
   readonly #cacheSize: number;
 
+  readonly #catchUp: () => Promise<void>;
+
   constructor(repository: AssignmentsRepository, config: SdkConfigService, events: EventsService, options: AssignmentsServiceOptions = {}) {
     this.#repository = repository;
+    this.#catchUp = options.catchUp ?? (() => Promise.resolve());
     this.#config = config;
     // Exposures of concurrent requests are stored together, one ingest transaction per group,
     // and each request answers only once its own are stored.
@@ -80,6 +85,7 @@ export class AssignmentsService {
     const entry: Decided = { definition, unit, decision: decide(definition, context) };
     const [recorded] = await this.#repository.readSticky([{ key, unit }]);
     if (definition.sticky === true) entry.decision = applySticky(definition, entry.decision, recorded?.variant);
+    await this.#catchUp();
     const exposure = await this.#repository.findExposure(experiment.id, unit);
     return {
       unit,

@@ -21,18 +21,31 @@ export interface ExperimentVariants {
   readonly variants: ReadonlySet<string>;
 }
 
-/** An (experiment, unit) pair whose first exposure is new or moved earlier. */
-export interface ChangedExposure {
-  readonly experiment_id: string;
-  readonly unit: string;
-  readonly is_new: boolean;
+/** What one sweep folded: the events taken, and whether more were pending past its cap. */
+export interface FoldResult {
+  readonly events: number;
+  readonly isCapped: boolean;
 }
 
+/** The snapshot a sweep folds up to, as stored in `fact_fold_state`. */
+interface FoldCursor {
+  readonly xmax: string;
+  readonly xip: readonly string[];
+}
+
+/** A metric of an experiment: its primary one and its guardrails, from `experiments.metrics`. */
+const EXPERIMENT_METRICS = sql`
+  select e.metrics->>'primary' as metric
+  union select jsonb_array_elements_text(coalesce(e.metrics->'guardrails', '[]'::jsonb))`;
+
+/** The end of a unit's conversion window for an experiment (`ue`: unit_exposures, `e`: experiments). */
+const WINDOW_END = sql`ue.first_exposed_at + make_interval(hours => coalesce((e.metrics->>'conversionWindowHours')::int, 168))`;
+
 /** Partitioned tables whose partitions are one day of receipt each. */
-const PARTITIONED_TABLES = ['events', 'event_ids'] as const;
+const PARTITIONED_TABLES = ['events'] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
-const PARTITION_NAME = /^(events|event_ids)_p(\d{4})(\d{2})(\d{2})$/;
+const PARTITION_NAME = /^(events)_p(\d{4})(\d{2})(\d{2})$/;
 const CHECK_VIOLATION = '23514';
 const DUPLICATE_TABLE = '42P07';
 const MAINTENANCE_LOCK = 0x11f7_e7e1;
@@ -50,8 +63,8 @@ function sqlStateOf(error: unknown): unknown {
 }
 
 /**
- * Raw events, idempotency keys and the per-unit facts derived from them. Every write of a batch
- * is set-based: a handful of statements per batch, whatever its size.
+ * Raw events and the per-unit facts folded from them. Every write is set-based: one statement per
+ * ingested batch, a handful per sweep, whatever their size.
  */
 export class EventsRepository {
   readonly #db: Kysely<Database>;
@@ -78,9 +91,10 @@ export class EventsRepository {
   }
 
   /**
-   * Stores the events whose id is new and returns those ids. An id counts as seen if it was
-   * received today (the primary key) or on one of the `lookbackDays` days before (one index probe
-   * per event and day, into that day's partition).
+   * Stores the events whose id is new and returns those ids, in one statement (so all of them or
+   * none). An id counts as seen if it was received today (the primary key) or on one of the
+   * `lookbackDays` days before (one index probe per event and day, into that day's partition).
+   * The per-unit facts are not touched here: sweeps fold them (`foldPending`).
    */
   async insertRaw(events: readonly EventRow[], lookbackDays: number, now: number = Date.now()): Promise<Set<string>> {
     // Days as parameters (not computed in SQL), so the earlier days' partitions are probed by index
@@ -88,60 +102,74 @@ export class EventsRepository {
     const today = isoDay(new Date(now));
     const earlier = Array.from({ length: lookbackDays }, (_, offset) => isoDay(new Date(now - (offset + 1) * 86_400_000)));
     const result = await sql<{ id: string }>`
-      with input as (
-        select * from json_to_recordset(${JSON.stringify(events)}::json) as t(
-          id uuid, type text, experiment_id uuid, variant text, name text, unit text,
-          value double precision, properties jsonb, occurred_at timestamptz)
-      ),
-      fresh as (
-        insert into event_ids (id, received_on)
-        select i.id, ${today}::date from input i
-        where not exists (select 1 from event_ids p where p.received_on = any(${earlier}::date[]) and p.id = i.id)
-        order by i.id
-        on conflict do nothing
-        returning id
-      ),
-      stored as (
-        insert into events (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on)
-        select i.id, i.type, i.experiment_id, i.variant, i.name, i.unit, i.value, i.properties, i.occurred_at, ${today}::date
-        from input i join fresh f on f.id = i.id
-        returning id
-      )
-      select id from stored`.execute(this.#db);
+      insert into events (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on)
+      select i.id, i.type, i.experiment_id, i.variant, i.name, i.unit, i.value, i.properties, i.occurred_at, ${today}::date
+      from json_to_recordset(${JSON.stringify(events)}::json) as i(
+        id uuid, type text, experiment_id uuid, variant text, name text, unit text,
+        value double precision, properties jsonb, occurred_at timestamptz)
+      where not exists (select 1 from events p where p.received_on = any(${earlier}::date[]) and p.id = i.id)
+      on conflict do nothing
+      returning id`.execute(this.#db);
     return new Set(result.rows.map((row) => row.id));
   }
 
   /**
-   * Orders fact maintenance across concurrent batches (and replicas) by unit: a batch with an
-   * exposure of a unit holds that unit's lock exclusively, a batch with only conversions of it
-   * shares it. So a batch that recomputes a unit's facts and a batch that adds conversions to them
-   * never overlap (whichever goes second sees the other's committed raw rows), while batches of
-   * conversions alone (row-level upserts) run side by side. Locks are taken in one fixed order,
-   * so batches never deadlock.
+   * One sweep: folds the events written by transactions that finished since the last sweep into
+   * the per-unit facts, and moves the cursor, in this transaction (call it inside `transaction`).
+   * Sweeps are serialized by the cursor's row lock: with `wait` false a sweep already running
+   * elsewhere makes this one return null at once; with `wait` true this one runs after it.
+   * At most `maxTransactions` transaction ids past the cursor are taken per sweep.
    */
-  async lockUnits(exposedUnits: readonly string[], convertedUnits: readonly string[]): Promise<void> {
-    await sql`
-      select count(case when exclusive then pg_advisory_xact_lock(k) else pg_advisory_xact_lock_shared(k) end) from (
-        select k, bool_or(exclusive) as exclusive from (
-          select hashtextextended(u, 0) as k, true as exclusive from unnest(${[...new Set(exposedUnits)]}::text[]) as u
-          union all
-          select hashtextextended(u, 0), false from unnest(${[...new Set(convertedUnits)]}::text[]) as u
-        ) as wanted group by k order by k
-      ) as keys`.execute(this.#db);
+  async foldPending(options: { readonly wait: boolean; readonly maxTransactions: number }): Promise<FoldResult | null> {
+    const locked = await sql<FoldCursor>`
+      select snapshot_xmax::text as xmax, snapshot_xip::text[] as xip from fact_fold_state
+      for update ${options.wait ? sql`` : sql`skip locked`}`.execute(this.#db);
+    const previous = locked.rows[0];
+    if (previous === undefined) return null;
+    // Every statement after this one sees every transaction this snapshot calls finished.
+    const snapshot = await sql<FoldCursor & { isCapped: boolean }>`
+      select least(xmax, cap)::text as xmax, xmax > cap as "isCapped",
+        array(select x::text from pg_snapshot_xip(s) as x where x::text::bigint < cap) as xip
+      from (select pg_current_snapshot() as s) as current
+      cross join lateral (select pg_snapshot_xmax(s)::text::bigint as xmax, ${previous.xmax}::bigint + ${options.maxTransactions} as cap) as bounds`.execute(this.#db);
+    const next = snapshot.rows[0];
+    if (next === undefined) return null;
+    await sql`create temp table fold_events (
+      type text, experiment_id uuid, variant text, name text, unit text, value double precision, occurred_at timestamptz
+    ) on commit drop`.execute(this.#db);
+    // Finished now, and not finished at the last sweep: at or past its xmax, or then running.
+    const taken = await sql`
+      insert into fold_events
+      select type, experiment_id, variant, name, unit, value, occurred_at from events
+      where ((written_by_xact >= ${previous.xmax}::bigint and written_by_xact < ${next.xmax}::bigint) or written_by_xact = any(${[...previous.xip]}::bigint[]))
+        and not written_by_xact = any(${[...next.xip]}::bigint[])`.execute(this.#db);
+    const events = Number(taken.numAffectedRows ?? 0n);
+    if (events > 0) await this.#foldEvents(next);
+    await sql`update fact_fold_state set snapshot_xmax = ${next.xmax}::bigint, snapshot_xip = ${[...next.xip]}::bigint[], folded_at = now()`.execute(this.#db);
+    return { events, isCapped: next.isCapped };
   }
 
-  /**
-   * Folds exposures into `unit_exposures`: the earliest exposure decides the variant; a second
-   * variant flags the unit. Returns the (experiment, unit) pairs whose first exposure is new or
-   * moved earlier (`is_new` false), whose metric facts must be recomputed.
-   */
-  async upsertExposures(exposures: readonly { experiment_id: string; unit: string; variant: string; occurred_at: string }[]): Promise<ChangedExposure[]> {
-    if (exposures.length === 0) return [];
-    const result = await sql<ChangedExposure>`
+  /** Whether any event was written past the cursor's xmax (a cheap check before a sweep). */
+  async hasPending(): Promise<boolean> {
+    const result = await sql<{ pending: boolean }>`
+      select exists (
+        select 1 from events, fact_fold_state s
+        where written_by_xact >= s.snapshot_xmax or written_by_xact = any(s.snapshot_xip)
+      ) as pending`.execute(this.#db);
+    return result.rows[0]?.pending === true;
+  }
+
+  /** Folds the rows of `fold_events` into `unit_exposures` and `unit_metric_facts`. */
+  async #foldEvents(snapshot: FoldCursor): Promise<void> {
+    await sql`analyze fold_events`.execute(this.#db);
+    // Exposures: the earliest decides the variant; a second variant flags the unit. The pairs whose
+    // first exposure is new or moved earlier get their metric facts rebuilt from raw conversions.
+    await sql`create temp table fold_changed (experiment_id uuid, unit text, is_new boolean) on commit drop`.execute(this.#db);
+    await sql`
       with incoming as (
         select experiment_id, unit, (array_agg(variant order by occurred_at, variant))[1] as variant,
           min(occurred_at) as first_exposed_at, count(distinct variant) > 1 as is_multiple
-        from json_to_recordset(${JSON.stringify(exposures)}::json) as x(experiment_id uuid, unit text, variant text, occurred_at timestamptz)
+        from fold_events where type = 'exposure'
         group by experiment_id, unit
       ),
       before as (
@@ -157,75 +185,48 @@ export class EventsRepository {
           is_multiple = ue.is_multiple or excluded.is_multiple or excluded.variant <> ue.variant
         returning ue.experiment_id, ue.unit, ue.first_exposed_at
       )
-      select u.experiment_id, u.unit, b.unit is null as is_new from upserted u
+      insert into fold_changed (experiment_id, unit, is_new)
+      select u.experiment_id, u.unit, b.unit is null from upserted u
       left join before b on b.experiment_id = u.experiment_id and b.unit = u.unit
       where b.unit is null or u.first_exposed_at < b.first_exposed_at`.execute(this.#db);
-    return result.rows;
-  }
-
-  /**
-   * Rebuilds the metric facts of these (experiment, unit) pairs from their raw conversions: the
-   * ones at or after the first exposure and inside the experiment's conversion window.
-   */
-  async recomputeFacts(pairs: readonly ChangedExposure[]): Promise<void> {
-    if (pairs.length === 0) return;
-    const json = JSON.stringify(pairs.map(({ experiment_id, unit }) => ({ experiment_id, unit })));
-    // A unit exposed for the first time has no facts yet; the others' are deleted by primary key
-    // (experiment, metric, unit), one probe per metric of the experiment.
-    const moved = pairs.filter((pair) => !pair.is_new).map(({ experiment_id, unit }) => ({ experiment_id, unit }));
-    if (moved.length > 0) {
-      await sql`
-        delete from unit_metric_facts f
-        using json_to_recordset(${JSON.stringify(moved)}::json) as p(experiment_id uuid, unit text)
-        join experiments e on e.id = p.experiment_id
-        cross join lateral (
-          select e.metrics->>'primary' as metric
-          union select jsonb_array_elements_text(coalesce(e.metrics->'guardrails', '[]'::jsonb))
-        ) as m
-        where f.experiment_id = p.experiment_id and f.metric = m.metric and f.unit = p.unit`.execute(this.#db);
-    }
+    await sql`analyze fold_changed`.execute(this.#db);
+    // A pair whose first exposure moved earlier loses its facts (deleted by primary key, one probe
+    // per metric of the experiment); a new pair has none yet.
+    await sql`
+      delete from unit_metric_facts f
+      using fold_changed c
+      join experiments e on e.id = c.experiment_id
+      cross join lateral (${EXPERIMENT_METRICS}) as m
+      where not c.is_new and f.experiment_id = c.experiment_id and f.metric = m.metric and f.unit = c.unit`.execute(this.#db);
+    // Rebuilt from the raw conversions at or after the first exposure and inside the window, as of
+    // the sweep's snapshot (a conversion committed since is added by the next sweep). A conversion
+    // at or after the exposure was received at most 5 minutes (the allowed clock skew) before it,
+    // so only the partitions from that day on are probed.
     await sql`
       insert into unit_metric_facts (experiment_id, metric, unit, first_converted_at, conversions, value_sum)
       select ue.experiment_id, m.metric, ue.unit, min(ev.occurred_at), count(*), coalesce(sum(ev.value), 0)
-      from json_to_recordset(${json}::json) as p(experiment_id uuid, unit text)
-      join unit_exposures ue on ue.experiment_id = p.experiment_id and ue.unit = p.unit
+      from fold_changed c
+      join unit_exposures ue on ue.experiment_id = c.experiment_id and ue.unit = c.unit
       join experiments e on e.id = ue.experiment_id
-      cross join lateral (
-        select e.metrics->>'primary' as metric
-        union select jsonb_array_elements_text(coalesce(e.metrics->'guardrails', '[]'::jsonb))
-      ) as m
+      cross join lateral (${EXPERIMENT_METRICS}) as m
       join events ev on ev.type = 'conversion' and ev.unit = ue.unit and ev.name = m.metric
-        and ev.occurred_at >= ue.first_exposed_at
-        and ev.occurred_at < ue.first_exposed_at + make_interval(hours => coalesce((e.metrics->>'conversionWindowHours')::int, 168))
+        and ev.received_on >= ((ue.first_exposed_at - interval '5 minutes') at time zone 'UTC')::date
+        and ev.occurred_at >= ue.first_exposed_at and ev.occurred_at < ${WINDOW_END}
+        and ev.written_by_xact < ${snapshot.xmax}::bigint and not ev.written_by_xact = any(${[...snapshot.xip]}::bigint[])
       group by ue.experiment_id, m.metric, ue.unit
       order by 1, 2, 3`.execute(this.#db);
-  }
-
-  /**
-   * Adds new conversions to the facts of every experiment their unit was exposed to (skipping the
-   * pairs just recomputed, which already include them).
-   */
-  async addConversions(
-    conversions: readonly { name: string; unit: string; value: number | null; occurred_at: string }[],
-    recomputed: readonly { experiment_id: string; unit: string }[],
-  ): Promise<void> {
-    if (conversions.length === 0) return;
+    // The sweep's other conversions add to the facts of every experiment their unit was exposed
+    // to (the rebuilt pairs already include them).
     await sql`
-      with c as (
-        select * from json_to_recordset(${JSON.stringify(conversions)}::json) as c(name text, unit text, value double precision, occurred_at timestamptz)
-      ),
-      skipped as (
-        select * from json_to_recordset(${JSON.stringify(recomputed)}::json) as p(experiment_id uuid, unit text)
-      )
       insert into unit_metric_facts as f (experiment_id, metric, unit, first_converted_at, conversions, value_sum)
       select ue.experiment_id, c.name, c.unit, min(c.occurred_at), count(*), coalesce(sum(c.value), 0)
-      from c
+      from fold_events c
       join unit_exposures ue on ue.unit = c.unit
       join experiments e on e.id = ue.experiment_id
-      where (c.name = e.metrics->>'primary' or coalesce(e.metrics->'guardrails', '[]'::jsonb) ? c.name)
-        and c.occurred_at >= ue.first_exposed_at
-        and c.occurred_at < ue.first_exposed_at + make_interval(hours => coalesce((e.metrics->>'conversionWindowHours')::int, 168))
-        and not exists (select 1 from skipped s where s.experiment_id = ue.experiment_id and s.unit = ue.unit)
+      where c.type = 'conversion'
+        and (c.name = e.metrics->>'primary' or coalesce(e.metrics->'guardrails', '[]'::jsonb) ? c.name)
+        and c.occurred_at >= ue.first_exposed_at and c.occurred_at < ${WINDOW_END}
+        and not exists (select 1 from fold_changed s where s.experiment_id = ue.experiment_id and s.unit = ue.unit)
       group by ue.experiment_id, c.name, c.unit
       order by 1, 2, 3
       on conflict (experiment_id, metric, unit) do update set
@@ -235,7 +236,7 @@ export class EventsRepository {
   }
 
   /**
-   * Creates the daily partitions of `events` and `event_ids` for `days` (UTC dates). A day whose
+   * Creates the daily partitions of `events` for `days` (UTC dates). A day whose
    * rows already sit in the DEFAULT partition is skipped (PostgreSQL refuses to create it then).
    * Returns the partitions created.
    */
@@ -269,7 +270,7 @@ export class EventsRepository {
     const result = await sql<{ name: string }>`
       select c.relname as name from pg_inherits i
       join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
-      where p.relname in ('events', 'event_ids') order by c.relname`.execute(this.#db);
+      where p.relname = 'events' order by c.relname`.execute(this.#db);
     return result.rows.flatMap((row) => {
       const match = PARTITION_NAME.exec(row.name);
       if (match === null) return [];

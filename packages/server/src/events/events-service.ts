@@ -15,10 +15,8 @@ export const PARTITION_DAYS_AHEAD = 3;
 export const EVENT_RETENTION_DAYS = 90;
 
 export interface RetentionPolicy {
-  /** Days of raw events kept, counting today. */
+  /** Days of raw events kept, counting today (at least the idempotency lookback plus today). */
   readonly eventDays: number;
-  /** Days of idempotency keys kept, counting today (at least the lookback plus today). */
-  readonly eventIdDays: number;
 }
 
 function utcDay(ms: number): string {
@@ -29,27 +27,28 @@ export interface EventsServiceOptions {
   readonly now?: () => number;
   readonly idempotencyLookbackDays?: number;
   readonly retention?: Partial<RetentionPolicy>;
+  /** Told when new events are stored, so their facts get folded (see `FactFolder`). */
+  readonly facts?: { schedule(): void };
 }
 
 /**
- * Validates a batch whole (any invalid event rejects all of it) and stores the new events with
- * the per-unit facts they change, in one transaction: either all of a batch's new rows are
- * stored, or none.
+ * Validates a batch whole (any invalid event rejects all of it) and stores its new events in one
+ * statement: either all of a batch's new rows are stored, or none. The per-unit facts follow in
+ * sweeps (`FactFolder`), outside the request.
  */
 export class EventsService {
   readonly #repository: EventsRepository;
   readonly #now: () => number;
   readonly #lookbackDays: number;
   readonly #retention: RetentionPolicy;
+  readonly #facts: { schedule(): void } | undefined;
 
   constructor(repository: EventsRepository, options: EventsServiceOptions = {}) {
     this.#repository = repository;
     this.#now = options.now ?? Date.now;
     this.#lookbackDays = options.idempotencyLookbackDays ?? IDEMPOTENCY_LOOKBACK_DAYS;
-    this.#retention = {
-      eventDays: options.retention?.eventDays ?? EVENT_RETENTION_DAYS,
-      eventIdDays: Math.max(options.retention?.eventIdDays ?? 0, this.#lookbackDays + 1),
-    };
+    this.#retention = { eventDays: Math.max(options.retention?.eventDays ?? EVENT_RETENTION_DAYS, this.#lookbackDays + 1) };
+    this.#facts = options.facts;
   }
 
   async ingest(rawEvents: readonly unknown[]): Promise<IngestResult> {
@@ -64,27 +63,8 @@ export class EventsService {
     const unique = new Map<string, EventRow>();
     for (const row of rows) if (!unique.has(row.id)) unique.set(row.id, row);
     const events = [...unique.values()];
-    const accepted = await this.#repository.transaction(async (tx) => {
-      const fresh = await tx.insertRaw(events, this.#lookbackDays, this.#now());
-      if (fresh.size === 0) return 0;
-      const stored = fresh.size === events.length ? events : events.filter((event) => fresh.has(event.id));
-      await tx.lockUnits(
-        stored.filter((event) => event.type === 'exposure').map((event) => event.unit),
-        stored.filter((event) => event.type === 'conversion').map((event) => event.unit),
-      );
-      const exposures = stored.flatMap((event) =>
-        event.type === 'exposure' && event.experiment_id !== null && event.variant !== null
-          ? [{ experiment_id: event.experiment_id, unit: event.unit, variant: event.variant, occurred_at: event.occurred_at }]
-          : [],
-      );
-      const changed = await tx.upsertExposures(exposures);
-      await tx.recomputeFacts(changed);
-      const conversions = stored.flatMap((event) =>
-        event.type === 'conversion' && event.name !== null ? [{ name: event.name, unit: event.unit, value: event.value, occurred_at: event.occurred_at }] : [],
-      );
-      await tx.addConversions(conversions, changed);
-      return fresh.size;
-    });
+    const accepted = (await this.#repository.insertRaw(events, this.#lookbackDays, this.#now())).size;
+    if (accepted > 0) this.#facts?.schedule();
     return { accepted, duplicates: rawEvents.length - accepted };
   }
 
@@ -96,10 +76,7 @@ export class EventsService {
     const now = this.#now();
     const days = Array.from({ length: PARTITION_DAYS_AHEAD + 1 }, (_, offset) => utcDay(now + offset * DAY_MS));
     const created = await this.#repository.createDailyPartitions(days);
-    const dropped = [
-      ...(await this.#repository.dropPartitionsBefore('events', utcDay(now - (this.#retention.eventDays - 1) * DAY_MS))),
-      ...(await this.#repository.dropPartitionsBefore('event_ids', utcDay(now - (this.#retention.eventIdDays - 1) * DAY_MS))),
-    ];
+    const dropped = await this.#repository.dropPartitionsBefore('events', utcDay(now - (this.#retention.eventDays - 1) * DAY_MS));
     return { created, dropped };
   }
 

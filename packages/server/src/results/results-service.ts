@@ -37,10 +37,16 @@ export function metricsOf(experiment: Experiment): string[] {
 export class ResultsService {
   readonly #repository: ResultsRepository;
   readonly #now: () => Date;
+  readonly #catchUp: () => Promise<void>;
 
-  constructor(repository: ResultsRepository, options: { now?: () => Date } = {}) {
+  /**
+   * `catchUp` brings the per-unit facts up to every acknowledged event before they are read (the
+   * app passes `FactFolder.foldNow`).
+   */
+  constructor(repository: ResultsRepository, options: { now?: () => Date; catchUp?: () => Promise<void> } = {}) {
     this.#repository = repository;
     this.#now = options.now ?? (() => new Date());
+    this.#catchUp = options.catchUp ?? (() => Promise.resolve());
   }
 
   /** The analysis of one metric (default: the primary) of the experiment `key`. */
@@ -69,6 +75,7 @@ export class ResultsService {
   async #experiment(key: string): Promise<Experiment> {
     const experiment = await this.#repository.findExperiment(key);
     if (experiment === undefined) throw new DomainError('not-found', `No experiment with key "${key}".`, { key });
+    await this.#catchUp();
     return experiment;
   }
 

@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+import type { EventsRepository, FoldResult } from './events-repository.js';
+
+/** How long after an ingest a sweep starts, so that the batches of a burst fold together. */
+export const DEFAULT_FOLD_DELAY_MS = 200;
+/** How often each replica checks for events no sweep has taken (written by a replica that stopped). */
+export const DEFAULT_FOLD_INTERVAL_MS = 5_000;
+/** Transaction ids a sweep takes at most (about as many ingested batches). */
+export const DEFAULT_MAX_TRANSACTIONS_PER_SWEEP = 200;
+
+export interface FactFolderOptions {
+  readonly delayMs?: number;
+  readonly intervalMs?: number;
+  readonly maxTransactionsPerSweep?: number;
+}
+
+/**
+ * Keeps the per-unit facts current: after ingest, and now and then, it runs sweeps until nothing
+ * is pending (one at a time on this replica; across replicas, a sweep that finds another running
+ * leaves the work to it). `foldNow` is for readers that must see every acknowledged event.
+ */
+export class FactFolder {
+  readonly #repository: EventsRepository;
+  readonly #logger: Logger;
+  readonly #delayMs: number;
+  readonly #maxTransactions: number;
+  readonly #interval: NodeJS.Timeout;
+  #scheduled: NodeJS.Timeout | null = null;
+  #running: Promise<void> = Promise.resolve();
+  #isStopped = false;
+
+  constructor(repository: EventsRepository, logger: Logger, options: FactFolderOptions = {}) {
+    this.#repository = repository;
+    this.#logger = logger;
+    this.#delayMs = options.delayMs ?? DEFAULT_FOLD_DELAY_MS;
+    this.#maxTransactions = options.maxTransactionsPerSweep ?? DEFAULT_MAX_TRANSACTIONS_PER_SWEEP;
+    this.#interval = setInterval(() => this.#checkPending(), options.intervalMs ?? DEFAULT_FOLD_INTERVAL_MS);
+    this.#interval.unref();
+  }
+
+  /** Events were stored: fold them soon (calls within the delay share one run). */
+  schedule(): void {
+    if (this.#isStopped || this.#scheduled !== null) return;
+    this.#scheduled = setTimeout(() => {
+      this.#scheduled = null;
+      void this.#enqueue(false).catch((error: unknown) => this.#logger.warn({ err: error }, 'folding event facts failed; will retry'));
+    }, this.#delayMs);
+    this.#scheduled.unref();
+  }
+
+  /**
+   * Folds every event stored by a transaction that finished before this call (waiting for a sweep
+   * running on another replica, then sweeping itself). Rejects if the database does.
+   */
+  foldNow(): Promise<void> {
+    return this.#enqueue(true);
+  }
+
+  stop(): void {
+    this.#isStopped = true;
+    clearInterval(this.#interval);
+    if (this.#scheduled !== null) clearTimeout(this.#scheduled);
+    this.#scheduled = null;
+  }
+
+  #enqueue(wait: boolean): Promise<void> {
+    const run = this.#running.catch(() => undefined).then(() => this.#sweepUntilCurrent(wait));
+    this.#running = run;
+    return run;
+  }
+
+  async #sweepUntilCurrent(wait: boolean): Promise<void> {
+    let result: FoldResult | null;
+    do {
+      result = await this.#repository.transaction((tx) => tx.foldPending({ wait, maxTransactions: this.#maxTransactions }));
+    } while (result?.isCapped === true);
+  }
+
+  #checkPending(): void {
+    void (async () => {
+      if (await this.#repository.hasPending()) await this.#enqueue(false);
+    })().catch((error: unknown) => this.#logger.warn({ err: error }, 'checking for unfolded events failed; will retry'));
+  }
+}

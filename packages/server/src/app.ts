@@ -94,12 +94,13 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   const options = { ...DEFAULT_APP_OPTIONS, ...dependencies.options };
   let isShuttingDown = false;
 
-  const keys = new KeysService(new KeysRepository(database.db));
-  const experiments = new ExperimentsService(new ExperimentsRepository(database.db));
+  // Keys and the served config are cached in memory, kept fresh by the change feed (LISTEN/NOTIFY).
+  const keys = new KeysService(new KeysRepository(database.db), { feed: database.feed });
+  const sdkConfig = new SdkConfigService(new SdkConfigRepository(database.db), { feed: database.feed });
+  const experiments = new ExperimentsService(new ExperimentsRepository(database.db, { onConfigPublished: () => sdkConfig.noteChange() }));
   const eventsRepository = new EventsRepository(database.db);
   const facts = new FactFolder(eventsRepository, logger);
   const results = new ResultsService(new ResultsRepository(database.db), { catchUp: () => facts.foldNow() });
-  const sdkConfig = new SdkConfigService(new SdkConfigRepository(database.db));
   const stream = new ConfigStream({ service: sdkConfig, feed: database.feed, logger, heartbeatMs: options.heartbeatMs });
   const telemetry = createTelemetry(() => sdkConfig.lastKnownVersion);
   const requireRole = createRoleGuard((secret) => keys.authenticate(secret));
@@ -167,6 +168,8 @@ export function createApp(dependencies: AppDependencies): LiftApp {
     },
     close() {
       stream.close();
+      keys.close();
+      sdkConfig.close();
       telemetry.close();
       stopPartitionMaintenance();
       facts.stop();

@@ -1,6 +1,7 @@
 import { decide, type ConfigSnapshot, type Decision } from '@lift/sdk';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_CHANNEL } from '../src/db/change-feed.js';
 import { BACKENDS } from './support/test-database.js';
 import { createTestApp, experimentBody, type TestApp } from './support/test-app.js';
 
@@ -86,7 +87,16 @@ describe.each(BACKENDS)('assignments on %s', (backend) => {
       { key: 'control', weight: 0 },
       { key: 'treatment', weight: 10000 },
     ])}::jsonb, version = version + 1 where id = ${experiment.id}`.execute(t.database.db);
-    await sql`update sdk_config_state set version = version + 1`.execute(t.database.db);
+    // Announced the way the app announces its own changes, so every replica refreshes its config.
+    await sql`with bumped as (update sdk_config_state set version = version + 1 returning version) select pg_notify(${CONFIG_CHANNEL}, version::text) from bumped`.execute(t.database.db);
+    // Until it hears, a replica decides with the old weights: wait for a unit they would put in control.
+    const oldDefinition = { ...(await t.api.get('/v1/sdk/config').set(sdk())).body.experiments.find((entry: { key: string }) => entry.key === experiment.key), variants: [{ key: 'control', weight: 5000 }, { key: 'treatment', weight: 5000 }] };
+    const probes = Array.from({ length: 200 }, (_, index) => `sticky-probe-${index}`).filter((unit) => decide(oldDefinition, { userId: unit }).variant === 'control');
+    const deadline = Date.now() + 1_000;
+    for (const unit of probes) {
+      const [probe] = await assign({ context: { userId: unit }, experiments: [experiment.key], logExposures: false });
+      if (probe?.variant === 'treatment' || Date.now() > deadline) break;
+    }
     for (const unit of units) {
       const [decision] = await assign({ context: { userId: unit }, experiments: [experiment.key] });
       expect(decision).toMatchObject({ variant: first.get(unit), reason: 'sticky', inExperiment: true });

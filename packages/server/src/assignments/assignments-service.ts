@@ -3,7 +3,7 @@ import { applySticky, decide, isStickyOverridable, readUnit, type Attributes, ty
 import { DomainError } from '../errors/domain-error.js';
 import { MAX_BATCH_EVENTS } from '../events/event-schemas.js';
 import type { EventsService } from '../events/events-service.js';
-import { toDefinition, type SdkConfigService } from '../sdk-config/sdk-config-service.js';
+import { toDefinition, type SdkConfigService, type SnapshotDocument } from '../sdk-config/sdk-config-service.js';
 import type { AssignmentsInput, LookupResult } from './assignment-schemas.js';
 import type { AssignmentsRepository, ExperimentUnit } from './assignments-repository.js';
 import { GroupCommit } from './group-commit.js';
@@ -11,13 +11,45 @@ import { GroupCommit } from './group-commit.js';
 const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 /** Exposures this replica remembers having logged, so repeated requests do not log them again. */
 const DEFAULT_EXPOSURE_CACHE_SIZE = 100_000;
+/** Sticky variants this replica remembers having read or recorded. */
+const DEFAULT_STICKY_CACHE_SIZE = 100_000;
 /** Exposure batches written at once; more callers wait and join the next group. */
 const MAX_CONCURRENT_EXPOSURE_WRITES = 2;
 
 export interface AssignmentsServiceOptions {
   readonly exposureCacheSize?: number;
+  readonly stickyCacheSize?: number;
   /** Brings the per-unit facts up to every acknowledged event before a lookup reads them. */
   readonly catchUp?: () => Promise<void>;
+}
+
+/** A set that forgets its oldest entries beyond `limit`. */
+class BoundedMap<Value> {
+  readonly #entries = new Map<string, Value>();
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  get(key: string): Value | undefined {
+    return this.#entries.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  set(key: string, value: Value): void {
+    this.#entries.set(key, value);
+    if (this.#entries.size <= this.#limit) return;
+    const oldest = this.#entries.keys().next();
+    if (oldest.done !== true) this.#entries.delete(oldest.value);
+  }
+}
+
+function unitKey(experiment: string, unit: string): string {
+  return `${experiment}\u0000${unit}`;
 }
 
 function unknownExperiment(key: string): Decision {
@@ -38,8 +70,14 @@ export class AssignmentsService {
   readonly #repository: AssignmentsRepository;
   readonly #config: SdkConfigService;
   readonly #exposures: GroupCommit<Record<string, unknown>>;
-  readonly #logged = new Set<string>();
-  readonly #cacheSize: number;
+  readonly #logged: BoundedMap<true>;
+  /**
+   * Sticky variants by experiment key and unit. A recorded variant never changes (rows are only
+   * ever inserted, and an experiment that ran is never deleted, so its key is never reused): once
+   * seen it can be answered from memory.
+   */
+  readonly #sticky: BoundedMap<string>;
+  #definitions: { readonly document: SnapshotDocument; readonly byKey: ReadonlyMap<string, ExperimentDefinition> } | null = null;
 
   readonly #catchUp: () => Promise<void>;
 
@@ -55,14 +93,15 @@ export class AssignmentsService {
       },
       { maxItems: MAX_BATCH_EVENTS, maxConcurrent: MAX_CONCURRENT_EXPOSURE_WRITES },
     );
-    this.#cacheSize = options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE;
+    this.#logged = new BoundedMap(options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE);
+    this.#sticky = new BoundedMap(options.stickyCacheSize ?? DEFAULT_STICKY_CACHE_SIZE);
   }
 
   /** Decides the requested (or all served) experiments for one context; enrolls and logs exposures. */
   async assign(input: AssignmentsInput): Promise<Decision[]> {
     const context = input.context as Attributes;
-    const { snapshot } = await this.#config.current();
-    const served = new Map(snapshot.experiments.map((definition) => [definition.key, definition]));
+    // The served config comes from memory; only keys it does not serve (drafts, stopped, unknown) are read.
+    const served = this.#servedDefinitions(await this.#config.served());
     const keys = input.experiments === undefined ? [...served.keys()] : [...new Set(input.experiments)];
     const missing = keys.filter((key) => !served.has(key));
     const others = new Map((await this.#repository.findExperiments(missing)).map((experiment) => [experiment.key, toDefinition(experiment)]));
@@ -74,6 +113,13 @@ export class AssignmentsService {
     await this.#applySticky(decided, { isEnrolling: true });
     if (input.logExposures) await this.#logExposures(decided);
     return decided.map((entry) => entry.decision);
+  }
+
+  #servedDefinitions(document: SnapshotDocument): ReadonlyMap<string, ExperimentDefinition> {
+    if (this.#definitions?.document !== document) {
+      this.#definitions = { document, byKey: new Map(document.snapshot.experiments.map((definition) => [definition.key, definition])) };
+    }
+    return this.#definitions.byKey;
   }
 
   /** The variant a unit has or would get, without enrolling it or logging an exposure. */
@@ -104,9 +150,15 @@ export class AssignmentsService {
     const candidates = decided.filter((entry) => entry.definition?.sticky === true && entry.unit !== null && isStickyOverridable(entry.decision));
     if (candidates.length === 0) return;
     const pair = (entry: Decided): ExperimentUnit => ({ key: entry.decision.experiment, unit: entry.unit ?? '' });
-    // Most requests come from units already recorded: one read. New units: an insert that only the
-    // first writer wins, then a read of the winners for the requests that lost the race.
-    const stored = new Map((await this.#repository.readSticky(candidates.map(pair))).map((record) => [record.key, record.variant]));
+    // Units this replica has seen: from memory. Others: one read. New units: an insert that only
+    // the first writer wins, then a read of the winners for the requests that lost the race.
+    const stored = new Map<string, string>();
+    for (const entry of candidates) {
+      const variant = this.#sticky.get(unitKey(entry.decision.experiment, entry.unit ?? ''));
+      if (variant !== undefined) stored.set(entry.decision.experiment, variant);
+    }
+    const unknown = candidates.filter((entry) => !stored.has(entry.decision.experiment));
+    for (const record of await this.#repository.readSticky(unknown.map(pair))) stored.set(record.key, record.variant);
     const unrecorded = candidates.filter((entry) => !stored.has(entry.decision.experiment));
     const toRecord = options.isEnrolling
       ? unrecorded.filter((entry) => entry.decision.reason === 'assigned' && entry.decision.variant !== null).map((entry) => ({ ...pair(entry), variant: entry.decision.variant ?? '' }))
@@ -114,9 +166,11 @@ export class AssignmentsService {
     const written = new Set((await this.#repository.recordSticky(toRecord)).map((entry) => entry.key));
     const lostRace = toRecord.filter((entry) => !written.has(entry.key));
     for (const record of await this.#repository.readSticky(lostRace)) stored.set(record.key, record.variant);
+    for (const entry of toRecord) if (written.has(entry.key)) stored.set(entry.key, entry.variant);
     for (const entry of candidates) {
-      if (written.has(entry.decision.experiment)) continue;
       const variant = stored.get(entry.decision.experiment);
+      if (variant !== undefined) this.#sticky.set(unitKey(entry.decision.experiment, entry.unit ?? ''), variant);
+      if (written.has(entry.decision.experiment)) continue;
       if (variant === undefined || entry.definition === null) continue;
       entry.decision = applySticky(entry.definition, entry.decision, variant);
     }
@@ -128,18 +182,12 @@ export class AssignmentsService {
     const fresh = decided.flatMap((entry) => {
       const { decision, unit } = entry;
       if (!decision.inExperiment || decision.variant === null || unit === null) return [];
-      const cacheKey = `${decision.experiment}\u0000${unit}\u0000${decision.variant}`;
+      const cacheKey = `${unitKey(decision.experiment, unit)}\u0000${decision.variant}`;
       if (this.#logged.has(cacheKey)) return [];
       return [{ cacheKey, event: { id: randomUUID(), type: 'exposure', experiment: decision.experiment, variant: decision.variant, unit, timestamp } }];
     });
     if (fresh.length === 0) return;
     await this.#exposures.add(fresh.map((entry) => entry.event));
-    for (const { cacheKey } of fresh) {
-      this.#logged.add(cacheKey);
-      if (this.#logged.size > this.#cacheSize) {
-        const oldest = this.#logged.values().next();
-        if (oldest.done !== true) this.#logged.delete(oldest.value);
-      }
-    }
+    for (const { cacheKey } of fresh) this.#logged.set(cacheKey, true);
   }
 }

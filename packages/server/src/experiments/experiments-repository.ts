@@ -88,17 +88,33 @@ export interface NewHistoryEntry {
   readonly changes: readonly FieldChange[];
 }
 
+export interface ExperimentsRepositoryOptions {
+  /**
+   * Called once a new SDK config version is committed, before the write that made it returns:
+   * this replica's own caches learn of it at once, without waiting for its NOTIFY to come back.
+   */
+  readonly onConfigPublished?: (version: number) => void;
+}
+
 /** The experiments, their history and the SDK config version counter. */
 export class ExperimentsRepository {
   readonly #db: Kysely<Database>;
+  readonly #onConfigPublished: (version: number) => void;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, options: ExperimentsRepositoryOptions = {}) {
     this.#db = db;
+    this.#onConfigPublished = options.onConfigPublished ?? (() => undefined);
   }
 
   /** Runs `work` in one transaction, with a repository bound to it. */
   async transaction<T>(work: (repository: ExperimentsRepository) => Promise<T>): Promise<T> {
-    return this.#db.transaction().execute((trx) => work(new ExperimentsRepository(trx)));
+    // Versions published inside are announced only after the commit.
+    const published: number[] = [];
+    const result = await this.#db
+      .transaction()
+      .execute((trx) => work(new ExperimentsRepository(trx, { onConfigPublished: (version) => published.push(version) })));
+    for (const version of published) this.#onConfigPublished(version);
+    return result;
   }
 
   /** Inserts a draft, or returns null when the key is taken. */
@@ -227,6 +243,7 @@ export class ExperimentsRepository {
       .returning('version')
       .executeTakeFirstOrThrow();
     await sql`select pg_notify(${CONFIG_CHANNEL}, ${String(version)})`.execute(this.#db);
+    this.#onConfigPublished(version);
     return version;
   }
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { KEYS_CHANNEL } from '../db/change-feed.js';
 import type { ApiKeysTable, Database } from '../db/schema.js';
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
@@ -13,6 +14,21 @@ export interface NewApiKeyRow {
 
 /** Bootstrapping runs once across replicas: they serialize on this advisory lock. */
 const BOOTSTRAP_LOCK = 0x11f7_b007;
+
+async function countActiveAdmins(db: Kysely<Database>): Promise<number> {
+  const { count } = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('role', '=', 'admin')
+    .where('revoked_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/** Tells every replica (on commit: NOTIFY is transactional) to drop the key from its cache. */
+async function announceKeyChange(db: Kysely<Database>, id: string): Promise<void> {
+  await sql`select pg_notify(${KEYS_CHANNEL}, ${id})`.execute(db);
+}
 
 /** The api_keys table. */
 export class KeysRepository {
@@ -49,17 +65,32 @@ export class KeysRepository {
       const key = await trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
       if (key === undefined) return 'not-found';
       if (key.revoked_at !== null) return 'already-revoked';
-      if (key.role === 'admin') {
-        const { count } = await trx
-          .selectFrom('api_keys')
-          .select((eb) => eb.fn.countAll<string>().as('count'))
-          .where('role', '=', 'admin')
-          .where('revoked_at', 'is', null)
-          .executeTakeFirstOrThrow();
-        if (Number(count) <= 1) return 'last-admin';
-      }
+      if (key.role === 'admin' && (await countActiveAdmins(trx)) <= 1) return 'last-admin';
       await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('id', '=', id).execute();
+      await announceKeyChange(trx, id);
       return 'revoked';
+    });
+  }
+
+  /**
+   * Renames an active key or changes its role, unless that would leave no active admin key;
+   * returns the updated row or what prevented it.
+   */
+  async update(id: string, changes: { readonly name?: string; readonly role?: string }): Promise<ApiKeyRow | 'not-found' | 'revoked' | 'last-admin'> {
+    return this.#db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
+      const key = await trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+      if (key === undefined) return 'not-found';
+      if (key.revoked_at !== null) return 'revoked';
+      if (key.role === 'admin' && changes.role !== undefined && changes.role !== 'admin' && (await countActiveAdmins(trx)) <= 1) return 'last-admin';
+      const updated = await trx
+        .updateTable('api_keys')
+        .set({ ...(changes.name === undefined ? {} : { name: changes.name }), ...(changes.role === undefined ? {} : { role: changes.role }) })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await announceKeyChange(trx, id);
+      return updated;
     });
   }
 

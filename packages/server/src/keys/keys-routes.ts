@@ -3,7 +3,7 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { principalOf, type RoleGuard } from '../http/auth.js';
 import { AUTHED, jsonResponse, problemResponses } from '../http/openapi-common.js';
 import { parseInput } from '../validation/parse-input.js';
-import { apiKeySchema, createdKeySchema, createKeyBody, keyIdParams, keyListSchema } from './keys-schemas.js';
+import { apiKeySchema, createdKeySchema, createKeyBody, keyIdParams, keyListSchema, updateKeyBody } from './keys-schemas.js';
 import type { KeysService } from './keys-service.js';
 
 export function createKeysRouter(service: KeysService, requireRole: RoleGuard): Router {
@@ -21,6 +21,10 @@ export function createKeysRouter(service: KeysService, requireRole: RoleGuard): 
 
   router.get('/v1/api-keys/:id', admin, async (req, res) => {
     res.json(await service.get(parseInput(keyIdParams, req.params).id));
+  });
+
+  router.patch('/v1/api-keys/:id', admin, async (req, res) => {
+    res.json(await service.update(parseInput(keyIdParams, req.params).id, parseInput(updateKeyBody, req.body)));
   });
 
   router.delete('/v1/api-keys/:id', admin, async (req, res) => {
@@ -54,6 +58,14 @@ export const keysPaths: ZodOpenApiPathsObject = {
       security: AUTHED,
       requestParams: { path: keyIdParams },
       responses: { '200': jsonResponse('The key.', apiKeySchema), ...problemResponses(400, 401, 403, 404) },
+    },
+    patch: {
+      tags: ['api-keys'],
+      summary: 'Rename an API key or change its role, effective immediately',
+      security: AUTHED,
+      requestParams: { path: keyIdParams },
+      requestBody: { content: { 'application/json': { schema: updateKeyBody } } },
+      responses: { '200': jsonResponse('The key.', apiKeySchema), ...problemResponses(400, 401, 403, 404, 409, 413, 415) },
     },
     delete: {
       tags: ['api-keys'],

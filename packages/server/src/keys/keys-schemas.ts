@@ -10,6 +10,14 @@ export const createKeyBody = z
   })
   .meta({ id: 'CreateApiKey' });
 
+export const updateKeyBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    role: roleSchema.optional(),
+  })
+  .refine((body) => body.name !== undefined || body.role !== undefined, 'Send a name, a role, or both.')
+  .meta({ id: 'UpdateApiKey' });
+
 export const keyIdParams = z.object({ id: z.uuid() });
 
 export const apiKeySchema = z
@@ -30,5 +38,6 @@ export const createdKeySchema = apiKeySchema
 export const keyListSchema = z.object({ items: z.array(apiKeySchema) }).meta({ id: 'ApiKeyList' });
 
 export type CreateKeyInput = z.output<typeof createKeyBody>;
+export type UpdateKeyInput = z.output<typeof updateKeyBody>;
 export type ApiKey = z.output<typeof apiKeySchema>;
 export type CreatedKey = z.output<typeof createdKeySchema>;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ConfigSnapshot, ExperimentDefinition } from '@lift/sdk';
+import type { ChangeFeed } from '../db/change-feed.js';
 import type { Experiment } from '../experiments/experiment-schemas.js';
 import type { SdkConfigRepository } from './sdk-config-repository.js';
 
@@ -35,15 +36,25 @@ export function toDefinition(experiment: Experiment): ExperimentDefinition {
 }
 
 /**
- * Builds the SDK config. A snapshot is rebuilt only when the version counter moved, so polling
- * SDKs cost one tiny query each.
+ * Builds the SDK config. `current()` re-reads the version counter (one tiny query) and rebuilds the
+ * snapshot only when it moved; `served()` answers from memory while the change feed vouches that
+ * nothing changed since the snapshot was read, so deciding costs no query at all.
  */
 export class SdkConfigService {
   readonly #repository: SdkConfigRepository;
+  readonly #feed: ChangeFeed | null;
+  readonly #unsubscribe: () => void;
   #cached: SnapshotDocument | null = null;
+  /** Bumped on every announced change (from any replica, or noted by this one). */
+  #generation = 0;
+  /** The generation at which `#cached` was last confirmed current; -1 = never. */
+  #confirmedGeneration = -1;
+  #loading: { readonly generation: number; readonly document: Promise<SnapshotDocument> } | null = null;
 
-  constructor(repository: SdkConfigRepository) {
+  constructor(repository: SdkConfigRepository, options: { feed?: ChangeFeed } = {}) {
     this.#repository = repository;
+    this.#feed = options.feed ?? null;
+    this.#unsubscribe = this.#feed?.subscribe(() => this.noteChange()) ?? (() => undefined);
   }
 
   /** The last version this replica served or heard of, for the config-version metric. */
@@ -51,16 +62,62 @@ export class SdkConfigService {
     return this.#cached?.version ?? null;
   }
 
+  /**
+   * Forgets that the snapshot is current: called for every announcement, and by this replica
+   * right after it commits a change, so its own next decision never uses the old config.
+   */
+  noteChange(): void {
+    this.#generation += 1;
+    // Refreshed now rather than by the next request, so requests rarely wait for it.
+    if (this.#cached !== null && this.#isFeedLive()) void this.served().catch(() => undefined);
+  }
+
+  /** The current config, read from the database (the version counter, and the rest if it moved). */
   async current(): Promise<SnapshotDocument> {
+    const generation = this.#generation;
+    const isLive = this.#isFeedLive();
     const version = await this.#repository.readVersion();
     const cached = this.#cached;
-    if (cached !== null && cached.version === version) return cached;
-    const served = await this.#repository.readServed();
-    const snapshot: ConfigSnapshot = { version: served.version, experiments: served.experiments.map(toDefinition) };
-    const body = JSON.stringify(snapshot);
-    const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, ETAG_HASH_LENGTH)}"`;
-    const document = { version: served.version, snapshot, body, etag };
-    if (this.#cached === null || this.#cached.version < document.version) this.#cached = document;
+    let document: SnapshotDocument;
+    if (cached !== null && cached.version === version) document = cached;
+    else {
+      const served = await this.#repository.readServed();
+      const snapshot: ConfigSnapshot = { version: served.version, experiments: served.experiments.map(toDefinition) };
+      const body = JSON.stringify(snapshot);
+      const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, ETAG_HASH_LENGTH)}"`;
+      document = { version: served.version, snapshot, body, etag };
+      if (this.#cached === null || this.#cached.version < document.version) this.#cached = document;
+    }
+    // Trusted from now on only if the feed was listening for the whole read and heard nothing.
+    if (isLive && generation === this.#generation && this.#cached === document) this.#confirmedGeneration = generation;
     return document;
+  }
+
+  /**
+   * The config to decide with: from memory while the change feed is live and has announced no
+   * change since it was read, otherwise `current()` (concurrent callers share one read).
+   */
+  async served(): Promise<SnapshotDocument> {
+    const cached = this.#cached;
+    if (cached !== null && this.#confirmedGeneration === this.#generation && this.#isFeedLive()) return cached;
+    // Join a read only if it began after the last announcement: an older one may predate the change.
+    const loading = this.#loading;
+    if (loading !== null && loading.generation === this.#generation) return loading.document;
+    const started = { generation: this.#generation, document: this.current() };
+    this.#loading = started;
+    const clear = (): void => {
+      if (this.#loading === started) this.#loading = null;
+    };
+    started.document.then(clear, clear);
+    return started.document;
+  }
+
+  /** Stops listening to the change feed. */
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  #isFeedLive(): boolean {
+    return this.#feed?.isLive === true;
   }
 }

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { validationError, type FieldError } from '../errors/domain-error.js';
 import { formatPath } from '../validation/parse-input.js';
+import { mayHoldNul } from './request-body.js';
 
 const NUL = '\u0000';
 const MAX_REPORTED = 20;
@@ -19,8 +20,15 @@ function findNulCharacters(value: unknown, path: PropertyKey[], found: FieldErro
   }
 }
 
-/** PostgreSQL text and jsonb cannot hold U+0000, so refuse it up front as a 400 naming the field. */
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, so refuse it up front as a 400 naming the field.
+ * Only a body whose text escapes one is searched.
+ */
 export const rejectNulCharacters: RequestHandler = (req, _res, next) => {
+  if (!mayHoldNul(req)) {
+    next();
+    return;
+  }
   const found: FieldError[] = [];
   findNulCharacters(req.body, [], found);
   if (found.length > 0) throw validationError(found);

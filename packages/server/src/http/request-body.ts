@@ -18,7 +18,24 @@ export const requireJsonContentType: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** The only way JSON text can carry U+0000: the escape (raw control characters are invalid JSON). */
+const ESCAPED_NUL = Buffer.from('\\u0000');
+const bodiesWithNul = new WeakSet<object>();
+
+/** Whether the request's JSON text escapes a NUL character somewhere (so `req.body` may hold one). */
+export function mayHoldNul(req: object): boolean {
+  return bodiesWithNul.has(req);
+}
+
 /** Parses JSON objects and arrays up to `limit`; its errors become 400/413/415 problems. */
 export function parseJsonBody(limit: string): RequestHandler {
-  return express.json({ limit, type: JSON_TYPES, strict: true });
+  return express.json({
+    limit,
+    type: JSON_TYPES,
+    strict: true,
+    // Bodies in an encoding other than UTF-8 (UTF-16, UTF-32) are searched after parsing, always.
+    verify: (req, _res, buffer, encoding) => {
+      if (encoding.toLowerCase() !== 'utf-8' || buffer.includes(ESCAPED_NUL)) bodiesWithNul.add(req);
+    },
+  });
 }

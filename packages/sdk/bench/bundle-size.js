@@ -1,4 +1,5 @@
-// Browser bundle sizes, measured as the issue states them: esbuild --minify, then gzip -9.
+// Browser bundle sizes: esbuild --minify, then gzip -9. Lift is imported by its package name, so
+// esbuild's `browser` platform picks the `browser` export condition, as an app's bundler would.
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,9 +14,9 @@ async function gzippedSize(contents) {
 
 export async function benchmarkBundleSize() {
   const rows = [
-    ['Lift client (createClient, no OpenFeature)', "export { createClient } from './dist/index.js';"],
-    ['Lift decide only', "export { decide } from './dist/index.js';"],
-    ['Lift OpenFeature web provider', "export { LiftWebProvider } from './dist/openfeature/index.js';"],
+    ['Lift client (createClient, no OpenFeature)', "export { createClient } from '@lift/sdk';"],
+    ['Lift decide only', "export { decide } from '@lift/sdk';"],
+    ['Lift OpenFeature web provider', "export { LiftWebProvider } from '@lift/sdk/openfeature';"],
     ['GrowthBook (@growthbook/growthbook entry)', "export * from '@growthbook/growthbook';"],
   ];
   console.log('\nBrowser bundle (esbuild --minify, gzip -9)');

@@ -210,12 +210,16 @@ export function compileExperiment(definition: ExperimentDefinition, savedGroups?
   }
 }
 
-/** The unit a context identifies for this experiment (DESIGN.md step 1), or null. */
-export function unitOf(compiled: CompiledExperiment, attributes: Attributes): string | null {
-  const value = readPath(attributes, compiled.unitPath);
+/** A unit read from an attribute value: a non-empty string, or a finite number in decimal; else null. */
+export function unitFrom(value: unknown): string | null {
   if (typeof value === 'string') return value === '' ? null : value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
+}
+
+/** The unit a context identifies for this experiment (DESIGN.md step 1), or null. */
+export function unitOf(compiled: CompiledExperiment, attributes: Attributes): string | null {
+  return unitFrom(readPath(attributes, compiled.unitPath));
 }
 
 function allocate(compiled: CompiledExperiment, unit: string): Decision {

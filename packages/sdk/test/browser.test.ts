@@ -11,10 +11,10 @@ const vectors = JSON.parse(readFileSync(new URL('./vectors/bucketing.v1.json', i
   decide: { name: string; experiment: unknown; context: unknown }[];
 };
 
-/** The SDK bundled for browsers exactly as an app would ship it: ESM, no Node built-ins allowed. */
+/** The SDK's browser build bundled as an app would ship it: no Node built-ins allowed. */
 async function bundleSdk(): Promise<string> {
   const result = await build({
-    entryPoints: [new URL('../src/index.ts', import.meta.url).pathname],
+    entryPoints: [new URL('../src/browser.ts', import.meta.url).pathname],
     bundle: true,
     format: 'iife',
     globalName: 'LiftSdk',
@@ -83,6 +83,32 @@ describe.runIf(canRunChromium)('the SDK in headless Chromium', () => {
       const events = [...server.events.values()];
       expect(events.find((e) => e.type === 'exposure')).toMatchObject({ unit: 'visitor-1', variant: result.decision.variant });
       expect(events.find((e) => e.type === 'conversion')).toMatchObject({ name: 'add-to-cart', unit: 'visitor-1', value: 999.5, properties: { sku: 'acme-laptop' } });
+      await page.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('keeps its config fresh over EventSource, with the SDK key in the stream URL', async () => {
+    const experiment = vectors.decide[0]!.experiment as { key: string };
+    const server = await new FakeLiftServer({ version: 1, experiments: [experiment as never] }).start();
+    try {
+      server.files.set('/sdk.js', { type: 'text/javascript', body: await bundleSdk() });
+      server.files.set('/', {
+        type: 'text/html',
+        body: `<!doctype html><title>Lift shop</title><script src="/sdk.js"></script><script>
+          window.lift = LiftSdk.createClient({ serverUrl: location.origin, sdkKey: ${JSON.stringify(server.sdkKey)} });
+        </script>`,
+      });
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      await waitFor(() => server.streamCount === 1, 5000);
+      const stream = server.requests.find((r) => r.url.startsWith('/v1/sdk/stream'));
+      expect(stream?.url).toBe(`/v1/sdk/stream?apiKey=${server.sdkKey}`);
+      server.publish({ version: 2, experiments: [{ ...experiment, status: 'paused' } as never] });
+      await page.waitForFunction(() => (globalThis as unknown as { lift: { configVersion: unknown } }).lift.configVersion === 2, undefined, { timeout: 5000 });
+      const reason = await page.evaluate((key) => (globalThis as unknown as { lift: { decide(k: string, c: object): { reason: string } } }).lift.decide(key, { userId: 'visitor-1' }).reason, experiment.key);
+      expect(reason).toBe('not-running');
       await page.close();
     } finally {
       await server.stop();

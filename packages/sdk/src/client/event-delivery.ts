@@ -1,12 +1,13 @@
 import { backoffDelay, retryAfterMs } from './backoff.js';
 import type { LiftEvent } from './events.js';
 import { LiftError } from './lift-error.js';
-import { startTimer, stopTimer, type FetchLike } from './platform.js';
+import { sleep, startTimer, stopTimer, type FetchLike, type ResponseLike } from './platform.js';
 
 // Browsers cap the bodies of keepalive requests in flight at 64 KiB.
 const KEEPALIVE_BODY_LIMIT = 60_000;
 // The server accepts at most 1 MB per batch; stay clear of it whatever maxBatchSize says.
 const BATCH_BODY_LIMIT = 900_000;
+const MAX_DETAIL_LENGTH = 500;
 
 export interface EventDeliveryOptions {
   readonly url: string;
@@ -16,11 +17,19 @@ export interface EventDeliveryOptions {
   readonly maxBatchSize: number;
   readonly maxQueueSize: number;
   readonly report: (error: LiftError) => void;
-  readonly random?: () => number;
 }
 
-function isRetryable(status: number): boolean {
-  return status === 429 || status === 408 || status >= 500;
+/** The queue the client hands events to. */
+export interface EventDelivery {
+  /** How many events wait. */
+  pending(): number;
+  enqueue(event: LiftEvent): void;
+  /** Sends what is queued now; resolves (never rejects) when done or when a retry is scheduled. */
+  flush(): Promise<void>;
+  /** Flushes, retrying until the queue is empty or `timeoutMs` has passed; then stops. */
+  close(timeoutMs: number): Promise<void>;
+  /** Hands everything queued to keepalive requests that outlive the page (on `pagehide`). */
+  sendBeforeUnload(): void;
 }
 
 /**
@@ -28,182 +37,154 @@ function isRetryable(status: number): boolean {
  * network errors, 408, 429 and 5xx (honouring Retry-After); dropped and reported on other 4xx.
  * Overflow drops the oldest events and reports how many. Event ids make redelivery harmless.
  */
-export class EventDelivery {
-  readonly #options: EventDeliveryOptions;
-  #queue: LiftEvent[] = [];
-  #inFlight: Promise<void> | null = null;
-  #attempt = 0;
-  #retryAt = 0;
-  #timer: unknown = null;
-  #timerAt = 0;
-  #dropped = 0;
-  #isClosed = false;
+export function createEventDelivery(options: EventDeliveryOptions): EventDelivery {
+  const { url, headers, fetch, flushIntervalMs, maxBatchSize, maxQueueSize, report } = options;
+  let queue: LiftEvent[] = [];
+  let inFlight: Promise<void> | null = null;
+  let attempt = 0;
+  let retryAt = 0;
+  let timer: unknown = null;
+  let timerAt = 0;
+  let dropped = 0;
+  let isClosed = false;
 
-  constructor(options: EventDeliveryOptions) {
-    this.#options = options;
-  }
+  const post = (body: string, keepalive?: boolean): Promise<ResponseLike> => fetch(url, { method: 'POST', headers, body, keepalive });
 
-  get pending(): number {
-    return this.#queue.length;
-  }
-
-  enqueue(event: LiftEvent): void {
-    if (this.#isClosed) {
-      this.#options.report(new LiftError('events-dropped', 'The client is closed; the event was dropped.', { count: 1 }));
-      return;
-    }
-    this.#queue.push(event);
-    this.#trimOverflow();
-    if (this.#queue.length >= this.#options.maxBatchSize) this.#schedule(0);
-    else this.#schedule(this.#options.flushIntervalMs);
-  }
-
-  /** Sends what is queued now; resolves (never rejects) when done or when a retry is scheduled. */
-  flush(): Promise<void> {
-    if (this.#inFlight !== null) return this.#inFlight;
-    if (this.#queue.length === 0) return Promise.resolve();
-    this.#inFlight = this.#drain().finally(() => {
-      this.#inFlight = null;
-    });
-    return this.#inFlight;
-  }
-
-  /** Flushes, retrying until the queue is empty or `timeoutMs` has passed; then stops. */
-  async close(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    stopTimer(this.#timer);
-    this.#timer = null;
-    while (this.#queue.length > 0 || this.#inFlight !== null) {
-      const wait = Math.max(0, this.#retryAt - Date.now());
-      if (Date.now() + wait >= deadline) break;
-      if (wait > 0) await new Promise<void>((resolve) => startTimer(resolve, wait));
-      await this.flush();
-    }
-    this.#isClosed = true;
-    stopTimer(this.#timer);
-    this.#timer = null;
-    if (this.#queue.length > 0) {
-      const count = this.#queue.length;
-      this.#queue = [];
-      this.#options.report(new LiftError('events-dropped', `Closed with ${count} events undelivered.`, { count }));
-    }
-  }
-
-  /** Hands everything queued to keepalive requests that outlive the page (on `pagehide`). */
-  sendBeforeUnload(): void {
-    const events = this.#queue;
-    this.#queue = [];
-    let chunk: string[] = [];
-    let size = 0;
-    const send = (): void => {
-      if (chunk.length === 0) return;
-      const body = `{"events":[${chunk.join(',')}]}`;
-      this.#options.fetch(this.#options.url, { method: 'POST', headers: this.#options.headers, body, keepalive: true }).catch(() => {});
-      chunk = [];
-      size = 0;
-    };
-    for (const event of events) {
-      const json = JSON.stringify(event);
-      if (size + json.length + 16 > KEEPALIVE_BODY_LIMIT) send();
-      chunk.push(json);
-      size += json.length + 1;
-    }
-    send();
-  }
+  const reportDropped = (count: number, message: string): void => report(new LiftError('events-dropped', message, { count }));
 
   /** Drops the oldest events past maxQueueSize; one report per burst of drops, not one per event. */
-  #trimOverflow(): void {
-    let overflow = this.#queue.length - this.#options.maxQueueSize;
+  const trimOverflow = (): void => {
+    let overflow = queue.length - maxQueueSize;
     if (overflow <= 0) return;
-    if (this.#dropped === 0) {
+    if (dropped === 0) {
       void Promise.resolve().then(() => {
-        const count = this.#dropped;
-        this.#dropped = 0;
-        this.#options.report(new LiftError('events-dropped', `The event queue is full; dropped the ${count} oldest events.`, { count }));
+        const count = dropped;
+        dropped = 0;
+        reportDropped(count, `The event queue is full; dropped the ${count} oldest events.`);
       });
     }
-    this.#dropped += overflow;
+    dropped += overflow;
     // shift() is amortized O(1) on V8's arrays, unlike splice(0, n).
-    while (overflow-- > 0) this.#queue.shift();
-  }
+    while (overflow-- > 0) queue.shift();
+  };
 
-  #schedule(delayMs: number): void {
-    if (this.#isClosed) return;
-    const at = Math.max(Date.now() + delayMs, this.#retryAt);
-    if (this.#timer !== null) {
-      // A flush already due no later than asked for stays put: re-arming it on every event
-      // would postpone it forever under a steady stream of events.
-      if (this.#timerAt <= at) return;
-      stopTimer(this.#timer);
+  const stop = (): void => {
+    stopTimer(timer);
+    timer = null;
+  };
+
+  const schedule = (delayMs: number): void => {
+    if (isClosed) return;
+    const at = Math.max(Date.now() + delayMs, retryAt);
+    // A flush already due no later than asked for stays put: re-arming it on every event would
+    // postpone it forever under a steady stream of events.
+    if (timer !== null && timerAt <= at) return;
+    stop();
+    timerAt = at;
+    timer = startTimer(() => {
+      timer = null;
+      void flush().then(() => queue.length > 0 && schedule(flushIntervalMs));
+    }, at - Date.now());
+  };
+
+  const backOff = (retryAfter: number | null, message: string, status: number | null, cause?: unknown): void => {
+    const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt++));
+    retryAt = Date.now() + delay;
+    report(new LiftError('delivery-failed', message, { status, cause }));
+    schedule(delay);
+  };
+
+  /** Sends one batch; false when it must be retried. */
+  const send = async (batch: LiftEvent[]): Promise<boolean> => {
+    let response: ResponseLike;
+    try {
+      response = await post(JSON.stringify({ events: batch }));
+    } catch (error) {
+      backOff(null, 'Could not send events; will retry.', null, error);
+      return false;
     }
-    this.#timerAt = at;
-    this.#timer = startTimer(() => {
-      this.#timer = null;
-      void this.flush().then(() => {
-        if (this.#queue.length > 0) this.#schedule(this.#options.flushIntervalMs);
-      });
-    }, Math.max(0, at - Date.now()));
-  }
-
-  #takeBatch(): LiftEvent[] {
-    let count = Math.min(this.#options.maxBatchSize, this.#queue.length);
-    let batch = this.#queue.slice(0, count);
-    while (count > 1 && JSON.stringify(batch).length > BATCH_BODY_LIMIT) {
-      count = Math.ceil(count / 2);
-      batch = batch.slice(0, count);
+    const { status } = response;
+    if (response.ok) {
+      attempt = 0;
+      retryAt = 0;
+      return true;
     }
-    this.#queue.splice(0, count);
-    return batch;
-  }
+    const detail = await response.text().catch(() => '');
+    if (status === 408 || status === 429 || status >= 500) {
+      backOff(retryAfterMs(response.headers.get('retry-after')), `Sending events answered ${status}; will retry.`, status);
+      return false;
+    }
+    const count = batch.length;
+    report(new LiftError('events-rejected', `The server rejected ${count} events (${status}): ${detail.slice(0, MAX_DETAIL_LENGTH)}`, { status, count }));
+    return true;
+  };
 
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0 && Date.now() >= this.#retryAt) {
-      const batch = this.#takeBatch();
-      const outcome = await this.#send(batch);
-      if (outcome === 'retry') {
-        this.#queue.unshift(...batch);
-        this.#trimOverflow();
+  const drain = async (): Promise<void> => {
+    while (queue.length > 0 && Date.now() >= retryAt) {
+      let count = Math.min(maxBatchSize, queue.length);
+      let batch = queue.slice(0, count);
+      while (count > 1 && JSON.stringify(batch).length > BATCH_BODY_LIMIT) {
+        count = Math.ceil(count / 2);
+        batch = batch.slice(0, count);
+      }
+      queue.splice(0, count);
+      if (!(await send(batch))) {
+        queue.unshift(...batch);
+        trimOverflow();
         return;
       }
     }
-  }
+  };
 
-  async #send(batch: LiftEvent[]): Promise<'done' | 'retry'> {
-    let response;
-    try {
-      response = await this.#options.fetch(this.#options.url, {
-        method: 'POST',
-        headers: this.#options.headers,
-        body: JSON.stringify({ events: batch }),
+  const flush = (): Promise<void> => {
+    if (inFlight === null && queue.length > 0) {
+      inFlight = drain().finally(() => {
+        inFlight = null;
       });
-    } catch (error) {
-      this.#backOff(null, new LiftError('delivery-failed', 'Could not reach the Lift server; will retry.', { cause: error }));
-      return 'retry';
     }
-    if (response.ok) {
-      this.#attempt = 0;
-      this.#retryAt = 0;
-      return 'done';
-    }
-    const detail = await response.text().catch(() => '');
-    if (isRetryable(response.status)) {
-      this.#backOff(retryAfterMs(response.headers.get('retry-after')), new LiftError('delivery-failed', `The Lift server answered ${response.status}; will retry.`, { status: response.status }));
-      return 'retry';
-    }
-    this.#options.report(
-      new LiftError('events-rejected', `The Lift server rejected a batch of ${batch.length} events (${response.status}): ${detail.slice(0, 500)}`, {
-        status: response.status,
-        count: batch.length,
-      }),
-    );
-    return 'done';
-  }
+    return inFlight ?? Promise.resolve();
+  };
 
-  #backOff(retryAfter: number | null, error: LiftError): void {
-    const delay = Math.max(retryAfter ?? 0, backoffDelay(this.#attempt, this.#options.random));
-    this.#attempt += 1;
-    this.#retryAt = Date.now() + delay;
-    this.#options.report(error);
-    this.#schedule(delay);
-  }
+  return {
+    pending: () => queue.length,
+    enqueue: (event) => {
+      if (isClosed) return reportDropped(1, 'The client is closed; the event was dropped.');
+      queue.push(event);
+      trimOverflow();
+      schedule(queue.length >= maxBatchSize ? 0 : flushIntervalMs);
+    },
+    flush,
+    close: async (timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      stop();
+      while (queue.length > 0 || inFlight !== null) {
+        const wait = Math.max(0, retryAt - Date.now());
+        if (Date.now() + wait >= deadline) break;
+        if (wait > 0) await sleep(wait);
+        await flush();
+      }
+      isClosed = true;
+      stop();
+      const count = queue.length;
+      queue = [];
+      if (count > 0) reportDropped(count, `Closed with ${count} events undelivered.`);
+    },
+    sendBeforeUnload: () => {
+      let chunk: string[] = [];
+      let size = 0;
+      const send = (): void => {
+        if (chunk.length > 0) post(`{"events":[${chunk.join(',')}]}`, true).catch(() => {});
+        chunk = [];
+        size = 0;
+      };
+      for (const event of queue) {
+        const json = JSON.stringify(event);
+        if (size + json.length + 16 > KEEPALIVE_BODY_LIMIT) send();
+        chunk.push(json);
+        size += json.length + 1;
+      }
+      queue = [];
+      send();
+    },
+  };
 }

@@ -1,17 +1,19 @@
 import { host } from './platform.js';
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Every 0, 1 and 8 becomes a random hex digit: 8 keeps the variant bits (10xx), 4 is the version. */
+const UUID_TEMPLATE = '10000000-1000-4000-8000-100000000000';
+const RANDOM_DIGITS = 31;
 
 /** A random RFC 9562 version-4 UUID, from `crypto.randomUUID` where the host has it. */
 export function createEventId(): string {
   const crypto = host.crypto;
   if (crypto?.randomUUID !== undefined) return crypto.randomUUID();
-  const bytes = new Uint8Array(16);
+  const bytes = new Uint8Array(RANDOM_DIGITS);
   if (crypto?.getRandomValues !== undefined) crypto.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
-  let out = '';
-  for (let i = 0; i < 16; i++) out += (i === 4 || i === 6 || i === 8 || i === 10 ? '-' : '') + HEX[bytes[i] as number];
-  return out;
+  else for (let i = 0; i < RANDOM_DIGITS; i++) bytes[i] = Math.random() * 256;
+  let i = 0;
+  return UUID_TEMPLATE.replace(/[018]/g, (digit) => {
+    const template = Number(digit);
+    return (template ^ ((bytes[i++] as number) & (15 >> (template / 4)))).toString(16);
+  });
 }

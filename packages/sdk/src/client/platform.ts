@@ -32,6 +32,7 @@ interface Host {
   fetch?: FetchLike;
   TextDecoder?: new () => { decode(input?: Uint8Array, options?: { stream?: boolean }): string };
   AbortController?: new () => { signal: unknown; abort(): void };
+  EventSource?: new (url: string) => { addEventListener(type: string, listener: (event: { data: string }) => void): void; close(): void };
   crypto?: { randomUUID?(): string; getRandomValues?<T extends Uint8Array>(array: T): T };
   addEventListener?(type: string, listener: () => void): void;
   removeEventListener?(type: string, listener: () => void): void;
@@ -50,4 +51,9 @@ export function startTimer(callback: () => void, ms: number): TimerHandle {
 /** Cancels a timer from {@link startTimer}; null is ignored. */
 export function stopTimer(handle: TimerHandle | null): void {
   if (handle !== null) host.clearTimeout(handle);
+}
+
+/** Resolves after `ms`, without keeping a Node process alive. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => startTimer(resolve, ms));
 }

@@ -76,13 +76,16 @@ export class FakeLiftServer {
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     const file = req.method === 'GET' ? this.files.get(req.url ?? '') : undefined;
     if (file !== undefined) return void res.writeHead(200, { 'Content-Type': file.type }).end(file.body);
-    if (req.headers.authorization !== `Bearer ${this.sdkKey}`) return void res.writeHead(401).end();
+    // EventSource cannot send headers: browsers put the key of the stream in its URL, as the server allows.
+    const isStream = req.method === 'GET' && new URL(req.url ?? '/', this.url).pathname === '/v1/sdk/stream';
+    const isStreamKeyInUrl = isStream && new URL(req.url ?? '/', this.url).searchParams.get('apiKey') === this.sdkKey;
+    if (req.headers.authorization !== `Bearer ${this.sdkKey}` && !isStreamKeyInUrl) return void res.writeHead(401).end();
     if (req.method === 'GET' && req.url === '/v1/sdk/config') {
       const etag = this.#etag();
       if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { ETag: etag }).end();
       return void res.writeHead(200, { 'Content-Type': 'application/json', ETag: etag }).end(JSON.stringify(this.#config));
     }
-    if (req.method === 'GET' && req.url === '/v1/sdk/stream') {
+    if (isStream) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
       res.write(`retry: 1000\n\nid: ${this.#config.version}\nevent: config\ndata: ${JSON.stringify(this.#config)}\n\n`);
       this.#streams.add(res);

@@ -1,14 +1,21 @@
 /**
  * `pnpm bench:ingest`: 1,000,000 events over HTTP in 1000-event batches from 4 concurrent clients
  * into the real PostgreSQL (a database of its own), then a bare COPY of the same rows through
- * pg-copy-streams as the ceiling, and the ratio. Traffic goes to 127.0.0.1 only.
+ * pg-copy-streams as the ceiling, and the ratio. The clients run in a child process
+ * (ingest-load.mjs); traffic goes to 127.0.0.1 only.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pino } from 'pino';
@@ -113,27 +120,26 @@ async function main(): Promise<void> {
     await fetch(`${url}/v1/experiments/${experimentKey}/start`, { method: 'POST', headers: admin });
 
     const batches = buildBatches(experimentKey);
-    const bodies = batches.map((events) => JSON.stringify({ events }));
-    const sdkHeaders = { Authorization: `Bearer ${sdkKey}`, 'Content-Type': 'application/json' };
-    console.log(`ingest: ${TOTAL_EVENTS.toLocaleString('en')} events, ${bodies.length} batches of ${BATCH_SIZE}, ${CLIENTS} clients -> ${url}`);
+    const bodiesFile = join(tmpdir(), `lift-ingest-${process.pid}.ndjson`);
+    await writeFile(bodiesFile, batches.map((events) => JSON.stringify({ events })).join('\n'));
+    console.log(`ingest: ${TOTAL_EVENTS.toLocaleString('en')} events, ${batches.length} batches of ${BATCH_SIZE}, ${CLIENTS} clients -> ${url}`);
 
-    let next = 0;
-    let retries = 0;
-    const startedAt = performance.now();
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        for (let index = next++; index < bodies.length; index = next++) {
-          for (;;) {
-            const response = await fetch(`${url}/v1/events`, { method: 'POST', headers: sdkHeaders, body: bodies[index] });
-            const text = await response.text();
-            if (response.status === 202) break;
-            if (response.status !== 503) throw new Error(`batch ${index}: ${response.status} ${text}`);
-            retries += 1;
-          }
-        }
-      }),
-    );
-    const httpSeconds = (performance.now() - startedAt) / 1000;
+    // The clients run in a process of their own (the server keeps this one's event loop).
+    const loader = spawn(process.execPath, [fileURLToPath(new URL('./ingest-load.mjs', import.meta.url)), bodiesFile, url, sdkKey, String(CLIENTS)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const closed = once(loader, 'close');
+    const output = createInterface({ input: loader.stdout });
+    let startedAt = 0;
+    let load: { seconds: number; retries: number } | undefined;
+    for await (const line of output) {
+      if (line === 'start') startedAt = performance.now();
+      else load = JSON.parse(line) as { seconds: number; retries: number };
+    }
+    const [exitCode] = (await closed) as [number | null];
+    await rm(bodiesFile, { force: true });
+    if (exitCode !== 0 || load === undefined) throw new Error(`the load process failed (exit ${exitCode})`);
+    const { seconds: httpSeconds, retries } = load;
     const httpRate = TOTAL_EVENTS / httpSeconds;
     // The per-unit facts are folded in sweeps beside ingest; the time until they include every
     // acknowledged event counts too.

@@ -14,6 +14,17 @@ export interface StickyRecord extends ExperimentUnit {
   readonly assignedAt: Date;
 }
 
+/** A sticky variant to record for a unit if it has none yet (null: only read). */
+export interface StickyProposal extends ExperimentUnit {
+  readonly proposed: string | null;
+}
+
+/** The variant recorded for a unit, and whether this statement wrote it. */
+export interface StickyOutcome {
+  readonly variant: string | null;
+  readonly isWritten: boolean;
+}
+
 export interface ExposureRecord {
   readonly variant: string;
   readonly firstExposedAt: Date;
@@ -36,23 +47,33 @@ export class AssignmentsRepository {
   }
 
   /**
-   * Records each variant unless the unit already has one (INSERT ... ON CONFLICT DO NOTHING: of
-   * concurrent first requests, on any replica, exactly one row wins). Returns the pairs written now.
+   * In one statement, for each pair: records `proposed` unless the unit already has a variant (or
+   * `proposed` is null), and answers the variant now recorded, in input order. `variant` is null
+   * when none is recorded, and also when a concurrent transaction recorded one after this
+   * statement began (its row is not in this statement's snapshot): read those again.
    */
-  async recordSticky(entries: readonly (ExperimentUnit & { variant: string })[]): Promise<ExperimentUnit[]> {
-    if (entries.length === 0) return [];
-    const result = await sql<ExperimentUnit>`
-      with inserted as (
-        insert into sticky_assignments (experiment_id, unit, variant)
-        select e.id, p.unit, p.variant
-        from json_to_recordset(${JSON.stringify(entries)}::json) as p(key text, unit text, variant text)
+  async recordOrReadSticky(pairs: readonly StickyProposal[]): Promise<StickyOutcome[]> {
+    if (pairs.length === 0) return [];
+    const input = pairs.map((pair, index) => ({ i: index, key: pair.key, unit: pair.unit, variant: pair.proposed }));
+    const result = await sql<{ i: number; variant: string | null; is_written: boolean }>`
+      with p as (
+        select p.i, e.id as experiment_id, p.unit, p.variant
+        from json_to_recordset(${JSON.stringify(input)}::json) as p(i int, key text, unit text, variant text)
         join experiments e on e.key = p.key
-        order by e.id, p.unit
+      ), inserted as (
+        insert into sticky_assignments (experiment_id, unit, variant)
+        select experiment_id, unit, variant from p where variant is not null
+        order by experiment_id, unit
         on conflict (experiment_id, unit) do nothing
-        returning experiment_id, unit
+        returning experiment_id, unit, variant
       )
-      select e.key, i.unit from inserted i join experiments e on e.id = i.experiment_id`.execute(this.#db);
-    return result.rows;
+      select p.i, coalesce(i.variant, s.variant) as variant, i.unit is not null and i.variant = p.variant as is_written
+      from p
+      left join inserted i on i.experiment_id = p.experiment_id and i.unit = p.unit
+      left join sticky_assignments s on s.experiment_id = p.experiment_id and s.unit = p.unit`.execute(this.#db);
+    const outcomes: StickyOutcome[] = pairs.map(() => ({ variant: null, isWritten: false }));
+    for (const row of result.rows) outcomes[row.i] = { variant: row.variant, isWritten: row.is_written };
+    return outcomes;
   }
 
   /** The recorded sticky variants of these experiments and units. */

@@ -5,7 +5,7 @@ import { MAX_BATCH_EVENTS } from '../events/event-schemas.js';
 import type { EventsService } from '../events/events-service.js';
 import { toDefinition, type SdkConfigService, type SnapshotDocument } from '../sdk-config/sdk-config-service.js';
 import type { AssignmentsInput, LookupResult } from './assignment-schemas.js';
-import type { AssignmentsRepository, ExperimentUnit } from './assignments-repository.js';
+import type { AssignmentsRepository, ExperimentUnit, StickyOutcome, StickyProposal } from './assignments-repository.js';
 import { GroupCommit } from './group-commit.js';
 
 const DEFAULT_UNIT_ATTRIBUTE = 'userId';
@@ -15,6 +15,9 @@ const DEFAULT_EXPOSURE_CACHE_SIZE = 100_000;
 const DEFAULT_STICKY_CACHE_SIZE = 100_000;
 /** Exposure batches written at once; more callers wait and join the next group. */
 const MAX_CONCURRENT_EXPOSURE_WRITES = 2;
+/** Sticky statements run at once, and the units one of them takes. */
+const MAX_CONCURRENT_STICKY_WRITES = 2;
+const MAX_STICKY_BATCH = 1_000;
 
 export interface AssignmentsServiceOptions {
   readonly exposureCacheSize?: number;
@@ -70,6 +73,7 @@ export class AssignmentsService {
   readonly #repository: AssignmentsRepository;
   readonly #config: SdkConfigService;
   readonly #exposures: GroupCommit<Record<string, unknown>>;
+  readonly #stickyWrites: GroupCommit<StickyProposal, StickyOutcome>;
   readonly #logged: BoundedMap<true>;
   /**
    * Sticky variants by experiment key and unit. A recorded variant never changes (rows are only
@@ -93,6 +97,10 @@ export class AssignmentsService {
       },
       { maxItems: MAX_BATCH_EVENTS, maxConcurrent: MAX_CONCURRENT_EXPOSURE_WRITES },
     );
+    this.#stickyWrites = new GroupCommit((proposals) => repository.recordOrReadSticky(proposals), {
+      maxItems: MAX_STICKY_BATCH,
+      maxConcurrent: MAX_CONCURRENT_STICKY_WRITES,
+    });
     this.#logged = new BoundedMap(options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE);
     this.#sticky = new BoundedMap(options.stickyCacheSize ?? DEFAULT_STICKY_CACHE_SIZE);
   }
@@ -110,7 +118,7 @@ export class AssignmentsService {
       if (definition === null) return { definition, unit: null, decision: unknownExperiment(key) };
       return { definition, unit: readUnit(definition, context), decision: decide(definition, context) };
     });
-    await this.#applySticky(decided, { isEnrolling: true });
+    await this.#applySticky(decided);
     if (input.logExposures) await this.#logExposures(decided);
     return decided.map((entry) => entry.decision);
   }
@@ -143,36 +151,37 @@ export class AssignmentsService {
 
   /**
    * Sticky experiments: a recorded variant replaces steps 5-6; a unit assigned for the first time
-   * is recorded (written once: of concurrent first requests one row wins, and every request
-   * answers with the winner).
+   * is recorded (written once: of concurrent first requests, on any replica, one row wins, and
+   * every request answers with the winner).
    */
-  async #applySticky(decided: readonly Decided[], options: { isEnrolling: boolean }): Promise<void> {
+  async #applySticky(decided: readonly Decided[]): Promise<void> {
     const candidates = decided.filter((entry) => entry.definition?.sticky === true && entry.unit !== null && isStickyOverridable(entry.decision));
     if (candidates.length === 0) return;
     const pair = (entry: Decided): ExperimentUnit => ({ key: entry.decision.experiment, unit: entry.unit ?? '' });
-    // Units this replica has seen: from memory. Others: one read. New units: an insert that only
-    // the first writer wins, then a read of the winners for the requests that lost the race.
-    const stored = new Map<string, string>();
+    const recorded = new Map<Decided, string>();
+    const unseen: Decided[] = [];
+    // Units this replica has seen are answered from memory; the others cost one statement, shared
+    // with concurrent requests, that records new units and reads known ones.
     for (const entry of candidates) {
       const variant = this.#sticky.get(unitKey(entry.decision.experiment, entry.unit ?? ''));
-      if (variant !== undefined) stored.set(entry.decision.experiment, variant);
+      if (variant === undefined) unseen.push(entry);
+      else recorded.set(entry, variant);
     }
-    const unknown = candidates.filter((entry) => !stored.has(entry.decision.experiment));
-    for (const record of await this.#repository.readSticky(unknown.map(pair))) stored.set(record.key, record.variant);
-    const unrecorded = candidates.filter((entry) => !stored.has(entry.decision.experiment));
-    const toRecord = options.isEnrolling
-      ? unrecorded.filter((entry) => entry.decision.reason === 'assigned' && entry.decision.variant !== null).map((entry) => ({ ...pair(entry), variant: entry.decision.variant ?? '' }))
-      : [];
-    const written = new Set((await this.#repository.recordSticky(toRecord)).map((entry) => entry.key));
-    const lostRace = toRecord.filter((entry) => !written.has(entry.key));
-    for (const record of await this.#repository.readSticky(lostRace)) stored.set(record.key, record.variant);
-    for (const entry of toRecord) if (written.has(entry.key)) stored.set(entry.key, entry.variant);
-    for (const entry of candidates) {
-      const variant = stored.get(entry.decision.experiment);
-      if (variant !== undefined) this.#sticky.set(unitKey(entry.decision.experiment, entry.unit ?? ''), variant);
-      if (written.has(entry.decision.experiment)) continue;
-      if (variant === undefined || entry.definition === null) continue;
-      entry.decision = applySticky(entry.definition, entry.decision, variant);
+    const proposals = unseen.map((entry) => ({ ...pair(entry), proposed: entry.decision.reason === 'assigned' ? entry.decision.variant : null }));
+    const outcomes = await this.#stickyWrites.add(proposals);
+    // Recorded by a concurrent transaction after that statement began: not in its snapshot, so read it.
+    const missed = unseen.filter((_entry, index) => outcomes[index]?.variant === null && proposals[index]?.proposed !== null);
+    const reread = new Map((await this.#repository.readSticky(missed.map(pair))).map((record) => [record.key, record.variant]));
+    unseen.forEach((entry, index) => {
+      const outcome = outcomes[index];
+      const variant = outcome?.variant ?? reread.get(entry.decision.experiment) ?? null;
+      if (variant === null) return;
+      this.#sticky.set(unitKey(entry.decision.experiment, entry.unit ?? ''), variant);
+      // Written by this request: the decision is the record, and keeps its reason.
+      if (outcome?.isWritten !== true) recorded.set(entry, variant);
+    });
+    for (const [entry, variant] of recorded) {
+      if (entry.definition !== null) entry.decision = applySticky(entry.definition, entry.decision, variant);
     }
   }
 

@@ -1,32 +1,39 @@
-interface Waiter {
-  resolve(): void;
+interface Waiter<Result> {
+  /** Where the caller's items start in its group, and how many there are. */
+  readonly start: number;
+  readonly count: number;
+  resolve(results: Result[]): void;
   reject(error: unknown): void;
 }
 
 /**
- * Group commit: callers hand items and wait until they are stored; items from concurrent callers
+ * Group commit: callers hand items and wait until they are written; items from concurrent callers
  * are written together, one `write` per group, at most `maxConcurrent` writes at once. A lone
  * caller is written at once (no timer, no added latency); under load the groups grow on their own.
  * A failed write fails every caller of its group.
+ *
+ * `write` may answer one result per item, in order (e.g. what a statement returned for each row);
+ * each caller gets the results of its own items.
  */
-export class GroupCommit<Item> {
-  readonly #write: (items: Item[]) => Promise<void>;
+export class GroupCommit<Item, Result = void> {
+  readonly #write: (items: Item[]) => Promise<readonly Result[] | void>;
   readonly #maxItems: number;
   readonly #maxConcurrent: number;
   #pending: Item[] = [];
-  #waiters: Waiter[] = [];
+  #waiters: Waiter<Result>[] = [];
   #writing = 0;
 
-  constructor(write: (items: Item[]) => Promise<void>, options: { maxItems: number; maxConcurrent: number }) {
+  constructor(write: (items: Item[]) => Promise<readonly Result[] | void>, options: { maxItems: number; maxConcurrent: number }) {
     this.#write = write;
     this.#maxItems = options.maxItems;
     this.#maxConcurrent = options.maxConcurrent;
   }
 
   /** Resolves once `items` are written (with whatever else was pending), rejects if that failed. */
-  add(items: readonly Item[]): Promise<void> {
-    if (items.length === 0) return Promise.resolve();
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  add(items: readonly Item[]): Promise<Result[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    const start = this.#pending.length;
+    const done = new Promise<Result[]>((resolve, reject) => this.#waiters.push({ start, count: items.length, resolve, reject }));
     this.#pending.push(...items);
     this.#pump();
     return done;
@@ -40,17 +47,24 @@ export class GroupCommit<Item> {
       this.#pending = [];
       this.#waiters = [];
       this.#writing += 1;
-      void this.#writeAll(items).then(
-        () => waiters.forEach((waiter) => waiter.resolve()),
-        (error: unknown) => waiters.forEach((waiter) => waiter.reject(error)),
-      ).finally(() => {
-        this.#writing -= 1;
-        this.#pump();
-      });
+      void this.#writeAll(items)
+        .then(
+          (results) => waiters.forEach((waiter) => waiter.resolve(results.slice(waiter.start, waiter.start + waiter.count))),
+          (error: unknown) => waiters.forEach((waiter) => waiter.reject(error)),
+        )
+        .finally(() => {
+          this.#writing -= 1;
+          this.#pump();
+        });
     }
   }
 
-  async #writeAll(items: Item[]): Promise<void> {
-    for (let start = 0; start < items.length; start += this.#maxItems) await this.#write(items.slice(start, start + this.#maxItems));
+  async #writeAll(items: Item[]): Promise<Result[]> {
+    const results: Result[] = [];
+    for (let start = 0; start < items.length; start += this.#maxItems) {
+      const written = await this.#write(items.slice(start, start + this.#maxItems));
+      if (written !== undefined) results.push(...written);
+    }
+    return results;
   }
 }

@@ -5,7 +5,10 @@ import { hashState, type HashState } from './hash.js';
 import type { Attributes, Decision, ExperimentDefinition, Reason, SavedGroups } from './types.js';
 
 const DEFAULT_UNIT_ATTRIBUTE = 'userId';
-const STATUSES: ReadonlySet<unknown> = new Set(['draft', 'running', 'paused', 'stopped', 'archived']);
+const STATUSES: readonly unknown[] = ['draft', 'running', 'paused', 'stopped', 'archived'];
+const BASIS_POINTS = 'an integer from 0 to 10000';
+/** The reasons whose decisions carry no bucket, so every experiment builds them once. */
+const FIXED_REASONS = ['missing-unit', 'not-running', 'targeting', 'layer', 'traffic', 'error'] as const;
 
 /** One variant's slice of the allocation buckets: `[start, end)`. */
 interface VariantRange {
@@ -18,7 +21,8 @@ interface VariantRange {
 /**
  * An experiment definition checked and prepared once: paths split, targeting compiled, hash
  * prefixes computed, and every decision that does not depend on a bucket built ahead, so that
- * deciding allocates at most the one decision that carries the unit's bucket.
+ * deciding allocates at most the one decision that carries the unit's bucket. A definition with a
+ * problem keeps only what its `error` decisions need.
  */
 export interface CompiledExperiment {
   readonly key: string;
@@ -29,12 +33,10 @@ export interface CompiledExperiment {
   readonly unitPath: readonly string[];
   readonly overrides: ReadonlyMap<string, Decision> | null;
   readonly targeting: CompiledCondition | null;
-  readonly layerState: HashState | null;
-  readonly layerFrom: number;
-  readonly layerTo: number;
+  readonly layer: { readonly state: HashState; readonly from: number; readonly to: number } | null;
   readonly allocationState: HashState;
   readonly ranges: readonly VariantRange[];
-  readonly fixed: { readonly [R in Exclude<Reason, 'assigned' | 'override' | 'sticky' | 'not-ready'>]: Decision };
+  readonly fixed: { readonly [R in (typeof FIXED_REASONS)[number]]: Decision };
 }
 
 class DefinitionError extends Error {}
@@ -45,6 +47,10 @@ function check(condition: boolean, message: string): asserts condition {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
 }
 
 function isBasisPoints(value: unknown): value is number {
@@ -66,133 +72,86 @@ function sharedDecision(experiment: string, variant: string | null, reason: Reas
   return Object.freeze(makeDecision(experiment, variant, reason, null, payload));
 }
 
-function fixedDecisions(key: string, variant: string | null, payload: unknown): CompiledExperiment['fixed'] {
-  return {
-    'missing-unit': sharedDecision(key, variant, 'missing-unit', payload),
-    'not-running': sharedDecision(key, variant, 'not-running', payload),
-    targeting: sharedDecision(key, variant, 'targeting', payload),
-    layer: sharedDecision(key, variant, 'layer', payload),
-    traffic: sharedDecision(key, variant, 'traffic', payload),
-    error: sharedDecision(key, variant, 'error', payload),
-  };
-}
-
-function checkVariants(variants: unknown): VariantRange[] {
+/**
+ * Checks the variants and lays them out: variant i owns `[W_i, W_i + floor(c * w_i / 10000))` of
+ * the buckets, `W_i` being the sum of the weights before it and `c` the coverage.
+ */
+function compileRanges(variants: unknown, coverage: unknown): VariantRange[] {
   check(Array.isArray(variants) && variants.length > 0, 'variants must be a non-empty array');
+  check(isBasisPoints(coverage), `coverage must be ${BASIS_POINTS}`);
   const keys = new Set<string>();
   let total = 0;
   const ranges: VariantRange[] = [];
   for (let i = 0; i < variants.length; i++) {
     const variant: unknown = variants[i];
-    check(isRecord(variant), `variants[${i}] must be an object`);
-    check(typeof variant.key === 'string' && variant.key !== '', `variants[${i}].key must be a non-empty string`);
+    check(isRecord(variant) && isNonEmptyString(variant.key), `variants[${i}].key must be a non-empty string`);
     check(!keys.has(variant.key), `variants[${i}].key "${variant.key}" is not unique`);
-    check(isBasisPoints(variant.weight), `variants[${i}].weight must be an integer from 0 to 10000`);
+    check(isBasisPoints(variant.weight), `variants[${i}].weight must be ${BASIS_POINTS}`);
     keys.add(variant.key);
-    ranges.push({ key: variant.key, payload: variant.payload ?? null, start: total, end: total + variant.weight });
+    ranges.push({ key: variant.key, payload: variant.payload ?? null, start: total, end: total + Math.floor((coverage * variant.weight) / BUCKET_COUNT) });
     total += variant.weight;
   }
   check(total === BUCKET_COUNT, `variant weights must sum to 10000, not ${total}`);
   return ranges;
 }
 
-/** Scales each variant's range by coverage: variant i owns [W_i, W_i + floor(c * w_i / 10000)). */
-function scaleRanges(ranges: readonly VariantRange[], coverage: number): VariantRange[] {
-  return ranges.map((range) => ({
-    ...range,
-    end: range.start + Math.floor((coverage * (range.end - range.start)) / BUCKET_COUNT),
-  }));
-}
-
-function compileOverrides(
-  key: string,
-  overrides: unknown,
-  ranges: readonly VariantRange[],
-): ReadonlyMap<string, Decision> | null {
+function compileOverrides(key: string, overrides: unknown, ranges: readonly VariantRange[]): ReadonlyMap<string, Decision> | null {
   if (overrides === undefined || overrides === null) return null;
   check(isRecord(overrides), 'overrides must be an object of unit -> variant key');
-  const byKey = new Map(ranges.map((range) => [range.key, range]));
   const decisions = new Map<string, Decision>();
   for (const [unit, variantKey] of Object.entries(overrides)) {
-    const range = typeof variantKey === 'string' ? byKey.get(variantKey) : undefined;
+    const range = ranges.find((candidate) => candidate.key === variantKey);
     check(range !== undefined, `overrides["${unit}"] names no variant of this experiment`);
     decisions.set(unit, sharedDecision(key, range.key, 'override', range.payload));
   }
   return decisions.size === 0 ? null : decisions;
 }
 
-function compileLayer(layer: unknown): { state: HashState | null; from: number; to: number } {
-  if (layer === undefined || layer === null) return { state: null, from: 0, to: BUCKET_COUNT };
-  check(isRecord(layer), 'layer must be an object { key, range: [from, to] }');
-  check(typeof layer.key === 'string' && layer.key !== '', 'layer.key must be a non-empty string');
-  const range = layer.range;
-  check(Array.isArray(range) && range.length === 2, 'layer.range must be [from, to]');
-  const [from, to] = range as unknown[];
-  check(isBasisPoints(from) && isBasisPoints(to) && from < to, 'layer.range must be integers with 0 <= from < to <= 10000');
+function compileLayer(layer: unknown): CompiledExperiment['layer'] {
+  if (layer === undefined || layer === null) return null;
+  check(isRecord(layer) && isNonEmptyString(layer.key), 'layer.key must be a non-empty string');
+  const [from, to] = Array.isArray(layer.range) && layer.range.length === 2 ? (layer.range as unknown[]) : [];
+  check(isBasisPoints(from) && isBasisPoints(to) && from < to, 'layer.range must be [from, to], integers with 0 <= from < to <= 10000');
   return { state: hashState(`${layer.key}:`), from, to };
 }
 
-function compileValid(definition: Record<string, unknown>, key: string, savedGroups: SavedGroups | undefined): CompiledExperiment {
-  check(STATUSES.has(definition.status), 'status must be one of draft, running, paused, stopped, archived');
-  const ranges = checkVariants(definition.variants);
-  check(isBasisPoints(definition.coverage), 'coverage must be an integer from 0 to 10000');
-  const { unitAttribute = DEFAULT_UNIT_ATTRIBUTE, salt = key, targeting } = definition;
-  check(typeof unitAttribute === 'string' && unitAttribute !== '', 'unitAttribute must be a non-empty string');
+/** Everything but the key and the fixed decisions; throws a DefinitionError naming the field at fault. */
+function compileRules(definition: Record<string, unknown>, key: string, savedGroups: SavedGroups | undefined) {
+  check(STATUSES.includes(definition.status), `status must be one of ${STATUSES.join(', ')}`);
+  const ranges = compileRanges(definition.variants, definition.coverage);
+  const { unitAttribute = DEFAULT_UNIT_ATTRIBUTE, salt = key, targeting, sticky = false } = definition;
+  check(isNonEmptyString(unitAttribute), 'unitAttribute must be a non-empty string');
   check(typeof salt === 'string', 'salt must be a string');
   check(targeting === undefined || targeting === null || isRecord(targeting), 'targeting must be a condition object');
-  check(definition.sticky === undefined || typeof definition.sticky === 'boolean', 'sticky must be a boolean');
-  const control = ranges[0] as VariantRange;
-  const layer = compileLayer(definition.layer);
-  const hasTargeting = isRecord(targeting) && Object.keys(targeting).length > 0;
+  check(typeof sticky === 'boolean', 'sticky must be a boolean');
   return {
-    key,
-    problem: null,
     isRunning: definition.status === 'running',
-    isSticky: definition.sticky === true,
+    isSticky: sticky,
     unitPath: splitPath(unitAttribute),
     overrides: compileOverrides(key, definition.overrides, ranges),
-    targeting: hasTargeting ? compileCondition(targeting, savedGroups) : null,
-    layerState: layer.state,
-    layerFrom: layer.from,
-    layerTo: layer.to,
+    targeting: isRecord(targeting) && Object.keys(targeting).length > 0 ? compileCondition(targeting, savedGroups) : null,
+    layer: compileLayer(definition.layer),
     allocationState: hashState(`${salt}:`),
-    ranges: scaleRanges(ranges, definition.coverage),
-    fixed: fixedDecisions(key, control.key, control.payload),
+    ranges,
   };
 }
 
-function controlOf(definition: Record<string, unknown>): { key: string | null; payload: unknown } {
-  const variants = definition.variants;
-  const first: unknown = Array.isArray(variants) ? variants[0] : undefined;
-  if (isRecord(first) && typeof first.key === 'string') return { key: first.key, payload: first.payload ?? null };
-  return { key: null, payload: null };
-}
-
-function compileInvalid(definition: unknown, problem: string): CompiledExperiment {
-  const record = isRecord(definition) ? definition : {};
-  const key = typeof record.key === 'string' ? record.key : '';
-  const control = controlOf(record);
-  return {
-    key,
-    problem,
-    isRunning: false,
-    isSticky: false,
-    unitPath: [],
-    overrides: null,
-    targeting: null,
-    layerState: null,
-    layerFrom: 0,
-    layerTo: 0,
-    allocationState: hashState(''),
-    ranges: [],
-    fixed: fixedDecisions(key, control.key, control.payload),
-  };
-}
+/** What a definition with a problem decides with: nothing, since every decision is `error`. */
+const UNUSABLE_RULES: ReturnType<typeof compileRules> = {
+  isRunning: false,
+  isSticky: false,
+  unitPath: [],
+  overrides: null,
+  targeting: null,
+  layer: null,
+  allocationState: hashState(''),
+  ranges: [],
+};
 
 /**
  * Checks an experiment definition and prepares it for fast decisions. Never throws: an unusable
  * definition compiles to one whose every decision is the control with reason `error`, and
- * `problem` says why.
+ * `problem` says why, naming the field at fault.
  *
  * @example
  * const compiled = compileExperiment({ key: 'checkout', status: 'running', coverage: 10000,
@@ -200,13 +159,20 @@ function compileInvalid(definition: unknown, problem: string): CompiledExperimen
  * compiled.problem; // null
  */
 export function compileExperiment(definition: ExperimentDefinition, savedGroups?: SavedGroups): CompiledExperiment {
+  const record: Record<string, unknown> = isRecord(definition) ? definition : {};
+  const key = typeof record.key === 'string' ? record.key : '';
+  const variants = record.variants;
+  const first: unknown = Array.isArray(variants) ? variants[0] : undefined;
+  const control = isRecord(first) && typeof first.key === 'string' ? first.key : null;
+  const payload = control === null ? null : ((first as Record<string, unknown>).payload ?? null);
+  const fixed = {} as Record<(typeof FIXED_REASONS)[number], Decision>;
+  for (const reason of FIXED_REASONS) fixed[reason] = sharedDecision(key, control, reason, payload);
   try {
-    const record: unknown = definition;
-    check(isRecord(record), 'an experiment definition must be an object');
-    check(typeof record.key === 'string' && record.key !== '', 'key must be a non-empty string');
-    return compileValid(record, record.key, savedGroups);
+    check(isRecord(definition), 'an experiment definition must be an object');
+    check(key !== '', 'key must be a non-empty string');
+    return { key, problem: null, fixed, ...compileRules(record, key, savedGroups) };
   } catch (error) {
-    return compileInvalid(definition, error instanceof Error ? error.message : String(error));
+    return { key, problem: error instanceof Error ? error.message : String(error), fixed, ...UNUSABLE_RULES };
   }
 }
 
@@ -269,9 +235,10 @@ export function decideCompiled(compiled: CompiledExperiment, context: Attributes
   const forced = compiled.overrides?.get(unit);
   if (forced !== undefined) return forced;
   if (compiled.targeting !== null && !compiled.targeting(context)) return compiled.fixed.targeting;
-  if (compiled.layerState !== null) {
-    const layerBucket = bucketFrom(compiled.layerState, unit);
-    if (layerBucket < compiled.layerFrom || layerBucket >= compiled.layerTo) return compiled.fixed.layer;
+  const layer = compiled.layer;
+  if (layer !== null) {
+    const layerBucket = bucketFrom(layer.state, unit);
+    if (layerBucket < layer.from || layerBucket >= layer.to) return compiled.fixed.layer;
   }
   return allocate(compiled, unit);
 }

@@ -120,7 +120,7 @@ export class EventsRepository {
    * elsewhere makes this one return null at once; with `wait` true this one runs after it.
    * At most `maxTransactions` transaction ids past the cursor are taken per sweep.
    */
-  async foldPending(options: { readonly wait: boolean; readonly maxTransactions: number }): Promise<FoldResult | null> {
+  async foldPending(options: { readonly wait: boolean; readonly maxTransactions: number }, now: number = Date.now()): Promise<FoldResult | null> {
     const locked = await sql<FoldCursor>`
       select snapshot_xmax::text as xmax, snapshot_xip::text[] as xip from fact_fold_state
       for update ${options.wait ? sql`` : sql`skip locked`}`.execute(this.#db);
@@ -144,7 +144,7 @@ export class EventsRepository {
       where ((written_by_xact >= ${previous.xmax}::bigint and written_by_xact < ${next.xmax}::bigint) or written_by_xact = any(${[...previous.xip]}::bigint[]))
         and not written_by_xact = any(${[...next.xip]}::bigint[])`.execute(this.#db);
     const events = Number(taken.numAffectedRows ?? 0n);
-    if (events > 0) await this.#foldEvents(next);
+    if (events > 0) await this.#foldEvents(next, now);
     await sql`update fact_fold_state set snapshot_xmax = ${next.xmax}::bigint, snapshot_xip = ${[...next.xip]}::bigint[], folded_at = now()`.execute(this.#db);
     return { events, isCapped: next.isCapped };
   }
@@ -160,8 +160,7 @@ export class EventsRepository {
   }
 
   /** Folds the rows of `fold_events` into `unit_exposures` and `unit_metric_facts`. */
-  async #foldEvents(snapshot: FoldCursor): Promise<void> {
-    await sql`analyze fold_events`.execute(this.#db);
+  async #foldEvents(snapshot: FoldCursor, now: number): Promise<void> {
     // Exposures: the earliest decides the variant; a second variant flags the unit. The pairs whose
     // first exposure is new or moved earlier get their metric facts rebuilt from raw conversions.
     await sql`create temp table fold_changed (experiment_id uuid, unit text, is_new boolean) on commit drop`.execute(this.#db);
@@ -190,6 +189,15 @@ export class EventsRepository {
       left join before b on b.experiment_id = u.experiment_id and b.unit = u.unit
       where b.unit is null or u.first_exposed_at < b.first_exposed_at`.execute(this.#db);
     await sql`analyze fold_changed`.execute(this.#db);
+    // The partitions a rebuilt unit's conversions can be in: a conversion at or after the unit's
+    // first exposure was received at most 5 minutes (the allowed clock skew) before it, and every
+    // changed pair's first exposure is one of this sweep's; and none is received after tomorrow
+    // (another replica's clock may be a little ahead). As parameters, so the planner prunes.
+    const bounds = await sql<{ from: string | null }>`
+      select to_char(((min(occurred_at) - interval '5 minutes') at time zone 'UTC')::date, 'YYYY-MM-DD') as "from"
+      from fold_events where type = 'exposure'`.execute(this.#db);
+    const fromDay = bounds.rows[0]?.from ?? isoDay(new Date(now));
+    const toDay = isoDay(new Date(now + 86_400_000));
     // A pair whose first exposure moved earlier loses its facts (deleted by primary key, one probe
     // per metric of the experiment); a new pair has none yet.
     await sql`
@@ -199,9 +207,7 @@ export class EventsRepository {
       cross join lateral (${EXPERIMENT_METRICS}) as m
       where not c.is_new and f.experiment_id = c.experiment_id and f.metric = m.metric and f.unit = c.unit`.execute(this.#db);
     // Rebuilt from the raw conversions at or after the first exposure and inside the window, as of
-    // the sweep's snapshot (a conversion committed since is added by the next sweep). A conversion
-    // at or after the exposure was received at most 5 minutes (the allowed clock skew) before it,
-    // so only the partitions from that day on are probed.
+    // the sweep's snapshot (a conversion committed since is added by the next sweep).
     await sql`
       insert into unit_metric_facts (experiment_id, metric, unit, first_converted_at, conversions, value_sum)
       select ue.experiment_id, m.metric, ue.unit, min(ev.occurred_at), count(*), coalesce(sum(ev.value), 0)
@@ -210,7 +216,7 @@ export class EventsRepository {
       join experiments e on e.id = ue.experiment_id
       cross join lateral (${EXPERIMENT_METRICS}) as m
       join events ev on ev.type = 'conversion' and ev.unit = ue.unit and ev.name = m.metric
-        and ev.received_on >= ((ue.first_exposed_at - interval '5 minutes') at time zone 'UTC')::date
+        and ev.received_on between ${fromDay}::date and ${toDay}::date
         and ev.occurred_at >= ue.first_exposed_at and ev.occurred_at < ${WINDOW_END}
         and ev.written_by_xact < ${snapshot.xmax}::bigint and not ev.written_by_xact = any(${[...snapshot.xip]}::bigint[])
       group by ue.experiment_id, m.metric, ue.unit

@@ -69,12 +69,16 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function load(options: { url: string; method: string; headers?: Record<string, string>; bodies?: string[] }): Promise<LoadResult> {
+/** Runs one load in the child process; `serverCpuUs` is this process's CPU time per request answered. */
+async function load(options: { url: string; method: string; headers?: Record<string, string>; bodies?: string[] }): Promise<LoadResult & { serverCpuUs: number }> {
   const file = join(tmpdir(), `lift-load-${process.pid}.json`);
   await writeFile(file, JSON.stringify({ ...options, rate: RATE, duration: DURATION_S }));
   try {
+    const before = process.cpuUsage();
     const { stdout } = await promisify(execFile)(process.execPath, [runner, file], { maxBuffer: 1 << 20 });
-    return JSON.parse(stdout) as LoadResult;
+    const used = process.cpuUsage(before);
+    const result = JSON.parse(stdout) as LoadResult;
+    return { ...result, serverCpuUs: Math.round((used.user + used.system) / Math.max(result.answered, 1)) };
   } finally {
     await rm(file, { force: true });
   }
@@ -100,10 +104,10 @@ async function drain(inFlight: () => number): Promise<number> {
   return Date.now() - startedAt;
 }
 
-function describe(label: string, result: LoadResult): string {
+function describe(label: string, result: LoadResult & { serverCpuUs: number }): string {
   return (
     `${label.padEnd(22)} ${String(Math.round(result.rps)).padStart(5)} req/s  p50 ${result.p50} ms  p90 ${result.p90} ms  p99 ${result.p99} ms  p99.9 ${result.p999} ms  max ${result.max} ms` +
-    `  (${result.requests} counted, ${result.answered}/${result.offered} answered, ${result.non2xx} non-2xx, ${result.errors} errors; busiest 10 ms: ${result.busiestWindow} sends, steady ${result.steadyWindow}; generator ${result.generatorCpu} core)`
+    `  (${result.requests} counted, ${result.answered}/${result.offered} answered, ${result.non2xx} non-2xx, ${result.errors} errors; busiest 10 ms: ${result.busiestWindow} sends, steady ${result.steadyWindow}; server CPU ${result.serverCpuUs} µs/request, generator ${result.generatorCpu} core)`
   );
 }
 

@@ -138,6 +138,9 @@ describe.each(BACKENDS)('cached keys and config across replicas on %s', (backend
     ] as const) {
       expect((await request(a.app).post(`/v1/experiments/${experimentKey}/${action}`).set(admin)).status).toBe(200);
       expect((await decide(a))?.reason, `after ${action}`).toBe(reason);
+      const config = await request(a.app).get('/v1/sdk/config').set(bearer(sdkKey));
+      const served = (config.body.experiments as { key: string; status: string }[]).find((experiment) => experiment.key === experimentKey);
+      expect(served?.status, `config after ${action}`).toBe(action === 'pause' ? 'paused' : 'running');
     }
     const patched = await request(a.app).patch(`/v1/experiments/${experimentKey}`).set(admin).send({ overrides: { 'u-1': 'treatment' } });
     expect(patched.status).toBe(200);

@@ -3,9 +3,9 @@ import type { Attributes, ConfigSnapshot, Decision, ExperimentDefinition, SavedG
 import { startConfigLoader, type RefreshMode } from './config-loader.js';
 import type { ConfigStreamOpener } from './config-stream.js';
 import { createEventId } from './event-id.js';
-import { createEventDelivery } from './event-delivery.js';
-import type { ConversionEvent, ExposureEvent, LiftEvent } from './events.js';
-import { createExposureCache } from './exposure-cache.js';
+import { createEventDelivery, type EventDelivery } from './event-delivery.js';
+import type { ConversionEvent, ExposureEvent } from './events.js';
+import { ExposureCache } from './exposure-cache.js';
 import { LiftError } from './lift-error.js';
 import { host, startTimer, type FetchLike } from './platform.js';
 import type { StickyStore } from './sticky-store.js';
@@ -19,6 +19,7 @@ const MAX_BATCH_SIZE = 1000;
 const DEFAULT_MAX_QUEUE_SIZE = 10_000;
 const DEFAULT_EXPOSURE_CACHE_SIZE = 50_000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
+const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 /** Unknown experiment keys reported once each, up to this many, so a typo cannot flood onError. */
 const MAX_REPORTED_UNKNOWN = 1000;
 
@@ -112,37 +113,155 @@ function checkTrack(eventName: unknown, value: unknown, properties: unknown): st
   return null;
 }
 
-/**
- * The client behind {@link createClient}, with the config stream transport of its build: fetch
- * in Node, EventSource in browsers.
- */
-export function createClientWith(options: LiftClientOptions, openStream: ConfigStreamOpener): LiftClient {
-  const { onError, onExposure, stickyStore, unitAttribute = 'userId' } = options;
-  const exposures = createExposureCache(options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE);
-  const sticky = new Map<string, string>();
-  const reportedUnknown = new Set<string>();
-  const readyWaiters = new Set<() => void>();
-  let state: ConfigState | null = null;
-  let telemetry: OpenTelemetryApi | null = null;
-  let isClosed = false;
-
-  const report = (error: LiftError): void => {
-    try {
-      onError?.(error);
-    } catch {
-      // onError itself failed: nothing more can be told to the host.
-    }
-  };
-  const wakeWaiters = (): void => {
-    for (const waiter of [...readyWaiters]) waiter();
+class Client implements LiftClient {
+  readonly #options: LiftClientOptions;
+  readonly #delivery: EventDelivery | null;
+  readonly #stopLoader: (() => void) | null;
+  readonly #exposures: ExposureCache;
+  readonly #sticky = new Map<string, string>();
+  readonly #reportedUnknown = new Set<string>();
+  readonly #readyWaiters = new Set<() => void>();
+  #state: ConfigState | null = null;
+  #telemetry: OpenTelemetryApi | null = null;
+  #isClosed = false;
+  readonly #onPageHide = (): void => this.#delivery?.sendBeforeUnload();
+  readonly #onVisibilityChange = (): void => {
+    if (host.document?.visibilityState === 'hidden') void this.flush();
   };
 
-  const accept = (snapshot: unknown, source: string): void => {
-    if (!isRecord(snapshot) || !Array.isArray(snapshot.experiments) || (typeof snapshot.version !== 'number' && typeof snapshot.version !== 'string')) {
-      report(new LiftError('config-invalid', `The ${source} config is not a { version, experiments } snapshot; keeping the last good one.`));
+  constructor(options: LiftClientOptions, openStream: ConfigStreamOpener) {
+    this.#options = options;
+    this.#exposures = new ExposureCache(options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE);
+    const fetch = options.fetch ?? host.fetch?.bind(globalThis);
+    const serverUrl = options.serverUrl?.replace(/\/+$/, '');
+    const headers: Record<string, string> = options.sdkKey === undefined ? {} : { Authorization: `Bearer ${options.sdkKey}` };
+    const report = (error: LiftError): void => this.#report(error);
+    if (options.config !== undefined) this.#accept(options.config, 'bootstrap');
+    const { openTelemetry } = options;
+    if (openTelemetry) this.#telemetry = openTelemetry;
+    else if (openTelemetry === undefined) void loadOpenTelemetry().then((api) => (this.#telemetry = api));
+    if (serverUrl === undefined || fetch === undefined) {
+      this.#delivery = null;
+      this.#stopLoader = null;
+      if (serverUrl !== undefined) report(new LiftError('internal', 'No fetch: pass options.fetch.'));
       return;
     }
-    if (state?.version === snapshot.version) return;
+    this.#delivery = createEventDelivery({
+      url: `${serverUrl}/v1/events`,
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      fetch,
+      flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+      maxBatchSize: Math.max(1, Math.min(MAX_BATCH_SIZE, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)),
+      maxQueueSize: Math.max(1, options.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE),
+      report,
+    });
+    this.#stopLoader = startConfigLoader({
+      serverUrl,
+      sdkKey: options.sdkKey,
+      headers,
+      fetch,
+      refresh: options.refresh ?? 'stream',
+      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      openStream,
+      accept: (snapshot, source) => this.#accept(snapshot, source),
+      report,
+    });
+    host.addEventListener?.('pagehide', this.#onPageHide);
+    host.addEventListener?.('visibilitychange', this.#onVisibilityChange);
+  }
+
+  get configVersion(): number | string | null {
+    return this.#state?.version ?? null;
+  }
+
+  get pendingEvents(): number {
+    return this.#delivery?.pending() ?? 0;
+  }
+
+  ready(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    if (this.#state !== null) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.#readyWaiters.delete(done);
+        resolve(this.#state !== null);
+      };
+      this.#readyWaiters.add(done);
+      if (options.timeoutMs !== undefined) startTimer(done, options.timeoutMs);
+    });
+  }
+
+  decide(experimentKey: string, context: Attributes): Decision {
+    const compiled = this.#state?.experiments.get(experimentKey);
+    try {
+      if (this.#state === null) return bareDecision(experimentKey, 'not-ready');
+      if (compiled === undefined) {
+        this.#reportUnknown(experimentKey);
+        return bareDecision(experimentKey, 'error');
+      }
+      let decision = decideCompiled(compiled, context);
+      if (compiled.isSticky && this.#options.stickyStore !== undefined) decision = this.#applySticky(compiled, context, decision);
+      if (decision.inExperiment) this.#logExposure(compiled, context, decision);
+      if (this.#telemetry !== null) recordDecision(this.#telemetry, decision);
+      return decision;
+    } catch (error) {
+      this.#report(new LiftError('internal', `Deciding ${experimentKey} failed; answered the control.`, { cause: error }));
+      return compiled?.fixed.error ?? bareDecision(experimentKey, 'error');
+    }
+  }
+
+  track(eventName: string, context: Attributes, value?: number, properties?: { readonly [key: string]: unknown }): void {
+    const name = typeof eventName === 'string' ? JSON.stringify(eventName) : typeof eventName;
+    const drop = (problem: string, cause?: unknown): void =>
+      this.#report(new LiftError(cause === undefined ? 'invalid-event' : 'internal', `track(${name}): ${problem}; the event was dropped.`, { count: 1, cause }));
+    try {
+      const problem = checkTrack(eventName, value, properties);
+      if (problem !== null) return drop(problem);
+      const unitAttribute = this.#options.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE;
+      const unit = unitFrom(isRecord(context) ? context[unitAttribute] : undefined);
+      if (unit === null) return drop(`the context has no ${unitAttribute}`);
+      const event: ConversionEvent = {
+        id: createEventId(),
+        type: 'conversion',
+        name: eventName,
+        unit,
+        ...(value === undefined ? {} : { value }),
+        ...(properties === undefined ? {} : { properties }),
+        timestamp: new Date().toISOString(),
+      };
+      this.#delivery?.enqueue(event);
+    } catch (error) {
+      drop('it failed', error);
+    }
+  }
+
+  async flush(): Promise<void> {
+    try {
+      await this.#delivery?.flush();
+    } catch (error) {
+      this.#report(new LiftError('internal', 'flush failed.', { cause: error }));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    try {
+      this.#stopLoader?.();
+      host.removeEventListener?.('pagehide', this.#onPageHide);
+      host.removeEventListener?.('visibilitychange', this.#onVisibilityChange);
+      await this.#delivery?.close(this.#options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+    } catch (error) {
+      this.#report(new LiftError('internal', 'close failed.', { cause: error }));
+    }
+    for (const waiter of [...this.#readyWaiters]) waiter();
+  }
+
+  #accept(snapshot: unknown, source: string): void {
+    if (!isRecord(snapshot) || !Array.isArray(snapshot.experiments) || (typeof snapshot.version !== 'number' && typeof snapshot.version !== 'string')) {
+      this.#report(new LiftError('config-invalid', `The ${source} config is not a snapshot; keeping the last good one.`));
+      return;
+    }
+    if (this.#state?.version === snapshot.version) return;
     const savedGroups = isRecord(snapshot.savedGroups) ? (snapshot.savedGroups as SavedGroups) : undefined;
     const experiments = new Map<string, CompiledExperiment>();
     const problems: string[] = [];
@@ -151,192 +270,98 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
       if (compiled.problem !== null) problems.push(`${compiled.key || '(no key)'}: ${compiled.problem}`);
       if (compiled.key !== '') experiments.set(compiled.key, compiled);
     }
-    if (problems.length > 0) report(new LiftError('config-invalid', `These experiments answer their control with reason error: ${problems.join('; ')}`));
-    state = { version: snapshot.version, experiments };
-    wakeWaiters();
-  };
-
-  const reportStickyStore = (error: unknown): void => report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error }));
-
-  /** A synchronous store answers now; an asynchronous one fills the in-memory map for next time. */
-  const readStore = (store: StickyStore, key: string): string | null => {
-    try {
-      const value = store.get(key);
-      if (typeof value === 'string') return value;
-      if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
-        value.then((loaded) => typeof loaded === 'string' && sticky.set(key, loaded), reportStickyStore);
-      }
-    } catch (error) {
-      reportStickyStore(error);
+    if (problems.length > 0) {
+      this.#report(new LiftError('config-invalid', `Unusable experiments, deciding their control: ${problems.join('; ')}`));
     }
-    return null;
-  };
+    this.#state = { version: snapshot.version, experiments };
+    for (const waiter of [...this.#readyWaiters]) waiter();
+  }
 
-  const applyStickyStore = (compiled: CompiledExperiment, context: Attributes, decision: Decision, store: StickyStore): Decision => {
-    const unit = isStickyOverridable(decision) ? unitOf(compiled, context) : null;
+  #applySticky(compiled: CompiledExperiment, context: Attributes, decision: Decision): Decision {
+    if (!isStickyOverridable(decision)) return decision;
+    const unit = unitOf(compiled, context);
     if (unit === null) return decision;
     const key = `${compiled.key}:${unit}`;
-    const remembered = sticky.get(key) ?? readStore(store, key);
-    if (remembered !== null && remembered !== undefined) {
-      sticky.set(key, remembered);
-      return stickyDecision(compiled, remembered, decision.bucket) ?? decision;
+    const remembered = this.#sticky.get(key);
+    if (remembered !== undefined) return stickyDecision(compiled, remembered, decision.bucket) ?? decision;
+    const store = this.#options.stickyStore as StickyStore;
+    const stored = this.#readStore(store, key);
+    if (typeof stored === 'string') {
+      this.#sticky.set(key, stored);
+      return stickyDecision(compiled, stored, decision.bucket) ?? decision;
     }
     if (decision.reason === 'assigned' && decision.variant !== null) {
-      sticky.set(key, decision.variant);
+      this.#sticky.set(key, decision.variant);
       try {
-        void Promise.resolve(store.set(key, decision.variant)).catch(reportStickyStore);
+        void Promise.resolve(store.set(key, decision.variant)).catch((error: unknown) => this.#report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error })));
       } catch (error) {
-        reportStickyStore(error);
+        this.#report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error }));
       }
     }
     return decision;
-  };
-
-  const logExposure = (compiled: CompiledExperiment, context: Attributes, decision: Decision): void => {
-    const unit = unitOf(compiled, context);
-    const { experiment, variant } = decision;
-    if (unit === null || variant === null || !exposures.add(experiment, unit, variant)) return;
-    const event: ExposureEvent = { id: createEventId(), type: 'exposure', experiment, variant, unit, timestamp: new Date().toISOString() };
-    enqueue(event);
-    try {
-      onExposure?.(event);
-    } catch (error) {
-      report(new LiftError('callback-failed', 'onExposure threw.', { cause: error }));
-    }
-  };
-
-  const reportUnknown = (experimentKey: string): void => {
-    if (reportedUnknown.has(experimentKey) || reportedUnknown.size > MAX_REPORTED_UNKNOWN) return;
-    reportedUnknown.add(experimentKey);
-    report(new LiftError('unknown-experiment', `No experiment ${JSON.stringify(experimentKey)} in config version ${String(state?.version)}.`));
-  };
-
-  if (options.config !== undefined) accept(options.config, 'bootstrap');
-  const fetch = options.fetch ?? host.fetch?.bind(globalThis);
-  const serverUrl = options.serverUrl?.replace(/\/+$/, '');
-  const headers: Record<string, string> = options.sdkKey === undefined ? {} : { Authorization: `Bearer ${options.sdkKey}` };
-  const delivery =
-    serverUrl === undefined || fetch === undefined
-      ? null
-      : createEventDelivery({
-          url: `${serverUrl}/v1/events`,
-          headers: { ...headers, 'Content-Type': 'application/json' },
-          fetch,
-          flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
-          maxBatchSize: Math.max(1, Math.min(MAX_BATCH_SIZE, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)),
-          maxQueueSize: Math.max(1, options.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE),
-          report,
-        });
-  const enqueue = (event: LiftEvent): void => delivery?.enqueue(event);
-  const flush = async (): Promise<void> => {
-    try {
-      await delivery?.flush();
-    } catch (error) {
-      report(new LiftError('internal', 'flush failed.', { cause: error }));
-    }
-  };
-  const onPageHide = (): void => delivery?.sendBeforeUnload();
-  const onVisibilityChange = (): void => {
-    if (host.document?.visibilityState === 'hidden') void flush();
-  };
-  let stopLoader: (() => void) | null = null;
-  if (serverUrl !== undefined && fetch !== undefined) {
-    stopLoader = startConfigLoader({
-      serverUrl,
-      sdkKey: options.sdkKey,
-      headers,
-      fetch,
-      refresh: options.refresh ?? 'stream',
-      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      openStream,
-      accept,
-      report,
-    });
-    host.addEventListener?.('pagehide', onPageHide);
-    host.addEventListener?.('visibilitychange', onVisibilityChange);
-  } else if (serverUrl !== undefined) {
-    report(new LiftError('internal', 'No fetch is available: pass options.fetch. Events will not be sent.'));
   }
-  if (options.openTelemetry) telemetry = options.openTelemetry;
-  else if (options.openTelemetry === undefined) void loadOpenTelemetry().then((api) => (telemetry = api));
 
-  return {
-    get configVersion() {
-      return state?.version ?? null;
-    },
-
-    get pendingEvents() {
-      return delivery?.pending() ?? 0;
-    },
-
-    ready: ({ timeoutMs } = {}) =>
-      new Promise((resolve) => {
-        const done = (): void => {
-          readyWaiters.delete(done);
-          resolve(state !== null);
-        };
-        if (state !== null) return done();
-        readyWaiters.add(done);
-        if (timeoutMs !== undefined) startTimer(done, timeoutMs);
-      }),
-
-    decide: (experimentKey, context) => {
-      const compiled = state?.experiments.get(experimentKey);
-      try {
-        if (state === null) return bareDecision(experimentKey, 'not-ready');
-        if (compiled === undefined) {
-          reportUnknown(experimentKey);
-          return bareDecision(experimentKey, 'error');
-        }
-        let decision = decideCompiled(compiled, context);
-        if (compiled.isSticky && stickyStore !== undefined) decision = applyStickyStore(compiled, context, decision, stickyStore);
-        if (decision.inExperiment) logExposure(compiled, context, decision);
-        if (telemetry !== null) recordDecision(telemetry, decision);
-        return decision;
-      } catch (error) {
-        report(new LiftError('internal', `Deciding ${experimentKey} failed; answered the control.`, { cause: error }));
-        return compiled?.fixed.error ?? bareDecision(experimentKey, 'error');
+  /** A synchronous store answers now; an asynchronous one fills the in-memory map for next time. */
+  #readStore(store: StickyStore, key: string): string | null {
+    try {
+      const value = store.get(key);
+      if (typeof value === 'string') return value;
+      if (value !== null && typeof value === 'object' && typeof (value as Promise<unknown>).then === 'function') {
+        (value as Promise<string | null | undefined>).then(
+          (loaded) => {
+            if (typeof loaded === 'string') this.#sticky.set(key, loaded);
+          },
+          (error: unknown) => this.#report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error })),
+        );
       }
-    },
+    } catch (error) {
+      this.#report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error }));
+    }
+    return null;
+  }
 
-    track: (eventName, context, value, properties) => {
-      const name = typeof eventName === 'string' ? JSON.stringify(eventName) : typeof eventName;
-      const drop = (problem: string, cause?: unknown): void =>
-        report(new LiftError(cause === undefined ? 'invalid-event' : 'internal', `track(${name}): ${problem}; the event was dropped.`, { count: 1, cause }));
+  #logExposure(compiled: CompiledExperiment, context: Attributes, decision: Decision): void {
+    const unit = unitOf(compiled, context);
+    if (unit === null || decision.variant === null) return;
+    if (!this.#exposures.add(decision.experiment, unit, decision.variant)) return;
+    const event: ExposureEvent = {
+      id: createEventId(),
+      type: 'exposure',
+      experiment: decision.experiment,
+      variant: decision.variant,
+      unit,
+      timestamp: new Date().toISOString(),
+    };
+    this.#delivery?.enqueue(event);
+    const onExposure = this.#options.onExposure;
+    if (onExposure !== undefined) {
       try {
-        const problem = checkTrack(eventName, value, properties);
-        if (problem !== null) return drop(problem);
-        const unit = unitFrom(isRecord(context) ? context[unitAttribute] : undefined);
-        if (unit === null) return drop(`the context has no ${unitAttribute}`);
-        const event: ConversionEvent = {
-          id: createEventId(),
-          type: 'conversion',
-          name: eventName,
-          unit,
-          ...(value === undefined ? {} : { value }),
-          ...(properties === undefined ? {} : { properties }),
-          timestamp: new Date().toISOString(),
-        };
-        enqueue(event);
+        onExposure(event);
       } catch (error) {
-        drop('it failed', error);
+        this.#report(new LiftError('callback-failed', 'onExposure threw.', { cause: error }));
       }
-    },
+    }
+  }
 
-    flush,
+  #reportUnknown(experimentKey: string): void {
+    if (this.#reportedUnknown.has(experimentKey) || this.#reportedUnknown.size > MAX_REPORTED_UNKNOWN) return;
+    this.#reportedUnknown.add(experimentKey);
+    this.#report(new LiftError('unknown-experiment', `No experiment ${JSON.stringify(experimentKey)} in config version ${String(this.#state?.version)}.`));
+  }
 
-    close: async () => {
-      if (isClosed) return;
-      isClosed = true;
-      try {
-        stopLoader?.();
-        host.removeEventListener?.('pagehide', onPageHide);
-        host.removeEventListener?.('visibilitychange', onVisibilityChange);
-        await delivery?.close(options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
-      } catch (error) {
-        report(new LiftError('internal', 'close failed.', { cause: error }));
-      }
-      wakeWaiters();
-    },
-  };
+  #report(error: LiftError): void {
+    try {
+      this.#options.onError?.(error);
+    } catch {
+      // onError itself failed: nothing more can be told to the host.
+    }
+  }
+}
+
+/**
+ * The client behind {@link createClient}, with the config stream transport of its build: fetch
+ * in Node, EventSource in browsers.
+ */
+export function createClientWith(options: LiftClientOptions, openStream: ConfigStreamOpener): LiftClient {
+  return new Client(options, openStream);
 }

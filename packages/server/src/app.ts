@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { DatabaseHandle } from './db/database.js';
 import { DomainError } from './errors/domain-error.js';
 import { createProblemHandler } from './errors/problem-handler.js';
@@ -14,6 +11,7 @@ import { createExperimentsRouter, experimentsPaths } from './experiments/experim
 import { ExperimentsService } from './experiments/experiments-service.js';
 import { createHealthRouter, healthPaths } from './health/health-routes.js';
 import { createRoleGuard } from './http/auth.js';
+import { createRequestLogging } from './http/request-logging.js';
 import { rejectNulCharacters } from './http/forbidden-characters.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { parseJsonBody, requireJsonContentType } from './http/request-body.js';
@@ -38,7 +36,6 @@ import { EventsService } from './events/events-service.js';
 import { FactFolder } from './events/fact-folder.js';
 import { startPartitionMaintenance } from './events/partition-maintenance.js';
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export const API_VERSION = '0.1.0';
 
 export interface AppOptions {
@@ -111,23 +108,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId(req: IncomingMessage, res: ServerResponse) {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      serializers: {
-        req(req: { url?: string } & Record<string, unknown>) {
-          return { ...req, url: req.url?.replace(/([?&]apiKey=)[^&]*/g, '$1[redacted]') };
-        },
-      },
-    }),
-  );
+  app.use(createRequestLogging(logger));
   app.use(telemetry.middleware);
 
   app.use(createHealthRouter({ isDatabaseReachable: () => database.isReachable(), isShuttingDown: () => isShuttingDown }));

@@ -1,6 +1,5 @@
+import { hasOwn } from './condition/condition-shape.js';
 import type { AttributeValue } from './types.js';
-
-const hasOwn = (target: object, key: string): boolean => Object.prototype.hasOwnProperty.call(target, key);
 
 /**
  * Splits a dotted attribute path once, so that hot paths only walk the segments.

@@ -1,6 +1,7 @@
 import { readPath, splitPath } from './attribute-path.js';
 import { BUCKET_COUNT, bucketFrom } from './bucket.js';
-import { compileCondition, type CompiledCondition } from './condition/index.js';
+import { compileCondition, type CompiledCondition } from './condition/compile-condition.js';
+import { isRecord } from './condition/condition-shape.js';
 import { hashState, type HashState } from './hash.js';
 import type { Attributes, Decision, ExperimentDefinition, Reason, SavedGroups } from './types.js';
 
@@ -45,10 +46,6 @@ function check(condition: boolean, message: string): asserts condition {
   if (!condition) throw new DefinitionError(message);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
 }
@@ -57,7 +54,8 @@ function isBasisPoints(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= BUCKET_COUNT;
 }
 
-function makeDecision(
+/** A decision; only `assigned` and `sticky` are in the experiment. */
+export function makeDecision(
   experiment: string,
   variant: string | null,
   reason: Reason,

@@ -1,4 +1,5 @@
-import { compileExperiment, decideCompiled, isStickyOverridable, stickyDecision, unitFrom, unitOf, type CompiledExperiment } from '../compile-experiment.js';
+import { compileExperiment, decideCompiled, isStickyOverridable, makeDecision, stickyDecision, unitFrom, unitOf, type CompiledExperiment } from '../compile-experiment.js';
+import { isRecord } from '../condition/condition-shape.js';
 import type { Attributes, ConfigSnapshot, Decision, ExperimentDefinition, SavedGroups } from '../types.js';
 import { startConfigLoader, type RefreshMode } from './config-loader.js';
 import type { ConfigStreamOpener } from './config-stream.js';
@@ -97,12 +98,9 @@ interface ConfigState {
   readonly experiments: ReadonlyMap<string, CompiledExperiment>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
+/** A decision made without an experiment to read a control from. */
 function bareDecision(experiment: string, reason: 'not-ready' | 'error'): Decision {
-  return { experiment, variant: null, inExperiment: false, reason, bucket: null, payload: null };
+  return makeDecision(experiment, null, reason, null, null);
 }
 
 /** Why track() cannot make an event of its arguments, naming the one at fault, or null. */
@@ -125,6 +123,7 @@ class Client implements LiftClient {
   #telemetry: OpenTelemetryApi | null = null;
   #isClosed = false;
   readonly #onPageHide = (): void => this.#delivery?.sendBeforeUnload();
+  readonly #onStickyStoreError = (error: unknown): void => this.#report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error }));
   readonly #onVisibilityChange = (): void => {
     if (host.document?.visibilityState === 'hidden') void this.flush();
   };
@@ -293,9 +292,9 @@ class Client implements LiftClient {
     if (decision.reason === 'assigned' && decision.variant !== null) {
       this.#sticky.set(key, decision.variant);
       try {
-        void Promise.resolve(store.set(key, decision.variant)).catch((error: unknown) => this.#report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error })));
+        void Promise.resolve(store.set(key, decision.variant)).catch(this.#onStickyStoreError);
       } catch (error) {
-        this.#report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error }));
+        this.#onStickyStoreError(error);
       }
     }
     return decision;
@@ -311,11 +310,11 @@ class Client implements LiftClient {
           (loaded) => {
             if (typeof loaded === 'string') this.#sticky.set(key, loaded);
           },
-          (error: unknown) => this.#report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error })),
+          this.#onStickyStoreError,
         );
       }
     } catch (error) {
-      this.#report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error }));
+      this.#onStickyStoreError(error);
     }
     return null;
   }

@@ -40,10 +40,9 @@ export interface CompiledExperiment {
   readonly fixed: { readonly [R in (typeof FIXED_REASONS)[number]]: Decision };
 }
 
-class DefinitionError extends Error {}
-
+/** Throws `message` (naming the field at fault) unless `condition` holds; compileExperiment catches it. */
 function check(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new DefinitionError(message);
+  if (!condition) throw new Error(message);
 }
 
 function isNonEmptyString(value: unknown): value is string {
@@ -83,7 +82,7 @@ function compileRanges(variants: unknown, coverage: unknown): VariantRange[] {
   for (let i = 0; i < variants.length; i++) {
     const variant: unknown = variants[i];
     check(isRecord(variant) && isNonEmptyString(variant.key), `variants[${i}].key must be a non-empty string`);
-    check(!keys.has(variant.key), `variants[${i}].key "${variant.key}" is not unique`);
+    check(!keys.has(variant.key), `variants[${i}].key is not unique`);
     check(isBasisPoints(variant.weight), `variants[${i}].weight must be ${BASIS_POINTS}`);
     keys.add(variant.key);
     ranges.push({ key: variant.key, payload: variant.payload ?? null, start: total, end: total + Math.floor((coverage * variant.weight) / BUCKET_COUNT) });
@@ -95,11 +94,11 @@ function compileRanges(variants: unknown, coverage: unknown): VariantRange[] {
 
 function compileOverrides(key: string, overrides: unknown, ranges: readonly VariantRange[]): ReadonlyMap<string, Decision> | null {
   if (overrides === undefined || overrides === null) return null;
-  check(isRecord(overrides), 'overrides must be an object of unit -> variant key');
+  check(isRecord(overrides), 'overrides must be an object of unit -> variant');
   const decisions = new Map<string, Decision>();
   for (const [unit, variantKey] of Object.entries(overrides)) {
     const range = ranges.find((candidate) => candidate.key === variantKey);
-    check(range !== undefined, `overrides["${unit}"] names no variant of this experiment`);
+    check(range !== undefined, `overrides["${unit}"] names no variant`);
     decisions.set(unit, sharedDecision(key, range.key, 'override', range.payload));
   }
   return decisions.size === 0 ? null : decisions;
@@ -109,18 +108,18 @@ function compileLayer(layer: unknown): CompiledExperiment['layer'] {
   if (layer === undefined || layer === null) return null;
   check(isRecord(layer) && isNonEmptyString(layer.key), 'layer.key must be a non-empty string');
   const [from, to] = Array.isArray(layer.range) && layer.range.length === 2 ? (layer.range as unknown[]) : [];
-  check(isBasisPoints(from) && isBasisPoints(to) && from < to, 'layer.range must be [from, to], integers with 0 <= from < to <= 10000');
+  check(isBasisPoints(from) && isBasisPoints(to) && from < to, 'layer.range must be [from, to] with 0 <= from < to <= 10000');
   return { state: hashState(`${layer.key}:`), from, to };
 }
 
-/** Everything but the key and the fixed decisions; throws a DefinitionError naming the field at fault. */
+/** Everything but the key and the fixed decisions; throws an Error naming the field at fault. */
 function compileRules(definition: Record<string, unknown>, key: string, savedGroups: SavedGroups | undefined) {
   check(STATUSES.includes(definition.status), `status must be one of ${STATUSES.join(', ')}`);
   const ranges = compileRanges(definition.variants, definition.coverage);
   const { unitAttribute = DEFAULT_UNIT_ATTRIBUTE, salt = key, targeting, sticky = false } = definition;
   check(isNonEmptyString(unitAttribute), 'unitAttribute must be a non-empty string');
   check(typeof salt === 'string', 'salt must be a string');
-  check(targeting === undefined || targeting === null || isRecord(targeting), 'targeting must be a condition object');
+  check(targeting === undefined || targeting === null || isRecord(targeting), 'targeting must be an object');
   check(typeof sticky === 'boolean', 'sticky must be a boolean');
   return {
     isRunning: definition.status === 'running',

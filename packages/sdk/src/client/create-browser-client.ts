@@ -3,7 +3,8 @@ import { createClientWith, type LiftClient, type LiftClientOptions } from './lif
 
 /**
  * Creates a client that keeps experiments fresh from a Lift server, decides in-process, and
- * reports exposures and conversions in batches. Never throws; problems go to `onError`.
+ * reports exposures and conversions in batches. Never throws; problems go to `onError`. This is
+ * the browser build: the config stream is the browser's EventSource, with the SDK key in its URL.
  *
  * @example
  * import { createClient } from '@lift/sdk';

@@ -28,7 +28,7 @@ const MAX_REPORTED_UNKNOWN = 1000;
 export interface LiftClientOptions {
   /** Where the Lift server lives, e.g. `https://lift.example.com`. Without it the client only uses `config`. */
   readonly serverUrl?: string;
-  /** A key with the `sdk` role. */
+  /** A key with the `sdk` role; the browser build sends it in the config stream's URL (`?apiKey=`), EventSource having no headers. */
   readonly sdkKey?: string;
   /** A config snapshot to decide with before (or instead of) the server's. */
   readonly config?: ConfigSnapshot;

@@ -72,6 +72,20 @@ describe.each(BACKENDS)('assignments on %s', (backend) => {
     expect(after.body.decision.variant).toBe(decision?.variant);
   });
 
+  it('looks up with a dotted unit attribute and dotted query attributes as nested paths, as the SDK reads them', async () => {
+    const experiment = await create({ unitAttribute: 'account.id', targeting: { 'device.os': 'ios' } });
+    const config = (await t.api.get('/v1/sdk/config').set(sdk())).body as ConfigSnapshot;
+    const definition = config.experiments.find((candidate) => candidate.key === experiment.key);
+    if (definition === undefined) throw new Error('not served');
+    const matching = await t.api.get(`/v1/experiments/${experiment.key}/assignments/acct-7?device.os=ios&__proto__.polluted=yes`).set(analyst());
+    expect(matching.status, JSON.stringify(matching.body)).toBe(200);
+    expect(matching.body.decision).toEqual(decide(definition, { account: { id: 'acct-7' }, device: { os: 'ios' } }));
+    expect(matching.body.decision).toMatchObject({ inExperiment: true, reason: 'assigned' });
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const other = await t.api.get(`/v1/experiments/${experiment.key}/assignments/acct-7?device.os=android`).set(analyst());
+    expect(other.body.decision).toMatchObject({ inExperiment: false, reason: 'targeting' });
+  });
+
   it('keeps the first recorded variant of a sticky experiment, even after its weights change', async () => {
     const experiment = await create({ sticky: true });
     const units = Array.from({ length: 30 }, (_, index) => `sticky-${index}`);

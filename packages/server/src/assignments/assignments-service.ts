@@ -51,6 +51,34 @@ class BoundedMap<Value> {
   }
 }
 
+/**
+ * A context from flat `name=value` pairs (query parameters), where a dotted name is a path into
+ * nested attributes, as the SDK reads them: `user.id=42` gives `{ user: { id: '42' } }`. A later
+ * pair wins; a path through a plain value replaces it with an object.
+ */
+export function nestAttributes(pairs: readonly (readonly [string, string])[]): Attributes {
+  // Defined, not assigned: a segment named "__proto__" is an attribute like any other.
+  const setOwn = (target: Record<string, unknown>, key: string, value: unknown) =>
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  const context: Record<string, unknown> = {};
+  for (const [name, value] of pairs) {
+    const segments = name.split('.');
+    let target = context;
+    for (const segment of segments.slice(0, -1)) {
+      const next = Object.hasOwn(target, segment) ? target[segment] : undefined;
+      if (typeof next === 'object' && next !== null) {
+        target = next as Record<string, unknown>;
+      } else {
+        const created: Record<string, unknown> = {};
+        setOwn(target, segment, created);
+        target = created;
+      }
+    }
+    setOwn(target, segments[segments.length - 1] ?? name, value);
+  }
+  return context as Attributes;
+}
+
 function unitKey(experiment: string, unit: string): string {
   return `${experiment}\u0000${unit}`;
 }
@@ -135,7 +163,7 @@ export class AssignmentsService {
     const [experiment] = await this.#repository.findExperiments([key]);
     if (experiment === undefined) throw new DomainError('not-found', `No experiment with key "${key}".`, { key });
     const definition = toDefinition(experiment);
-    const context: Attributes = { ...attributes, [definition.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE]: unit };
+    const context = nestAttributes([...Object.entries(attributes), [definition.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE, unit]]);
     const entry: Decided = { definition, unit, decision: decide(definition, context) };
     const [recorded] = await this.#repository.readSticky([{ key, unit }]);
     if (definition.sticky === true) entry.decision = applySticky(definition, entry.decision, recorded?.variant);

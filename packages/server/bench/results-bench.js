@@ -42,7 +42,7 @@ async function timed(work) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Raw events (exposures, then conversions), then the per-unit facts ingestion would have kept. */
-async function generate(client, experimentId) {
+async function generate(client, experimentId, markFolded) {
   await client.query('set synchronous_commit = off');
   await client.query('select setseed(0.42)');
   // Bench-only: no WAL for the raw events partition, so loading fits in a couple of minutes.
@@ -92,6 +92,7 @@ async function generate(client, experimentId) {
        group by x.experiment_id, c.name, c.unit`,
       [experimentId],
     );
+    await markFolded();
     await client.query('vacuum analyze events');
     await client.query('vacuum analyze unit_exposures');
     await client.query('vacuum analyze unit_metric_facts');
@@ -171,7 +172,23 @@ async function main() {
     await client.connect();
     try {
       log(`generating ${UNITS.toLocaleString('en')} units on ${ADMIN_URL.replace(/\/\/[^@]*@/, '//')}...`);
-      const counts = await generate(client, experiment.id);
+      // The facts are computed directly from the generated events, as the sweeps would fold them:
+      // the sweeps' cursor is held meanwhile (a background sweep finds it locked and leaves), then
+      // moved past every generated event.
+      const holder = new pg.Client({ connectionString: urlFor(name) });
+      await holder.connect();
+      await holder.query('begin');
+      await holder.query('select 1 from fact_fold_state for update');
+      const markFolded = async () => {
+        await holder.query(
+          `update fact_fold_state set snapshot_xmax = pg_snapshot_xmax(s)::text::bigint,
+             snapshot_xip = array(select x::text::bigint from pg_snapshot_xip(s) as x)
+           from (select pg_current_snapshot() as s) as current`,
+        );
+        await holder.query('commit');
+        await holder.end();
+      };
+      const counts = await generate(client, experiment.id, markFolded);
       log(`data: ${counts.events.toLocaleString('en')} raw events, ${counts.units.toLocaleString('en')} exposed units, ${counts.facts.toLocaleString('en')} per-unit metric facts`);
 
       const runs = [];

@@ -149,13 +149,15 @@ export class EventsRepository {
     return { events, isCapped: next.isCapped };
   }
 
-  /** Whether any event was written past the cursor's xmax (a cheap check before a sweep). */
+  /**
+   * Whether a committed event awaits a sweep: written at or past the cursor's xmax, or by a
+   * transaction then running (a read, no lock; an event still uncommitted is not seen).
+   */
   async hasPending(): Promise<boolean> {
     const result = await sql<{ pending: boolean }>`
-      select exists (
-        select 1 from events, fact_fold_state s
-        where written_by_xact >= s.snapshot_xmax or written_by_xact = any(s.snapshot_xip)
-      ) as pending`.execute(this.#db);
+      select exists (select 1 from events where written_by_xact >= (select snapshot_xmax from fact_fold_state))
+        or exists (select 1 from events where written_by_xact = any((select snapshot_xip from fact_fold_state)::bigint[]))
+        as pending`.execute(this.#db);
     return result.rows[0]?.pending === true;
   }
 

@@ -70,6 +70,8 @@ export class FactFolder {
   }
 
   async #sweepUntilCurrent(wait: boolean): Promise<void> {
+    // Nothing committed past the cursor (a read, no lock): nothing to fold, so readers pay little.
+    if (!(await this.#repository.hasPending())) return;
     let result: FoldResult | null;
     do {
       result = await this.#repository.transaction((tx) => tx.foldPending({ wait, maxTransactions: this.#maxTransactions }));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './support/test-database.js';
+import { conversionEvent, exposureEvent } from './support/event-builders.js';
 import { createTestApp, experimentBody, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
@@ -40,22 +41,8 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     return created.body as { id: string; key: string };
   };
   const send = (events: unknown[]) => t.api.post('/v1/events').set(sdk()).send({ events });
-  const exposure = (experiment: string, variant: string, unit: string, at: number) => ({
-    id: randomUUID(),
-    type: 'exposure',
-    experiment,
-    variant,
-    unit,
-    timestamp: new Date(at).toISOString(),
-  });
-  const conversion = (name: string, unit: string, at: number, value?: number) => ({
-    id: randomUUID(),
-    type: 'conversion',
-    name,
-    unit,
-    ...(value === undefined ? {} : { value }),
-    timestamp: new Date(at).toISOString(),
-  });
+  const exposure = exposureEvent;
+  const conversion = conversionEvent;
   const count = async (table: 'events') =>
     Number((await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(t.database.db)).rows[0]?.n);
   const exposures = async (experimentId: string) => {

@@ -6,20 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type LiftApp } from '../src/app.js';
 import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrations.js';
+import { conversionEvent, exposureEvent } from './support/event-builders.js';
 import { BACKENDS, createTestDatabase } from './support/test-database.js';
 import { ADMIN_KEY, createTestApp, experimentBody, silentLogger, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
 
-const exposure = (experiment: string, variant: string, unit: string, at: number) => ({
-  id: randomUUID(),
-  type: 'exposure',
-  experiment,
-  variant,
-  unit,
-  timestamp: new Date(at).toISOString(),
-});
-const conversion = (unit: string, at: number, value = 1) => ({ id: randomUUID(), type: 'conversion', name: 'purchase', unit, value, timestamp: new Date(at).toISOString() });
+const exposure = exposureEvent;
+const conversion = (unit: string, at: number, value = 1) => conversionEvent('purchase', unit, at, value);
 
 async function factTotals(db: DatabaseHandle['db'], experimentId: string): Promise<{ units: number; conversions: number; value: number }> {
   const result = await sql<{ units: number; conversions: number; value: number }>`

@@ -38,6 +38,12 @@ const EXPERIMENT_METRICS = sql`
   select e.metrics->>'primary' as metric
   union select jsonb_array_elements_text(coalesce(e.metrics->'guardrails', '[]'::jsonb))`;
 
+/** Whether the conversion name in `column` is a metric (primary or guardrail) of experiment `e`. */
+function isMetricOfExperiment(column: string) {
+  const name = sql.ref(column);
+  return sql`(${name} = e.metrics->>'primary' or coalesce(e.metrics->'guardrails', '[]'::jsonb) ? ${name})`;
+}
+
 /** The end of a unit's conversion window for an experiment (`ue`: unit_exposures, `e`: experiments). */
 const WINDOW_END = sql`ue.first_exposed_at + make_interval(hours => coalesce((e.metrics->>'conversionWindowHours')::int, 168))`;
 
@@ -154,9 +160,13 @@ export class EventsRepository {
    * transaction then running (a read, no lock; an event still uncommitted is not seen).
    */
   async hasPending(): Promise<boolean> {
+    const cursor = (await sql<FoldCursor>`select snapshot_xmax::text as xmax, snapshot_xip::text[] as xip from fact_fold_state`.execute(this.#db)).rows[0];
+    if (cursor === undefined) return false;
+    // Ordered by the indexed column, so that even with stale statistics (a partition filling fast)
+    // this is an index probe, never a scan from the start of the table to its pending tail.
     const result = await sql<{ pending: boolean }>`
-      select exists (select 1 from events where written_by_xact >= (select snapshot_xmax from fact_fold_state))
-        or exists (select 1 from events where written_by_xact = any((select snapshot_xip from fact_fold_state)::bigint[]))
+      select exists (select 1 from (select written_by_xact from events where written_by_xact >= ${cursor.xmax}::bigint order by written_by_xact limit 1) as past)
+        or exists (select 1 from (select written_by_xact from events where written_by_xact = any(${[...cursor.xip]}::bigint[]) order by written_by_xact limit 1) as running)
         as pending`.execute(this.#db);
     return result.rows[0]?.pending === true;
   }
@@ -164,18 +174,16 @@ export class EventsRepository {
   /** Folds the rows of `fold_events` into `unit_exposures` and `unit_metric_facts`. */
   async #foldEvents(snapshot: FoldCursor, now: number): Promise<void> {
     // Exposures: the earliest decides the variant; a second variant flags the unit. The pairs whose
-    // first exposure is new or moved earlier get their metric facts rebuilt from raw conversions.
-    await sql`create temp table fold_changed (experiment_id uuid, unit text, is_new boolean) on commit drop`.execute(this.#db);
+    // first exposure is new (inserted: xmax 0) or now one of this sweep's (moved earlier) get their
+    // metric facts rebuilt from raw conversions; a row that would not change is not rewritten.
+    // Keyed, so that skipping its pairs below is an index probe whatever the planner expects.
+    await sql`create temp table fold_changed (experiment_id uuid, unit text, is_new boolean, primary key (experiment_id, unit)) on commit drop`.execute(this.#db);
     await sql`
       with incoming as (
         select experiment_id, unit, (array_agg(variant order by occurred_at, variant))[1] as variant,
           min(occurred_at) as first_exposed_at, count(distinct variant) > 1 as is_multiple
         from fold_events where type = 'exposure'
         group by experiment_id, unit
-      ),
-      before as (
-        select ue.experiment_id, ue.unit, ue.first_exposed_at from unit_exposures ue
-        join incoming i on i.experiment_id = ue.experiment_id and i.unit = ue.unit
       ),
       upserted as (
         insert into unit_exposures as ue (experiment_id, unit, variant, first_exposed_at, is_multiple)
@@ -184,12 +192,13 @@ export class EventsRepository {
           variant = case when excluded.first_exposed_at < ue.first_exposed_at then excluded.variant else ue.variant end,
           first_exposed_at = least(ue.first_exposed_at, excluded.first_exposed_at),
           is_multiple = ue.is_multiple or excluded.is_multiple or excluded.variant <> ue.variant
-        returning ue.experiment_id, ue.unit, ue.first_exposed_at
+        where excluded.first_exposed_at < ue.first_exposed_at or excluded.is_multiple or excluded.variant <> ue.variant
+        returning ue.experiment_id, ue.unit, ue.first_exposed_at, ue.xmax = 0 as is_new
       )
       insert into fold_changed (experiment_id, unit, is_new)
-      select u.experiment_id, u.unit, b.unit is null from upserted u
-      left join before b on b.experiment_id = u.experiment_id and b.unit = u.unit
-      where b.unit is null or u.first_exposed_at < b.first_exposed_at`.execute(this.#db);
+      select u.experiment_id, u.unit, u.is_new from upserted u
+      join incoming i on i.experiment_id = u.experiment_id and i.unit = u.unit
+      where u.is_new or u.first_exposed_at = i.first_exposed_at`.execute(this.#db);
     await sql`analyze fold_changed`.execute(this.#db);
     // The partitions a rebuilt unit's conversions can be in: a conversion at or after the unit's
     // first exposure was received at most 5 minutes (the allowed clock skew) before it, and every
@@ -209,19 +218,25 @@ export class EventsRepository {
       cross join lateral (${EXPERIMENT_METRICS}) as m
       where not c.is_new and f.experiment_id = c.experiment_id and f.metric = m.metric and f.unit = c.unit`.execute(this.#db);
     // Rebuilt from the raw conversions at or after the first exposure and inside the window, as of
-    // the sweep's snapshot (a conversion committed since is added by the next sweep).
+    // the sweep's snapshot (a conversion committed since is added by the next sweep). The lookups
+    // per unit are LATERAL subqueries kept apart (OFFSET 0): index probes per changed unit, whatever
+    // the statistics of a partition filling fast say, never a pass over the day's conversions.
     await sql`
       insert into unit_metric_facts (experiment_id, metric, unit, first_converted_at, conversions, value_sum)
-      select ue.experiment_id, m.metric, ue.unit, min(ev.occurred_at), count(*), coalesce(sum(ev.value), 0)
+      select ue.experiment_id, ev.name, ue.unit, min(ev.occurred_at), count(*), coalesce(sum(ev.value), 0)
       from fold_changed c
       join unit_exposures ue on ue.experiment_id = c.experiment_id and ue.unit = c.unit
       join experiments e on e.id = ue.experiment_id
-      cross join lateral (${EXPERIMENT_METRICS}) as m
-      join events ev on ev.type = 'conversion' and ev.unit = ue.unit and ev.name = m.metric
-        and ev.received_on between ${fromDay}::date and ${toDay}::date
-        and ev.occurred_at >= ue.first_exposed_at and ev.occurred_at < ${WINDOW_END}
-        and ev.written_by_xact < ${snapshot.xmax}::bigint and not ev.written_by_xact = any(${[...snapshot.xip]}::bigint[])
-      group by ue.experiment_id, m.metric, ue.unit
+      cross join lateral (
+        select ev.name, ev.occurred_at, ev.value from events ev
+        where ev.type = 'conversion' and ev.unit = ue.unit
+          and ev.received_on between ${fromDay}::date and ${toDay}::date
+          and ev.occurred_at >= ue.first_exposed_at and ev.occurred_at < ${WINDOW_END}
+          and ev.written_by_xact < ${snapshot.xmax}::bigint and not ev.written_by_xact = any(${[...snapshot.xip]}::bigint[])
+        offset 0
+      ) as ev
+      where ${isMetricOfExperiment('ev.name')}
+      group by ue.experiment_id, ev.name, ue.unit
       order by 1, 2, 3`.execute(this.#db);
     // The sweep's other conversions add to the facts of every experiment their unit was exposed
     // to (the rebuilt pairs already include them).
@@ -229,12 +244,14 @@ export class EventsRepository {
       insert into unit_metric_facts as f (experiment_id, metric, unit, first_converted_at, conversions, value_sum)
       select ue.experiment_id, c.name, c.unit, min(c.occurred_at), count(*), coalesce(sum(c.value), 0)
       from fold_events c
-      join unit_exposures ue on ue.unit = c.unit
+      cross join lateral (
+        select ue.experiment_id, ue.first_exposed_at from unit_exposures ue where ue.unit = c.unit offset 0
+      ) as ue
       join experiments e on e.id = ue.experiment_id
       where c.type = 'conversion'
-        and (c.name = e.metrics->>'primary' or coalesce(e.metrics->'guardrails', '[]'::jsonb) ? c.name)
+        and ${isMetricOfExperiment('c.name')}
         and c.occurred_at >= ue.first_exposed_at and c.occurred_at < ${WINDOW_END}
-        and not exists (select 1 from fold_changed s where s.experiment_id = ue.experiment_id and s.unit = ue.unit)
+        and not exists (select 1 from fold_changed s where s.experiment_id = ue.experiment_id and s.unit = c.unit)
       group by ue.experiment_id, c.name, c.unit
       order by 1, 2, 3
       on conflict (experiment_id, metric, unit) do update set

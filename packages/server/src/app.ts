@@ -124,14 +124,15 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   const ingestGate = new IngestGate(options.maxInFlightIngest);
   app.use('/v1/events', ingestGate.middleware);
   app.use(requireJsonContentType, parseJsonBody(options.bodyLimit), rejectNulCharacters);
-  app.use(createKeysRouter(keys, requireRole));
-  app.use(createExperimentsRouter(experiments, requireRole));
-  app.use(createResultsRouter(results, requireRole));
+  // The SDK's routes first: their requests are the many, and each router passed costs a little.
   app.use(createSdkConfigRouter(sdkConfig, stream, requireRole, { corsOrigins: options.corsOrigins }));
   const events = new EventsService(eventsRepository, { facts });
   const stopPartitionMaintenance = startPartitionMaintenance(events, logger);
-  app.use(createEventsRouter(events, requireRole, { corsOrigins: options.corsOrigins }));
   app.use(createAssignmentsRouter(new AssignmentsService(new AssignmentsRepository(database.db), sdkConfig, events, { catchUp: () => facts.foldNow() }), requireRole, { corsOrigins: options.corsOrigins }));
+  app.use(createEventsRouter(events, requireRole, { corsOrigins: options.corsOrigins }));
+  app.use(createKeysRouter(keys, requireRole));
+  app.use(createExperimentsRouter(experiments, requireRole));
+  app.use(createResultsRouter(results, requireRole));
 
   app.use((req) => {
     throw new DomainError('route-not-found', `No route ${req.method} ${req.path}.`);

@@ -97,26 +97,25 @@ export class EventsRepository {
   }
 
   /**
-   * Stores the events whose id is new and returns those ids, in one statement (so all of them or
+   * Stores the events whose id is new and returns how many, in one statement (so all of them or
    * none). An id counts as seen if it was received today (the primary key) or on one of the
    * `lookbackDays` days before (one index probe per event and day, into that day's partition).
    * The per-unit facts are not touched here: sweeps fold them (`foldPending`).
    */
-  async insertRaw(events: readonly EventRow[], lookbackDays: number, now: number = Date.now()): Promise<Set<string>> {
+  async insertRaw(events: readonly EventRow[], lookbackDays: number, now: number = Date.now()): Promise<number> {
     // Days as parameters (not computed in SQL), so the earlier days' partitions are probed by index
     // rather than hashed whole.
     const today = isoDay(new Date(now));
     const earlier = Array.from({ length: lookbackDays }, (_, offset) => isoDay(new Date(now - (offset + 1) * 86_400_000)));
-    const result = await sql<{ id: string }>`
+    const result = await sql`
       insert into events (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on)
       select i.id, i.type, i.experiment_id, i.variant, i.name, i.unit, i.value, i.properties, i.occurred_at, ${today}::date
       from json_to_recordset(${JSON.stringify(events)}::json) as i(
         id uuid, type text, experiment_id uuid, variant text, name text, unit text,
         value double precision, properties jsonb, occurred_at timestamptz)
       where not exists (select 1 from events p where p.received_on = any(${earlier}::date[]) and p.id = i.id)
-      on conflict do nothing
-      returning id`.execute(this.#db);
-    return new Set(result.rows.map((row) => row.id));
+      on conflict do nothing`.execute(this.#db);
+    return Number(result.numAffectedRows ?? 0n);
   }
 
   /**

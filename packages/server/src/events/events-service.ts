@@ -63,7 +63,7 @@ export class EventsService {
     const unique = new Map<string, EventRow>();
     for (const row of rows) if (!unique.has(row.id)) unique.set(row.id, row);
     const events = [...unique.values()];
-    const accepted = (await this.#repository.insertRaw(events, this.#lookbackDays, this.#now())).size;
+    const accepted = await this.#repository.insertRaw(events, this.#lookbackDays, this.#now());
     if (accepted > 0) this.#facts?.schedule();
     return { accepted, duplicates: rawEvents.length - accepted };
   }

@@ -10,6 +10,7 @@ export {
 export { applySticky, decide, isStickyOverridable, readUnit } from './decide.js';
 export {
   createClient,
+  createEventId,
   createLocalStorageStickyStore,
   createMemoryStickyStore,
   LiftError,

@@ -116,7 +116,7 @@ describe('createClient: exposures', () => {
     lift.decide('checkout-button', { platform: 'iOS' });
     expect(exposures).toHaveLength(1);
     expect(exposures[0]).toMatchObject({ type: 'exposure', experiment: 'checkout-button', unit: 'u-1' });
-    expect(exposures[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(exposures[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(Number.isNaN(Date.parse(exposures[0]!.timestamp))).toBe(false);
     await lift.flush();
     expect([...server.events.values()]).toEqual(exposures);

@@ -5,7 +5,6 @@
  * (ingest-load.mjs); traffic goes to 127.0.0.1 only.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -16,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { createEventId } from '@lift/sdk';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pino } from 'pino';
@@ -55,12 +55,12 @@ function buildBatches(experiment: string): BenchEvent[][] {
     for (let index = 0; index < EXPOSURES_PER_BATCH; index += 1) {
       const unit = `user-${exposed}`;
       exposed += 1;
-      batch.push({ id: randomUUID(), type: 'exposure', experiment, variant: exposed % 2 === 0 ? 'control' : 'treatment', unit, timestamp: at });
+      batch.push({ id: createEventId(), type: 'exposure', experiment, variant: exposed % 2 === 0 ? 'control' : 'treatment', unit, timestamp: at });
     }
     for (let index = EXPOSURES_PER_BATCH; index < BATCH_SIZE; index += 1) {
       const unit = `user-${Math.floor(Math.random() * exposed)}`;
       const later = new Date(start + batchIndex * 1000 + 500).toISOString();
-      batch.push({ id: randomUUID(), type: 'conversion', name: index % 3 === 0 ? 'refund' : 'purchase', unit, value: (index % 50) + 0.5, timestamp: later });
+      batch.push({ id: createEventId(), type: 'conversion', name: index % 3 === 0 ? 'refund' : 'purchase', unit, value: (index % 50) + 0.5, timestamp: later });
     }
     batches.push(batch);
   }

@@ -1,4 +1,5 @@
 export { createClient } from './create-client.js';
+export { createEventId } from './event-id.js';
 export type { LiftClient, LiftClientOptions } from './lift-client.js';
 export { LiftError, type LiftErrorCode } from './lift-error.js';
 export { createLocalStorageStickyStore, createMemoryStickyStore, type StickyStore } from './sticky-store.js';

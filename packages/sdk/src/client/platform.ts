@@ -33,7 +33,7 @@ interface Host {
   TextDecoder?: new () => { decode(input?: Uint8Array, options?: { stream?: boolean }): string };
   AbortController?: new () => { signal: unknown; abort(): void };
   EventSource?: new (url: string) => { addEventListener(type: string, listener: (event: { data: string }) => void): void; close(): void };
-  crypto?: { randomUUID?(): string; getRandomValues?<T extends Uint8Array>(array: T): T };
+  crypto?: { getRandomValues?<T extends Uint8Array>(array: T): T };
   addEventListener?(type: string, listener: () => void): void;
   removeEventListener?(type: string, listener: () => void): void;
   document?: { visibilityState?: string };

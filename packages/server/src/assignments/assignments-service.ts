@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { applySticky, decide, isStickyOverridable, readUnit, type Attributes, type Decision, type ExperimentDefinition } from '@lift/sdk';
+import { applySticky, createEventId, decide, isStickyOverridable, readUnit, type Attributes, type Decision, type ExperimentDefinition } from '@lift/sdk';
 import { DomainError } from '../errors/domain-error.js';
 import { MAX_BATCH_EVENTS } from '../events/event-schemas.js';
 import type { EventsService } from '../events/events-service.js';
@@ -221,7 +220,7 @@ export class AssignmentsService {
       if (!decision.inExperiment || decision.variant === null || unit === null) return [];
       const cacheKey = `${unitKey(decision.experiment, unit)}\u0000${decision.variant}`;
       if (this.#logged.has(cacheKey)) return [];
-      return [{ cacheKey, event: { id: randomUUID(), type: 'exposure', experiment: decision.experiment, variant: decision.variant, unit, timestamp } }];
+      return [{ cacheKey, event: { id: createEventId(), type: 'exposure', experiment: decision.experiment, variant: decision.variant, unit, timestamp } }];
     });
     if (fresh.length === 0) return;
     await this.#exposures.add(fresh.map((entry) => entry.event));

@@ -68,6 +68,8 @@ export interface LiftApp {
   beginShutdown(): void;
   /** Releases timers and subscriptions (not the database: its owner closes it). */
   close(): void;
+  /** Resolves once background work still running after `close` (a facts sweep) has ended. */
+  settled(): Promise<void>;
 }
 
 /** The built web UI (`@lift/web`'s dist/ui), or null where that package is not installed. */
@@ -154,7 +156,10 @@ export function createApp(dependencies: AppDependencies): LiftApp {
       sdkConfig.close();
       telemetry.close();
       stopPartitionMaintenance();
-      facts.stop();
+      void facts.stop();
+    },
+    settled() {
+      return facts.stop();
     },
   };
 }

@@ -97,6 +97,7 @@ async function drainAndClose(server: Server, lift: LiftApp, database: DatabaseHa
   clearTimeout(timer);
   clearInterval(sweeper);
   lift.close();
+  await lift.settled();
   await database.close();
   logger.info('shut down');
 }

@@ -56,11 +56,13 @@ export class FactFolder {
     return this.#enqueue(true);
   }
 
-  stop(): void {
+  /** Starts no more sweeps; resolves once a sweep in flight has ended (whatever its outcome). */
+  stop(): Promise<void> {
     this.#isStopped = true;
     clearInterval(this.#interval);
     if (this.#scheduled !== null) clearTimeout(this.#scheduled);
     this.#scheduled = null;
+    return this.#running.catch(() => undefined);
   }
 
   #enqueue(wait: boolean): Promise<void> {

@@ -37,6 +37,7 @@ export async function createTestApp(backend: Backend, options: Partial<AppOption
     api: request.agent(lift.app),
     async close() {
       lift.close();
+      await lift.settled();
       await database.close();
       await drop();
     },

@@ -81,8 +81,7 @@ export class FactFolder {
   }
 
   #checkPending(): void {
-    void (async () => {
-      if (await this.#repository.hasPending()) await this.#enqueue(false);
-    })().catch((error: unknown) => this.#logger.warn({ err: error }, 'checking for unfolded events failed; will retry'));
+    // A sweep starts by checking for pending events, so an idle check costs one index probe.
+    this.#enqueue(false).catch((error: unknown) => this.#logger.warn({ err: error }, 'checking for unfolded events failed; will retry'));
   }
 }

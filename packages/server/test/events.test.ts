@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './support/test-database.js';
 import { conversionEvent, exposureEvent } from './support/event-builders.js';
-import { createTestApp, experimentBody, type TestApp } from './support/test-app.js';
+import { createTestApp, startExperiment, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
 
@@ -31,15 +31,8 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     await t?.close();
   });
 
-  const admin = () => ({ Authorization: `Bearer ${t.keys.admin}` });
   const sdk = () => ({ Authorization: `Bearer ${t.keys.sdk}` });
-  const startExperiment = async (overrides: Record<string, unknown> = {}) => {
-    const body = experimentBody(overrides);
-    const created = await t.api.post('/v1/experiments').set(admin()).send(body);
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect((await t.api.post(`/v1/experiments/${String(body['key'])}/start`).set(admin())).status).toBe(200);
-    return created.body as { id: string; key: string };
-  };
+  const start = (overrides: Record<string, unknown> = {}) => startExperiment(t.lift.app, t.keys.admin, overrides);
   const send = (events: unknown[]) => t.api.post('/v1/events').set(sdk()).send({ events });
   const exposure = exposureEvent;
   const conversion = conversionEvent;
@@ -59,7 +52,7 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   };
 
   it('stores a batch, answers 202 with counts, and stores nothing twice when it is replayed', async () => {
-    const experiment = await startExperiment();
+    const experiment = await start();
     const now = Date.now();
     const batch = [exposure(experiment.key, 'control', 'u1', now - HOUR), conversion('purchase', 'u1', now, 10), conversion('purchase', 'u1', now, 5)];
     const before = await count('events');
@@ -76,7 +69,7 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   });
 
   it('counts an id repeated inside one batch once', async () => {
-    const experiment = await startExperiment();
+    const experiment = await start();
     const event = exposure(experiment.key, 'treatment', 'dup', Date.now());
     const response = await send([event, event, { ...event }]);
     expect(response.body).toEqual({ accepted: 1, duplicates: 2 });
@@ -84,7 +77,7 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   });
 
   it('rejects a batch with any invalid event whole, naming each by index and path', async () => {
-    const experiment = await startExperiment();
+    const experiment = await start();
     const before = await count('events');
     const now = Date.now();
     const batch = [
@@ -137,7 +130,7 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   });
 
   it('counts a unit in the variant of its earliest exposure, even when it arrives last, and flags a second variant', async () => {
-    const experiment = await startExperiment();
+    const experiment = await start();
     const now = Date.now();
     await send([exposure(experiment.key, 'treatment', 'late', now - HOUR)]);
     await send([exposure(experiment.key, 'control', 'late', now - 2 * HOUR)]);
@@ -150,7 +143,7 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   });
 
   it('keeps metric facts: only conversions at or after the first exposure and inside the window, primary and guardrails', async () => {
-    const experiment = await startExperiment({ metrics: { primary: 'purchase', guardrails: ['refund'], conversionWindowHours: 24 } });
+    const experiment = await start({ metrics: { primary: 'purchase', guardrails: ['refund'], conversionWindowHours: 24 } });
     const now = Date.now();
     const exposedAt = now - 30 * HOUR;
     await send([
@@ -173,7 +166,7 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   });
 
   it('recomputes a unit’s facts from its raw conversions when its exposure arrives after them, or moves earlier', async () => {
-    const experiment = await startExperiment({ metrics: { primary: 'purchase', conversionWindowHours: 10 } });
+    const experiment = await start({ metrics: { primary: 'purchase', conversionWindowHours: 10 } });
     const now = Date.now();
     await send([conversion('purchase', 'late-u', now - 5 * HOUR, 1), conversion('purchase', 'late-u', now - 2 * HOUR, 2)]);
     expect(await facts(experiment.id)).toEqual([]);
@@ -191,7 +184,7 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     ['one after another', false],
     ['concurrently', true],
   ])('agrees with a from-scratch recomputation after shuffled batches sent %s', async (_mode, isConcurrent) => {
-    const experiment = await startExperiment({ metrics: { primary: 'purchase', guardrails: ['refund'], conversionWindowHours: 5 } });
+    const experiment = await start({ metrics: { primary: 'purchase', guardrails: ['refund'], conversionWindowHours: 5 } });
     const now = Date.now() - 48 * HOUR;
     let seed = 7;
     const random = () => {

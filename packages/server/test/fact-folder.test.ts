@@ -8,7 +8,7 @@ import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrations.js';
 import { conversionEvent, exposureEvent } from './support/event-builders.js';
 import { BACKENDS, createTestDatabase } from './support/test-database.js';
-import { ADMIN_KEY, createTestApp, experimentBody, silentLogger, type TestApp } from './support/test-app.js';
+import { ADMIN_KEY, createTestApp, silentLogger, startExperiment, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
 
@@ -32,16 +32,10 @@ describe.each(BACKENDS)('folding events into per-unit facts on %s', (backend) =>
     await t?.close();
   });
 
-  const admin = () => ({ Authorization: `Bearer ${t.keys.admin}` });
-  const startExperiment = async () => {
-    const body = experimentBody();
-    const created = await t.api.post('/v1/experiments').set(admin()).send(body);
-    expect((await t.api.post(`/v1/experiments/${String(body['key'])}/start`).set(admin())).status).toBe(200);
-    return created.body as { id: string; key: string };
-  };
+  const start = () => startExperiment(t.lift.app, t.keys.admin);
 
   it('answers results that include every event acknowledged before the request', async () => {
-    const experiment = await startExperiment();
+    const experiment = await start();
     const now = Date.now();
     const sent = await t.api
       .post('/v1/events')
@@ -59,7 +53,7 @@ describe.each(BACKENDS)('folding events into per-unit facts on %s', (backend) =>
   });
 
   it('folds in the background after ingest, and a sweep with nothing pending changes nothing', async () => {
-    const experiment = await startExperiment();
+    const experiment = await start();
     const now = Date.now();
     await t.api
       .post('/v1/events')
@@ -98,19 +92,12 @@ describe.runIf(BACKENDS.includes('postgres'))('folding across transactions and r
     await drop?.();
   });
 
-  const startExperiment = async (replica: LiftApp) => {
-    const body = experimentBody();
-    const api = request(replica.app);
-    const created = await api.post('/v1/experiments').set({ Authorization: `Bearer ${ADMIN_KEY}` }).send(body);
-    expect(created.status).toBe(201);
-    await api.post(`/v1/experiments/${String(body['key'])}/start`).set({ Authorization: `Bearer ${ADMIN_KEY}` });
-    return created.body as { id: string; key: string };
-  };
+  const start = (replica: LiftApp) => startExperiment(replica.app, ADMIN_KEY);
 
   it('never skips an event whose transaction commits after a sweep began past it', async () => {
     const [replica] = replicas;
     if (replica === undefined) throw new Error('no replica');
-    const experiment = await startExperiment(replica);
+    const experiment = await start(replica);
     const now = Date.now();
     const api = request(replica.app);
     expect((await api.post('/v1/events').set({ Authorization: `Bearer ${sdkKey}` }).send({ events: [exposure(experiment.key, 'control', 'late', now - HOUR)] })).status).toBe(202);
@@ -140,7 +127,7 @@ describe.runIf(BACKENDS.includes('postgres'))('folding across transactions and r
   it('counts every event once when two replicas ingest and fold at the same time', async () => {
     const [first, second] = replicas;
     if (first === undefined || second === undefined) throw new Error('no replicas');
-    const experiment = await startExperiment(first);
+    const experiment = await start(first);
     const now = Date.now();
     const batches = Array.from({ length: 24 }, (_, index) =>
       Array.from({ length: 20 }, (_, position) => {

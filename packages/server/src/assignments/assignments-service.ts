@@ -25,7 +25,7 @@ export interface AssignmentsServiceOptions {
   readonly catchUp?: () => Promise<void>;
 }
 
-/** A set that forgets its oldest entries beyond `limit`. */
+/** A map that forgets its oldest entries beyond `limit`. */
 class BoundedMap<Value> {
   readonly #entries = new Map<string, Value>();
   readonly #limit: number;

@@ -6,7 +6,11 @@
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
+/** Characters below this are one UTF-8 byte each. */
+const ASCII_LIMIT = 0x80;
 const REPLACEMENT_CHARACTER = 0xfffd;
+/** The UTF-8 lead byte markers for 0 to 3 continuation bytes, one per byte: 0, 0xc0, 0xe0, 0xf0. */
+const LEAD_MARKERS = 0xf0e0c000;
 
 /** The MurmurHash3 state after some bytes: reused so a fixed prefix such as `salt + ":"` is hashed once. */
 export interface HashState {
@@ -32,51 +36,23 @@ function mixBlock(h: number, k: number): number {
 }
 
 /**
- * Packs the UTF-8 bytes of one code point little-endian (first byte lowest). The byte count is
- * derived from the code point by the caller via {@link utf8Length}.
- */
-function utf8Bytes(codePoint: number): number {
-  if (codePoint < 0x80) return codePoint;
-  if (codePoint < 0x800) return (0xc0 | (codePoint >>> 6)) | ((0x80 | (codePoint & 0x3f)) << 8);
-  if (codePoint < 0x10000) {
-    return (0xe0 | (codePoint >>> 12)) | ((0x80 | ((codePoint >>> 6) & 0x3f)) << 8) | ((0x80 | (codePoint & 0x3f)) << 16);
-  }
-  return (
-    (0xf0 | (codePoint >>> 18)) |
-    ((0x80 | ((codePoint >>> 12) & 0x3f)) << 8) |
-    ((0x80 | ((codePoint >>> 6) & 0x3f)) << 16) |
-    ((0x80 | (codePoint & 0x3f)) << 24)
-  );
-}
-
-function utf8Length(codePoint: number): number {
-  if (codePoint < 0x80) return 1;
-  if (codePoint < 0x800) return 2;
-  return codePoint < 0x10000 ? 3 : 4;
-}
-
-/**
  * Feeds the UTF-8 bytes of `input` into `state` and either returns the final unsigned hash
- * (`finish`) or writes nothing and returns the raw running hash. Kept as one loop over locals so
- * V8 keeps everything in registers.
+ * (`finish`) or the state reached. Kept as one loop over locals so V8 keeps everything in registers.
  */
 function consume(state: HashState, input: string, finish: true): number;
 function consume(state: HashState, input: string, finish: false): HashState;
 function consume(state: HashState, input: string, finish: boolean): number | HashState {
-  let h = state.h;
-  let pending = state.pending;
-  let pendingBits = state.pendingBits;
-  let length = state.length;
+  let { h, pending, pendingBits, length } = state;
   const n = input.length;
   let i = 0;
   while (i < n) {
-    // ASCII fast path: four characters make one block, whatever the alignment left by a prefix.
+    // Four ASCII characters make one block, whatever the alignment left by a prefix.
     if (i + 3 < n) {
       const c0 = input.charCodeAt(i);
       const c1 = input.charCodeAt(i + 1);
       const c2 = input.charCodeAt(i + 2);
       const c3 = input.charCodeAt(i + 3);
-      if ((c0 | c1 | c2 | c3) < 0x80) {
+      if ((c0 | c1 | c2 | c3) < ASCII_LIMIT) {
         const word = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
         if (pendingBits === 0) {
           h = mixBlock(h, word);
@@ -89,22 +65,25 @@ function consume(state: HashState, input: string, finish: boolean): number | Has
         continue;
       }
     }
-    const c = input.charCodeAt(i);
-    i += 1;
-    let codePoint = c;
-    if (c >= 0xd800 && c <= 0xdfff) {
-      const next = i < n ? input.charCodeAt(i) : 0;
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        codePoint = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-        i += 1;
-      } else {
-        codePoint = REPLACEMENT_CHARACTER;
+    // One code point, as 1 to 4 bytes: the lead byte, then `extra` continuation bytes.
+    let c = input.charCodeAt(i++);
+    let extra = 0;
+    if (c >= ASCII_LIMIT) {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const next = input.charCodeAt(i);
+        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          i += 1;
+        } else {
+          c = REPLACEMENT_CHARACTER;
+        }
       }
+      extra = c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
     }
-    let bytes = utf8Bytes(codePoint);
-    for (let remaining = utf8Length(codePoint); remaining > 0; remaining--) {
-      pending |= (bytes & 0xff) << pendingBits;
-      bytes >>>= 8;
+    for (let k = extra; k >= 0; k--) {
+      // The lead byte's marker (none, 110, 1110, 11110) is the `extra`-th byte of LEAD_MARKERS.
+      const byte = k === extra ? ((LEAD_MARKERS >>> (8 * extra)) & 0xff) | (c >>> (6 * extra)) : 0x80 | ((c >>> (6 * k)) & 0x3f);
+      pending |= byte << pendingBits;
       pendingBits += 8;
       length += 1;
       if (pendingBits === 32) {

@@ -7,6 +7,7 @@ import type { Attributes, Decision, ExperimentDefinition, Reason, SavedGroups } 
 
 const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 const STATUSES: readonly unknown[] = ['draft', 'running', 'paused', 'stopped', 'archived'];
+const NON_EMPTY_STRING = 'a non-empty string';
 const BASIS_POINTS = 'an integer from 0 to 10000';
 /** The reasons whose decisions carry no bucket, so every experiment builds them once. */
 const FIXED_REASONS = ['missing-unit', 'not-running', 'targeting', 'layer', 'traffic', 'error'] as const;
@@ -40,18 +41,17 @@ export interface CompiledExperiment {
   readonly fixed: { readonly [R in (typeof FIXED_REASONS)[number]]: Decision };
 }
 
-/** Throws `message` (naming the field at fault) unless `condition` holds; compileExperiment catches it. */
-function check(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new Error(message);
+/** Throws `field must be requirement` unless `condition` holds; compileExperiment catches it. */
+function check(condition: unknown, field: string, requirement: string): asserts condition {
+  if (!condition) throw new Error(`${field} must be ${requirement}`);
 }
 
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
-function isBasisPoints(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= BUCKET_COUNT;
-}
+const isBasisPoints = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= BUCKET_COUNT;
+
+/** Whether a definition leaves an optional field out. */
+const isAbsent = (value: unknown): value is null | undefined => value === undefined || value === null;
 
 /** A decision; only `assigned` and `sticky` are in the experiment. */
 export function makeDecision(
@@ -65,64 +65,61 @@ export function makeDecision(
 }
 
 /** Decisions shared by every caller (those without a bucket) are frozen so no caller can change another's. */
-function sharedDecision(experiment: string, variant: string | null, reason: Reason, payload: unknown): Decision {
-  return Object.freeze(makeDecision(experiment, variant, reason, null, payload));
-}
+const sharedDecision = (experiment: string, variant: string | null, reason: Reason, payload: unknown): Decision =>
+  Object.freeze(makeDecision(experiment, variant, reason, null, payload));
 
 /**
  * Checks the variants and lays them out: variant i owns `[W_i, W_i + floor(c * w_i / 10000))` of
  * the buckets, `W_i` being the sum of the weights before it and `c` the coverage.
  */
 function compileRanges(variants: unknown, coverage: unknown): VariantRange[] {
-  check(Array.isArray(variants) && variants.length > 0, 'variants must be a non-empty array');
-  check(isBasisPoints(coverage), `coverage must be ${BASIS_POINTS}`);
-  const keys = new Set<string>();
+  check(Array.isArray(variants) && variants.length > 0, 'variants', 'a non-empty array');
+  check(isBasisPoints(coverage), 'coverage', BASIS_POINTS);
   let total = 0;
   const ranges: VariantRange[] = [];
-  for (let i = 0; i < variants.length; i++) {
-    const variant: unknown = variants[i];
-    check(isRecord(variant) && isNonEmptyString(variant.key), `variants[${i}].key must be a non-empty string`);
-    check(!keys.has(variant.key), `variants[${i}].key is not unique`);
-    check(isBasisPoints(variant.weight), `variants[${i}].weight must be ${BASIS_POINTS}`);
-    keys.add(variant.key);
+  variants.forEach((variant: unknown, i) => {
+    const field = `variants[${i}]`;
+    check(isRecord(variant) && isNonEmptyString(variant.key), `${field}.key`, NON_EMPTY_STRING);
+    check(!ranges.some((range) => range.key === variant.key), `${field}.key`, 'unique');
+    check(isBasisPoints(variant.weight), `${field}.weight`, BASIS_POINTS);
     ranges.push({ key: variant.key, payload: variant.payload ?? null, start: total, end: total + Math.floor((coverage * variant.weight) / BUCKET_COUNT) });
     total += variant.weight;
-  }
-  check(total === BUCKET_COUNT, `variant weights must sum to 10000, not ${total}`);
+  });
+  check(total === BUCKET_COUNT, 'the sum of variant weights', `10000, not ${total}`);
   return ranges;
 }
 
 function compileOverrides(key: string, overrides: unknown, ranges: readonly VariantRange[]): ReadonlyMap<string, Decision> | null {
-  if (overrides === undefined || overrides === null) return null;
-  check(isRecord(overrides), 'overrides must be an object of unit -> variant');
+  if (isAbsent(overrides)) return null;
+  check(isRecord(overrides), 'overrides', 'an object of unit -> variant');
   const decisions = new Map<string, Decision>();
   for (const [unit, variantKey] of Object.entries(overrides)) {
     const range = ranges.find((candidate) => candidate.key === variantKey);
-    check(range !== undefined, `overrides["${unit}"] names no variant`);
+    check(range, `overrides["${unit}"]`, 'a variant key');
     decisions.set(unit, sharedDecision(key, range.key, 'override', range.payload));
   }
   return decisions.size === 0 ? null : decisions;
 }
 
 function compileLayer(layer: unknown): CompiledExperiment['layer'] {
-  if (layer === undefined || layer === null) return null;
-  check(isRecord(layer) && isNonEmptyString(layer.key), 'layer.key must be a non-empty string');
+  if (isAbsent(layer)) return null;
+  check(isRecord(layer) && isNonEmptyString(layer.key), 'layer.key', NON_EMPTY_STRING);
   const [from, to] = Array.isArray(layer.range) && layer.range.length === 2 ? (layer.range as unknown[]) : [];
-  check(isBasisPoints(from) && isBasisPoints(to) && from < to, 'layer.range must be [from, to] with 0 <= from < to <= 10000');
+  check(isBasisPoints(from) && isBasisPoints(to) && from < to, 'layer.range', '[from, to] with 0 <= from < to <= 10000');
   return { state: hashState(`${layer.key}:`), from, to };
 }
 
 /** Everything but the key and the fixed decisions; throws an Error naming the field at fault. */
 function compileRules(definition: Record<string, unknown>, key: string, savedGroups: SavedGroups | undefined) {
-  check(STATUSES.includes(definition.status), `status must be one of ${STATUSES.join(', ')}`);
+  const { status, unitAttribute = DEFAULT_UNIT_ATTRIBUTE, salt = key, targeting, sticky = false } = definition;
+  check(STATUSES.includes(status), 'status', `one of ${STATUSES.join(', ')}`);
   const ranges = compileRanges(definition.variants, definition.coverage);
-  const { unitAttribute = DEFAULT_UNIT_ATTRIBUTE, salt = key, targeting, sticky = false } = definition;
-  check(isNonEmptyString(unitAttribute), 'unitAttribute must be a non-empty string');
-  check(typeof salt === 'string', 'salt must be a string');
-  check(targeting === undefined || targeting === null || isRecord(targeting), 'targeting must be an object');
-  check(typeof sticky === 'boolean', 'sticky must be a boolean');
+  check(isNonEmptyString(unitAttribute), 'unitAttribute', NON_EMPTY_STRING);
+  check(typeof salt === 'string', 'salt', 'a string');
+  check(isAbsent(targeting) || isRecord(targeting), 'targeting', 'an object');
+  check(typeof sticky === 'boolean', 'sticky', 'a boolean');
   return {
-    isRunning: definition.status === 'running',
+    isRunning: status === 'running',
     isSticky: sticky,
     unitPath: splitPath(unitAttribute),
     overrides: compileOverrides(key, definition.overrides, ranges),
@@ -132,18 +129,6 @@ function compileRules(definition: Record<string, unknown>, key: string, savedGro
     ranges,
   };
 }
-
-/** What a definition with a problem decides with: nothing, since every decision is `error`. */
-const UNUSABLE_RULES: ReturnType<typeof compileRules> = {
-  isRunning: false,
-  isSticky: false,
-  unitPath: [],
-  overrides: null,
-  targeting: null,
-  layer: null,
-  allocationState: hashState(''),
-  ranges: [],
-};
 
 /**
  * Checks an experiment definition and prepares it for fast decisions. Never throws: an unusable
@@ -158,18 +143,17 @@ const UNUSABLE_RULES: ReturnType<typeof compileRules> = {
 export function compileExperiment(definition: ExperimentDefinition, savedGroups?: SavedGroups): CompiledExperiment {
   const record: Record<string, unknown> = isRecord(definition) ? definition : {};
   const key = typeof record.key === 'string' ? record.key : '';
-  const variants = record.variants;
-  const first: unknown = Array.isArray(variants) ? variants[0] : undefined;
-  const control = isRecord(first) && typeof first.key === 'string' ? first.key : null;
-  const payload = control === null ? null : ((first as Record<string, unknown>).payload ?? null);
+  const first: unknown = Array.isArray(record.variants) ? record.variants[0] : undefined;
+  const control = isRecord(first) && typeof first.key === 'string' ? first : null;
   const fixed = {} as Record<(typeof FIXED_REASONS)[number], Decision>;
-  for (const reason of FIXED_REASONS) fixed[reason] = sharedDecision(key, control, reason, payload);
+  for (const reason of FIXED_REASONS) fixed[reason] = sharedDecision(key, control && (control.key as string), reason, control?.payload ?? null);
   try {
-    check(isRecord(definition), 'an experiment definition must be an object');
-    check(key !== '', 'key must be a non-empty string');
+    check(record === (definition as unknown), 'an experiment definition', 'an object');
+    check(key, 'key', NON_EMPTY_STRING);
     return { key, problem: null, fixed, ...compileRules(record, key, savedGroups) };
   } catch (error) {
-    return { key, problem: error instanceof Error ? error.message : String(error), fixed, ...UNUSABLE_RULES };
+    // Nothing but `problem` is read from a definition that has one: every decision is `error`.
+    return { key, problem: error instanceof Error ? error.message : String(error), fixed, isRunning: false, isSticky: false, unitPath: [], overrides: null, targeting: null, layer: null, allocationState: hashState(''), ranges: [] };
   }
 }
 

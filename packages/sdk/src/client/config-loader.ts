@@ -1,6 +1,6 @@
 import { backoffDelay, retryAfterMs } from './backoff.js';
 import type { ConfigStream, ConfigStreamOpener } from './config-stream.js';
-import { LiftError } from './lift-error.js';
+import type { Report } from './lift-error.js';
 import { sleep, startTimer, stopTimer, type FetchLike, type ResponseLike } from './platform.js';
 
 /** How the client keeps its config fresh. */
@@ -18,7 +18,7 @@ export interface ConfigLoaderOptions {
   readonly pollIntervalMs: number;
   readonly openStream: ConfigStreamOpener;
   readonly accept: (snapshot: unknown, source: string) => void;
-  readonly report: (error: LiftError) => void;
+  readonly report: Report;
 }
 
 /**
@@ -40,7 +40,7 @@ export function startConfigLoader(options: ConfigLoaderOptions): () => void {
       accept(JSON.parse(text), source);
       return true;
     } catch (error) {
-      report(new LiftError('config-invalid', `The ${source} config is not JSON; keeping the last good one.`, { cause: error }));
+      report('config-invalid', `The ${source} config is not JSON; keeping the last good one.`, { cause: error });
       return false;
     }
   };
@@ -51,13 +51,13 @@ export function startConfigLoader(options: ConfigLoaderOptions): () => void {
     try {
       response = await fetch(`${serverUrl}/v1/sdk/config`, { headers: etag === null ? headers : { ...headers, 'If-None-Match': etag } });
     } catch (error) {
-      report(new LiftError('config-fetch-failed', 'Could not fetch the config; keeping the last good one.', { cause: error }));
+      report('config-fetch-failed', 'Could not fetch the config; keeping the last good one.', { cause: error });
       return false;
     }
     const { status } = response;
     if (status === 304) return true;
     if (!response.ok) {
-      report(new LiftError('config-fetch-failed', `The config fetch answered ${status}; keeping the last good one.`, { status }));
+      report('config-fetch-failed', `The config fetch answered ${status}; keeping the last good one.`, { status });
       const retryAfter = retryAfterMs(response.headers.get('retry-after'));
       if (retryAfter !== null) await sleep(Math.min(retryAfter, MAX_RETRY_AFTER_MS));
       return false;

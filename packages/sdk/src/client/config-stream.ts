@@ -1,4 +1,4 @@
-import type { LiftError } from './lift-error.js';
+import type { Report } from './lift-error.js';
 import type { FetchLike } from './platform.js';
 
 /** How a config stream ended: it delivered a config, it failed, or this host or server cannot stream (poll instead). */
@@ -12,7 +12,7 @@ export interface ConfigStreamRequest {
   readonly fetch: FetchLike;
   /** Takes the data of a `config` event (JSON text); true when it was a usable JSON document. */
   readonly onConfig: (data: string) => boolean;
-  readonly report: (error: LiftError) => void;
+  readonly report: Report;
 }
 
 /** An open config stream: `done` settles, never rejects, when the stream ends or is closed. */

@@ -1,6 +1,6 @@
 import { backoffDelay, retryAfterMs } from './backoff.js';
 import type { LiftEvent } from './events.js';
-import { LiftError } from './lift-error.js';
+import type { Report } from './lift-error.js';
 import { sleep, startTimer, stopTimer, type FetchLike, type ResponseLike } from './platform.js';
 
 // Browsers cap the bodies of keepalive requests in flight at 64 KiB.
@@ -16,7 +16,7 @@ export interface EventDeliveryOptions {
   readonly flushIntervalMs: number;
   readonly maxBatchSize: number;
   readonly maxQueueSize: number;
-  readonly report: (error: LiftError) => void;
+  readonly report: Report;
 }
 
 /** The queue the client hands events to. */
@@ -50,7 +50,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
 
   const post = (body: string, keepalive?: boolean): Promise<ResponseLike> => fetch(url, { method: 'POST', headers, body, keepalive });
 
-  const reportDropped = (count: number, message: string): void => report(new LiftError('events-dropped', message, { count }));
+  const reportDropped = (count: number, message: string): void => report('events-dropped', message, { count });
 
   /** Drops the oldest events past maxQueueSize; one report per burst of drops, not one per event. */
   const trimOverflow = (): void => {
@@ -90,7 +90,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   const backOff = (retryAfter: number | null, message: string, status: number | null, cause?: unknown): void => {
     const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt++));
     retryAt = Date.now() + delay;
-    report(new LiftError('delivery-failed', message, { status, cause }));
+    report('delivery-failed', message, { status, cause });
     schedule(delay);
   };
 
@@ -115,7 +115,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
       return false;
     }
     const count = batch.length;
-    report(new LiftError('events-rejected', `The server rejected ${count} events (${status}): ${detail.slice(0, MAX_DETAIL_LENGTH)}`, { status, count }));
+    report('events-rejected', `The server rejected ${count} events (${status}): ${detail.slice(0, MAX_DETAIL_LENGTH)}`, { status, count });
     return true;
   };
 

@@ -1,5 +1,4 @@
 import type { ConfigStreamOpener, StreamOutcome } from './config-stream.js';
-import { LiftError } from './lift-error.js';
 import { host } from './platform.js';
 
 /**
@@ -23,7 +22,7 @@ export const openEventSourceConfigStream: ConfigStreamOpener = ({ serverUrl, sdk
   source.addEventListener('message', receive);
   source.addEventListener('error', () => {
     source.close();
-    report(new LiftError('stream-failed', 'The config stream broke; reconnecting.'));
+    report('stream-failed', 'The config stream broke; reconnecting.');
     end(hasReceived ? 'received' : 'failed');
   });
   return {

@@ -1,6 +1,5 @@
 import { createParser } from 'eventsource-parser';
 import type { ConfigStreamOpener, StreamOutcome } from './config-stream.js';
-import { LiftError } from './lift-error.js';
 import { host, startTimer, stopTimer } from './platform.js';
 
 /** A stream silent for this long (no event, no heartbeat) is considered dead and reopened. */
@@ -33,7 +32,7 @@ export const openFetchConfigStream: ConfigStreamOpener = ({ serverUrl, headers, 
         return 'unsupported';
       }
       if (!response.ok) {
-        report(new LiftError('stream-failed', `The config stream answered ${response.status}; retrying.`, { status: response.status }));
+        report('stream-failed', `The config stream answered ${response.status}; retrying.`, { status: response.status });
         return 'failed';
       }
       const parser = createParser({
@@ -50,7 +49,7 @@ export const openFetchConfigStream: ConfigStreamOpener = ({ serverUrl, headers, 
         parser.feed(decoder.decode(value, { stream: true }));
       }
     } catch (error) {
-      if (!isClosed) report(new LiftError('stream-failed', 'The config stream broke; reconnecting.', { cause: error }));
+      if (!isClosed) report('stream-failed', 'The config stream broke; reconnecting.', { cause: error });
     } finally {
       stopTimer(idleTimer);
     }

@@ -4,11 +4,11 @@ import type { Attributes, ConfigSnapshot, Decision, ExperimentDefinition, SavedG
 import { startConfigLoader, type RefreshMode } from './config-loader.js';
 import type { ConfigStreamOpener } from './config-stream.js';
 import { createEventId } from './event-id.js';
-import { createEventDelivery, type EventDelivery } from './event-delivery.js';
+import { createEventDelivery } from './event-delivery.js';
 import type { ConversionEvent, ExposureEvent } from './events.js';
 import { ExposureCache } from './exposure-cache.js';
-import { LiftError } from './lift-error.js';
-import { host, startTimer, type FetchLike } from './platform.js';
+import { LiftError, type Report } from './lift-error.js';
+import { host, sleep, type FetchLike } from './platform.js';
 import type { StickyStore } from './sticky-store.js';
 import { loadOpenTelemetry, recordDecision, type OpenTelemetryApi } from './telemetry.js';
 
@@ -93,268 +93,16 @@ export interface LiftClient {
   readonly pendingEvents: number;
 }
 
-interface ConfigState {
-  readonly version: number | string;
-  readonly experiments: ReadonlyMap<string, CompiledExperiment>;
-}
-
 /** A decision made without an experiment to read a control from. */
-function bareDecision(experiment: string, reason: 'not-ready' | 'error'): Decision {
-  return makeDecision(experiment, null, reason, null, null);
-}
+const bareDecision = (experiment: string, reason: 'not-ready' | 'error'): Decision => makeDecision(experiment, null, reason, null, null);
 
 /** Why track() cannot make an event of its arguments, naming the one at fault, or null. */
-function checkTrack(eventName: unknown, value: unknown, properties: unknown): string | null {
+function checkTrack(eventName: unknown, unit: string | null, unitAttribute: string, value: unknown, properties: unknown): string | null {
   if (typeof eventName !== 'string' || eventName === '') return 'eventName must be a non-empty string';
-  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) return 'value must be a finite number';
+  if (unit === null) return `the context has no ${unitAttribute}`;
+  if (value !== undefined && !Number.isFinite(value)) return 'value must be a finite number';
   if (properties !== undefined && !isRecord(properties)) return 'properties must be an object';
   return null;
-}
-
-class Client implements LiftClient {
-  readonly #options: LiftClientOptions;
-  readonly #delivery: EventDelivery | null;
-  readonly #stopLoader: (() => void) | null;
-  readonly #exposures: ExposureCache;
-  readonly #sticky = new Map<string, string>();
-  readonly #reportedUnknown = new Set<string>();
-  readonly #readyWaiters = new Set<() => void>();
-  #state: ConfigState | null = null;
-  #telemetry: OpenTelemetryApi | null = null;
-  #isClosed = false;
-  readonly #onPageHide = (): void => this.#delivery?.sendBeforeUnload();
-  readonly #onStickyStoreError = (error: unknown): void => this.#report(new LiftError('sticky-store-failed', 'The sticky store failed.', { cause: error }));
-  readonly #onVisibilityChange = (): void => {
-    if (host.document?.visibilityState === 'hidden') void this.flush();
-  };
-
-  constructor(options: LiftClientOptions, openStream: ConfigStreamOpener) {
-    this.#options = options;
-    this.#exposures = new ExposureCache(options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE);
-    const fetch = options.fetch ?? host.fetch?.bind(globalThis);
-    const serverUrl = options.serverUrl?.replace(/\/+$/, '');
-    const headers: Record<string, string> = options.sdkKey === undefined ? {} : { Authorization: `Bearer ${options.sdkKey}` };
-    const report = (error: LiftError): void => this.#report(error);
-    if (options.config !== undefined) this.#accept(options.config, 'bootstrap');
-    const { openTelemetry } = options;
-    if (openTelemetry) this.#telemetry = openTelemetry;
-    else if (openTelemetry === undefined) void loadOpenTelemetry().then((api) => (this.#telemetry = api));
-    if (serverUrl === undefined || fetch === undefined) {
-      this.#delivery = null;
-      this.#stopLoader = null;
-      if (serverUrl !== undefined) report(new LiftError('internal', 'No fetch: pass options.fetch.'));
-      return;
-    }
-    this.#delivery = createEventDelivery({
-      url: `${serverUrl}/v1/events`,
-      headers: { ...headers, 'Content-Type': 'application/json' },
-      fetch,
-      flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
-      maxBatchSize: Math.max(1, Math.min(MAX_BATCH_SIZE, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)),
-      maxQueueSize: Math.max(1, options.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE),
-      report,
-    });
-    this.#stopLoader = startConfigLoader({
-      serverUrl,
-      sdkKey: options.sdkKey,
-      headers,
-      fetch,
-      refresh: options.refresh ?? 'stream',
-      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      openStream,
-      accept: (snapshot, source) => this.#accept(snapshot, source),
-      report,
-    });
-    host.addEventListener?.('pagehide', this.#onPageHide);
-    host.addEventListener?.('visibilitychange', this.#onVisibilityChange);
-  }
-
-  get configVersion(): number | string | null {
-    return this.#state?.version ?? null;
-  }
-
-  get pendingEvents(): number {
-    return this.#delivery?.pending() ?? 0;
-  }
-
-  ready(options: { timeoutMs?: number } = {}): Promise<boolean> {
-    if (this.#state !== null) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.#readyWaiters.delete(done);
-        resolve(this.#state !== null);
-      };
-      this.#readyWaiters.add(done);
-      if (options.timeoutMs !== undefined) startTimer(done, options.timeoutMs);
-    });
-  }
-
-  decide(experimentKey: string, context: Attributes): Decision {
-    const compiled = this.#state?.experiments.get(experimentKey);
-    try {
-      if (this.#state === null) return bareDecision(experimentKey, 'not-ready');
-      if (compiled === undefined) {
-        this.#reportUnknown(experimentKey);
-        return bareDecision(experimentKey, 'error');
-      }
-      let decision = decideCompiled(compiled, context);
-      if (compiled.isSticky && this.#options.stickyStore !== undefined) decision = this.#applySticky(compiled, context, decision);
-      if (decision.inExperiment) this.#logExposure(compiled, context, decision);
-      if (this.#telemetry !== null) recordDecision(this.#telemetry, decision);
-      return decision;
-    } catch (error) {
-      this.#report(new LiftError('internal', `Deciding ${experimentKey} failed; answered the control.`, { cause: error }));
-      return compiled?.fixed.error ?? bareDecision(experimentKey, 'error');
-    }
-  }
-
-  track(eventName: string, context: Attributes, value?: number, properties?: { readonly [key: string]: unknown }): void {
-    const name = typeof eventName === 'string' ? JSON.stringify(eventName) : typeof eventName;
-    const drop = (problem: string, cause?: unknown): void =>
-      this.#report(new LiftError(cause === undefined ? 'invalid-event' : 'internal', `track(${name}): ${problem}; the event was dropped.`, { count: 1, cause }));
-    try {
-      const problem = checkTrack(eventName, value, properties);
-      if (problem !== null) return drop(problem);
-      const unitAttribute = this.#options.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE;
-      const unit = unitFrom(isRecord(context) ? context[unitAttribute] : undefined);
-      if (unit === null) return drop(`the context has no ${unitAttribute}`);
-      const event: ConversionEvent = {
-        id: createEventId(),
-        type: 'conversion',
-        name: eventName,
-        unit,
-        ...(value === undefined ? {} : { value }),
-        ...(properties === undefined ? {} : { properties }),
-        timestamp: new Date().toISOString(),
-      };
-      this.#delivery?.enqueue(event);
-    } catch (error) {
-      drop('it failed', error);
-    }
-  }
-
-  async flush(): Promise<void> {
-    try {
-      await this.#delivery?.flush();
-    } catch (error) {
-      this.#report(new LiftError('internal', 'flush failed.', { cause: error }));
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.#isClosed) return;
-    this.#isClosed = true;
-    try {
-      this.#stopLoader?.();
-      host.removeEventListener?.('pagehide', this.#onPageHide);
-      host.removeEventListener?.('visibilitychange', this.#onVisibilityChange);
-      await this.#delivery?.close(this.#options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
-    } catch (error) {
-      this.#report(new LiftError('internal', 'close failed.', { cause: error }));
-    }
-    for (const waiter of [...this.#readyWaiters]) waiter();
-  }
-
-  #accept(snapshot: unknown, source: string): void {
-    if (!isRecord(snapshot) || !Array.isArray(snapshot.experiments) || (typeof snapshot.version !== 'number' && typeof snapshot.version !== 'string')) {
-      this.#report(new LiftError('config-invalid', `The ${source} config is not a snapshot; keeping the last good one.`));
-      return;
-    }
-    if (this.#state?.version === snapshot.version) return;
-    const savedGroups = isRecord(snapshot.savedGroups) ? (snapshot.savedGroups as SavedGroups) : undefined;
-    const experiments = new Map<string, CompiledExperiment>();
-    const problems: string[] = [];
-    for (const definition of snapshot.experiments as ExperimentDefinition[]) {
-      const compiled = compileExperiment(definition, savedGroups);
-      if (compiled.problem !== null) problems.push(`${compiled.key || '(no key)'}: ${compiled.problem}`);
-      if (compiled.key !== '') experiments.set(compiled.key, compiled);
-    }
-    if (problems.length > 0) {
-      this.#report(new LiftError('config-invalid', `Unusable experiments, deciding their control: ${problems.join('; ')}`));
-    }
-    this.#state = { version: snapshot.version, experiments };
-    for (const waiter of [...this.#readyWaiters]) waiter();
-  }
-
-  #applySticky(compiled: CompiledExperiment, context: Attributes, decision: Decision): Decision {
-    if (!isStickyOverridable(decision)) return decision;
-    const unit = unitOf(compiled, context);
-    if (unit === null) return decision;
-    const key = `${compiled.key}:${unit}`;
-    const remembered = this.#sticky.get(key);
-    if (remembered !== undefined) return stickyDecision(compiled, remembered, decision.bucket) ?? decision;
-    const store = this.#options.stickyStore as StickyStore;
-    const stored = this.#readStore(store, key);
-    if (typeof stored === 'string') {
-      this.#sticky.set(key, stored);
-      return stickyDecision(compiled, stored, decision.bucket) ?? decision;
-    }
-    if (decision.reason === 'assigned' && decision.variant !== null) {
-      this.#sticky.set(key, decision.variant);
-      try {
-        void Promise.resolve(store.set(key, decision.variant)).catch(this.#onStickyStoreError);
-      } catch (error) {
-        this.#onStickyStoreError(error);
-      }
-    }
-    return decision;
-  }
-
-  /** A synchronous store answers now; an asynchronous one fills the in-memory map for next time. */
-  #readStore(store: StickyStore, key: string): string | null {
-    try {
-      const value = store.get(key);
-      if (typeof value === 'string') return value;
-      if (value !== null && typeof value === 'object' && typeof (value as Promise<unknown>).then === 'function') {
-        (value as Promise<string | null | undefined>).then(
-          (loaded) => {
-            if (typeof loaded === 'string') this.#sticky.set(key, loaded);
-          },
-          this.#onStickyStoreError,
-        );
-      }
-    } catch (error) {
-      this.#onStickyStoreError(error);
-    }
-    return null;
-  }
-
-  #logExposure(compiled: CompiledExperiment, context: Attributes, decision: Decision): void {
-    const unit = unitOf(compiled, context);
-    if (unit === null || decision.variant === null) return;
-    if (!this.#exposures.add(decision.experiment, unit, decision.variant)) return;
-    const event: ExposureEvent = {
-      id: createEventId(),
-      type: 'exposure',
-      experiment: decision.experiment,
-      variant: decision.variant,
-      unit,
-      timestamp: new Date().toISOString(),
-    };
-    this.#delivery?.enqueue(event);
-    const onExposure = this.#options.onExposure;
-    if (onExposure !== undefined) {
-      try {
-        onExposure(event);
-      } catch (error) {
-        this.#report(new LiftError('callback-failed', 'onExposure threw.', { cause: error }));
-      }
-    }
-  }
-
-  #reportUnknown(experimentKey: string): void {
-    if (this.#reportedUnknown.has(experimentKey) || this.#reportedUnknown.size > MAX_REPORTED_UNKNOWN) return;
-    this.#reportedUnknown.add(experimentKey);
-    this.#report(new LiftError('unknown-experiment', `No experiment ${JSON.stringify(experimentKey)} in config version ${String(this.#state?.version)}.`));
-  }
-
-  #report(error: LiftError): void {
-    try {
-      this.#options.onError?.(error);
-    } catch {
-      // onError itself failed: nothing more can be told to the host.
-    }
-  }
 }
 
 /**
@@ -362,5 +110,202 @@ class Client implements LiftClient {
  * in Node, EventSource in browsers.
  */
 export function createClientWith(options: LiftClientOptions, openStream: ConfigStreamOpener): LiftClient {
-  return new Client(options, openStream);
+  const { stickyStore, onExposure, onError, openTelemetry } = options;
+  const unitAttribute = options.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE;
+  const exposures = new ExposureCache(options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE);
+  /** Sticky variants by `experiment:unit`, as read from or written to the store. */
+  const sticky = new Map<string, string>();
+  const reportedUnknown = new Set<string>();
+  let version: number | string | null = null;
+  let experiments = new Map<string, CompiledExperiment>();
+  let telemetry = openTelemetry || null;
+  let isClosed = false;
+  /** Resolves once a config is in force (true), or when the client closes without one (false). */
+  let settleReady!: (isReady: boolean) => void;
+  const isReady = new Promise<boolean>((resolve) => (settleReady = resolve));
+
+  const report: Report = (code, message, details) => {
+    try {
+      onError?.(new LiftError(code, message, details));
+    } catch {
+      // onError itself failed: nothing more can be told to the host.
+    }
+  };
+  const onStickyStoreError = (cause: unknown): void => report('sticky-store-failed', 'The sticky store failed.', { cause });
+
+  const accept = (snapshot: unknown, source: string): void => {
+    if (!isRecord(snapshot) || !Array.isArray(snapshot.experiments) || (typeof snapshot.version !== 'number' && typeof snapshot.version !== 'string')) {
+      return report('config-invalid', `The ${source} config is not a snapshot; keeping the last good one.`);
+    }
+    if (version === snapshot.version) return;
+    const savedGroups = isRecord(snapshot.savedGroups) ? (snapshot.savedGroups as SavedGroups) : undefined;
+    const compiledExperiments = new Map<string, CompiledExperiment>();
+    const problems: string[] = [];
+    for (const definition of snapshot.experiments as ExperimentDefinition[]) {
+      const compiled = compileExperiment(definition, savedGroups);
+      if (compiled.problem !== null) problems.push(`${compiled.key || '(no key)'}: ${compiled.problem}`);
+      if (compiled.key !== '') compiledExperiments.set(compiled.key, compiled);
+    }
+    if (problems.length > 0) report('config-invalid', `Unusable experiments, deciding their control: ${problems.join('; ')}`);
+    experiments = compiledExperiments;
+    version = snapshot.version;
+    settleReady(true);
+  };
+
+  /** DESIGN.md step 7 on this client: the variant the store keeps for the unit, else the one assigned now. */
+  const applyStickyStore = (store: StickyStore, compiled: CompiledExperiment, context: Attributes, decision: Decision): Decision => {
+    const unit = unitOf(compiled, context);
+    if (!isStickyOverridable(decision) || unit === null) return decision;
+    const key = `${compiled.key}:${unit}`;
+    let remembered = sticky.get(key);
+    if (remembered === undefined) {
+      try {
+        // A synchronous store answers now; an asynchronous one fills the map for next time.
+        const stored = store.get(key);
+        if (typeof stored === 'string') sticky.set(key, (remembered = stored));
+        else Promise.resolve(stored).then((loaded) => typeof loaded === 'string' && sticky.set(key, loaded), onStickyStoreError);
+      } catch (error) {
+        onStickyStoreError(error);
+      }
+    }
+    if (remembered === undefined && decision.reason === 'assigned' && decision.variant !== null) {
+      sticky.set(key, decision.variant);
+      try {
+        Promise.resolve(store.set(key, decision.variant)).catch(onStickyStoreError);
+      } catch (error) {
+        onStickyStoreError(error);
+      }
+    }
+    return (remembered === undefined ? null : stickyDecision(compiled, remembered, decision.bucket)) ?? decision;
+  };
+
+  const logExposure = (compiled: CompiledExperiment, context: Attributes, decision: Decision): void => {
+    const unit = unitOf(compiled, context);
+    const { experiment, variant } = decision;
+    if (unit === null || variant === null || !exposures.add(experiment, unit, variant)) return;
+    const event: ExposureEvent = { id: createEventId(), type: 'exposure', experiment, variant, unit, timestamp: new Date().toISOString() };
+    delivery?.enqueue(event);
+    try {
+      onExposure?.(event);
+    } catch (cause) {
+      report('callback-failed', 'onExposure threw.', { cause });
+    }
+  };
+
+  if (options.config !== undefined) accept(options.config, 'bootstrap');
+  if (openTelemetry === undefined) void loadOpenTelemetry().then((api) => (telemetry = api));
+  const fetch = options.fetch ?? host.fetch?.bind(globalThis);
+  const serverUrl = options.serverUrl?.replace(/\/+$/, '');
+  if (serverUrl !== undefined && fetch === undefined) report('internal', 'No fetch: pass options.fetch.');
+  const isConnected = serverUrl !== undefined && fetch !== undefined;
+  const headers: Record<string, string> = options.sdkKey === undefined ? {} : { Authorization: `Bearer ${options.sdkKey}` };
+  const delivery = isConnected
+    ? createEventDelivery({
+        url: `${serverUrl}/v1/events`,
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        fetch,
+        flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+        maxBatchSize: Math.max(1, Math.min(MAX_BATCH_SIZE, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)),
+        maxQueueSize: Math.max(1, options.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE),
+        report,
+      })
+    : null;
+  const stopLoader = isConnected
+    ? startConfigLoader({
+        serverUrl,
+        sdkKey: options.sdkKey,
+        headers,
+        fetch,
+        refresh: options.refresh ?? 'stream',
+        pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+        openStream,
+        accept,
+        report,
+      })
+    : null;
+
+  const flush = async (): Promise<void> => {
+    try {
+      await delivery?.flush();
+    } catch (cause) {
+      report('internal', 'flush failed.', { cause });
+    }
+  };
+  const onPageHide = (): void => delivery?.sendBeforeUnload();
+  const onVisibilityChange = (): void => {
+    if (host.document?.visibilityState === 'hidden') void flush();
+  };
+  /** Adds (or, with `removeEventListener`, removes) the page listeners that deliver before the page goes. */
+  const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
+    host[method]?.('pagehide', onPageHide);
+    host[method]?.('visibilitychange', onVisibilityChange);
+  };
+  if (delivery !== null) listen('addEventListener');
+
+  return {
+    get configVersion() {
+      return version;
+    },
+    get pendingEvents() {
+      return delivery?.pending() ?? 0;
+    },
+    ready: ({ timeoutMs } = {}) =>
+      version !== null ? Promise.resolve(true) : timeoutMs === undefined ? isReady : Promise.race([isReady, sleep(timeoutMs).then(() => version !== null)]),
+    decide: (experimentKey, context) => {
+      const compiled = experiments.get(experimentKey);
+      try {
+        if (version === null) return bareDecision(experimentKey, 'not-ready');
+        if (compiled === undefined) {
+          if (!reportedUnknown.has(experimentKey) && reportedUnknown.size <= MAX_REPORTED_UNKNOWN) {
+            reportedUnknown.add(experimentKey);
+            report('unknown-experiment', `No experiment ${JSON.stringify(experimentKey)} in config version ${version}.`);
+          }
+          return bareDecision(experimentKey, 'error');
+        }
+        let decision = decideCompiled(compiled, context);
+        if (compiled.isSticky && stickyStore !== undefined) decision = applyStickyStore(stickyStore, compiled, context, decision);
+        if (decision.inExperiment) logExposure(compiled, context, decision);
+        if (telemetry !== null) recordDecision(telemetry, decision);
+        return decision;
+      } catch (cause) {
+        report('internal', `Deciding ${experimentKey} failed; answered the control.`, { cause });
+        return compiled?.fixed.error ?? bareDecision(experimentKey, 'error');
+      }
+    },
+    track: (eventName, context, value, properties) => {
+      const name = typeof eventName === 'string' ? JSON.stringify(eventName) : typeof eventName;
+      const drop = (problem: string, cause?: unknown): void =>
+        report(cause === undefined ? 'invalid-event' : 'internal', `track(${name}): ${problem}; the event was dropped.`, { count: 1, cause });
+      try {
+        const unit = unitFrom(isRecord(context) ? context[unitAttribute] : undefined);
+        const problem = checkTrack(eventName, unit, unitAttribute, value, properties);
+        if (problem !== null) return drop(problem);
+        const event: ConversionEvent = {
+          id: createEventId(),
+          type: 'conversion',
+          name: eventName,
+          unit: unit as string,
+          ...(value === undefined ? {} : { value }),
+          ...(properties === undefined ? {} : { properties }),
+          timestamp: new Date().toISOString(),
+        };
+        delivery?.enqueue(event);
+      } catch (cause) {
+        drop('it failed', cause);
+      }
+    },
+    flush,
+    close: async () => {
+      if (isClosed) return;
+      isClosed = true;
+      try {
+        stopLoader?.();
+        if (delivery !== null) listen('removeEventListener');
+        await delivery?.close(options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+      } catch (cause) {
+        report('internal', 'close failed.', { cause });
+      }
+      settleReady(version !== null);
+    },
+  };
 }

@@ -12,6 +12,16 @@ export type LiftErrorCode =
   | 'callback-failed'
   | 'internal';
 
+/** What a {@link LiftError} carries besides its code and message. */
+export interface LiftErrorDetails {
+  readonly count?: number;
+  readonly status?: number | null;
+  readonly cause?: unknown;
+}
+
+/** How the client's parts report a problem: the client turns it into a LiftError for `onError`. */
+export type Report = (code: LiftErrorCode, message: string, details?: LiftErrorDetails) => void;
+
 /**
  * The error the client reports through `onError`; it is never thrown into the host app.
  *
@@ -26,7 +36,7 @@ export class LiftError extends Error {
   /** The HTTP status behind the error, when there was one. */
   readonly status: number | null;
 
-  constructor(code: LiftErrorCode, message: string, details: { count?: number; status?: number | null; cause?: unknown } = {}) {
+  constructor(code: LiftErrorCode, message: string, details: LiftErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.count = details.count ?? 0;

@@ -58,7 +58,6 @@ const SET_THRESHOLD = 8;
 
 const matchEveryone: Test = () => true;
 const matchNobody: Test = () => false;
-const EMPTY_GROUP: readonly unknown[] = [];
 
 /** Thrown by {@link ensure} while compiling a malformed condition; caught once, at the top. */
 const MALFORMED = new Error('malformed condition');
@@ -96,380 +95,288 @@ export function compileConditionDetailed(condition: Condition, savedGroups?: Sav
   const context: CompileContext = { savedGroups, dependsOnSavedGroups: false };
   try {
     const test = compileConditionObject(condition, context, 0);
-    return { predicate: guard(test), dependsOnSavedGroups: context.dependsOnSavedGroups };
+    const predicate: CompiledCondition = (attributes) => {
+      try {
+        return test(attributes);
+      } catch {
+        // Only exotic attributes get here, e.g. an object whose getters or toString throw.
+        return false;
+      }
+    };
+    return { predicate, dependsOnSavedGroups: context.dependsOnSavedGroups };
   } catch {
     // MALFORMED, or an invalid regular expression: the whole condition matches nobody.
     return { predicate: matchNobody, dependsOnSavedGroups: false };
   }
 }
 
-function guard(test: Test): CompiledCondition {
-  if (test === matchEveryone || test === matchNobody) return test;
-  return (attributes) => {
-    try {
-      return test(attributes);
-    } catch {
-      // Only exotic attributes get here, e.g. an object whose getters or toString throw.
-      return false;
-    }
-  };
-}
-
-// Combinators: specialised for short lists, constants folded, so that a compiled condition is a
-// shallow tree of direct calls. Callers compile every part before combining, so that a malformed
-// part is found even beside one that matches nobody.
+// Combinators, constants folded, so that a compiled condition is a shallow tree of direct calls.
+// Callers compile every part before combining, so that a malformed part is found even beside one
+// that matches nobody.
 
 function allOf(tests: readonly Test[]): Test {
-  if (tests.includes(matchNobody)) return matchNobody;
   const live = tests.filter((test) => test !== matchEveryone);
-  const [first, second, third] = live;
-  if (first === undefined) return matchEveryone;
-  if (second === undefined) return first;
-  if (third === undefined) return (subject) => first(subject) && second(subject);
-  return (subject) => {
-    for (let i = 0; i < live.length; i++) if (!(live[i] as Test)(subject)) return false;
-    return true;
-  };
-}
-
-function anyOf(tests: readonly Test[]): Test {
-  if (tests.includes(matchEveryone)) return matchEveryone;
-  const live = tests.filter((test) => test !== matchNobody);
   const [first, second] = live;
-  if (first === undefined) return matchNobody;
-  if (second === undefined) return first;
-  return (subject) => {
-    for (let i = 0; i < live.length; i++) if ((live[i] as Test)(subject)) return true;
-    return false;
-  };
+  if (live.includes(matchNobody)) return matchNobody;
+  if (live.length > 2) return (subject) => live.every((test) => test(subject));
+  return second === undefined ? (first ?? matchEveryone) : (subject) => (first as Test)(subject) && second(subject);
 }
 
 function not(test: Test): Test {
-  if (test === matchEveryone) return matchNobody;
-  if (test === matchNobody) return matchEveryone;
-  return (subject) => !test(subject);
+  return test === matchEveryone ? matchNobody : test === matchNobody ? matchEveryone : (subject) => !test(subject);
 }
 
-/** Whether `value` is an array with an element that passes `test`. Allocates nothing. */
-function hasElement(value: unknown, test: Test): boolean {
-  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) if (test(value[i])) return true;
-  return false;
-}
+/** An operator that holds exactly when `compile`'s does not. */
+const negate =
+  (compile: OperatorCompiler): OperatorCompiler =>
+  (...args) =>
+    not(compile(...args));
+
+const isNullish = (value: unknown): boolean => value === null || value === undefined;
+
+const isScalar = (value: unknown): boolean => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
 // Conditions: objects whose keys are `$and $or $nor $not` or attribute paths.
 
 function compileConditionObject(condition: unknown, context: CompileContext, depth: number): Test {
   ensure(depth <= MAX_CONDITION_DEPTH && isRecord(condition));
-  return allOf(Object.keys(condition).map((key) => compileClause(key, condition[key], context, depth)));
-}
-
-function compileClause(key: string, operand: unknown, context: CompileContext, depth: number): Test {
-  if (key === '$not') return not(compileConditionObject(operand, context, depth + 1));
-  if (key === '$and' || key === '$or' || key === '$nor') {
-    ensure(Array.isArray(operand));
-    const tests = operand.map((item: unknown) => compileConditionObject(item, context, depth + 1));
-    if (key === '$and') return allOf(tests);
-    // An empty $or matches everyone, as in GrowthBook, which reads $nor as "not $or".
-    const isAnyMet = tests.length === 0 ? matchEveryone : anyOf(tests);
-    return key === '$or' ? isAnyMet : not(isAnyMet);
-  }
-  // Value operators belong under an attribute, and GrowthBook's `$savedGroup` is not supported;
-  // any other key, `$groups` included, is an attribute path.
-  ensure(!hasOwn(OPERATORS, key) && key !== '$savedGroup');
-  return compileAttributeClause(key, operand, context, depth + 1);
-}
-
-function compileAttributeClause(path: string, operand: unknown, context: CompileContext, depth: number): Test {
-  const test = compileValueCondition(operand, context, depth, false);
-  if (test === matchEveryone || test === matchNobody) return test;
-  // A path without a dot is one segment, read without `readPath`'s loop when it cannot name
-  // something every object inherits.
-  // `?? null` here measures slower than the explicit test.
-  if (!path.includes('.') && !(path in Object.prototype)) {
-    return (attributes) => {
-      const value = readOwnProperty(attributes, path);
-      return test(value === undefined ? null : value);
-    };
-  }
-  const segments = splitPath(path);
-  return (attributes) => {
-    const value = readPath(attributes, segments);
-    return test(value === undefined ? null : value);
-  };
+  return allOf(
+    Object.keys(condition).map((key) => {
+      const operand = condition[key];
+      if (key === '$not') return not(compileConditionObject(operand, context, depth + 1));
+      if (key === '$and' || key === '$or' || key === '$nor') {
+        ensure(Array.isArray(operand));
+        const tests = operand.map((item: unknown) => compileConditionObject(item, context, depth + 1));
+        if (key === '$and') return allOf(tests);
+        // An empty $or matches everyone, as in GrowthBook, which reads $nor as "not $or".
+        const isAnyMet = tests.length === 0 ? matchEveryone : not(allOf(tests.map(not)));
+        return key === '$or' ? isAnyMet : not(isAnyMet);
+      }
+      // Value operators belong under an attribute, and GrowthBook's `$savedGroup` is not supported;
+      // any other key, `$groups` included, is an attribute path.
+      ensure(!hasOwn(OPERATORS, key) && key !== '$savedGroup');
+      const test = compileValueCondition(operand, context, depth + 1, false);
+      // A path without a dot is one segment, read without `readPath`'s loop when it cannot name
+      // something every object inherits.
+      if (!key.includes('.') && !(key in Object.prototype)) return (attributes) => test(readOwnProperty(attributes, key) ?? null);
+      const segments = splitPath(key);
+      return (attributes) => test(readPath(attributes, segments) ?? null);
+    }),
+  );
 }
 
 /**
  * `readPath` for a one-segment path whose key `Object.prototype` lacks, without its
- * `hasOwnProperty` call for plain objects: that call, or `Object.getPrototypeOf`, costs more than
- * the rest of a simple clause. An object whose constructor is `Object` is taken to be plain, its
- * prototype `Object.prototype`, which lacks the key, so a value read from it is its own. Anything
- * else (a class instance, a null-prototype object) takes the `hasOwnProperty` path. Not covered:
- * an `Object.create(plainObject)` whose prototype holds the key, or `Object.prototype` polluted
- * with the key after compilation.
+ * `hasOwnProperty` call for plain objects: that call costs more than the rest of a simple clause.
+ * An object whose constructor is `Object` is taken to be plain, its prototype `Object.prototype`,
+ * which lacks the key, so a value read from it is its own. Anything else (a class instance, a
+ * null-prototype object) takes the `hasOwnProperty` path. Not covered: an
+ * `Object.create(plainObject)` whose prototype holds the key, or `Object.prototype` polluted with
+ * the key after compilation.
  */
 function readOwnProperty(target: unknown, key: string): unknown {
   if (typeof target !== 'object' || target === null) return undefined;
   const record = target as Readonly<Record<string, unknown>>;
-  if (record.constructor === Object) return record[key];
-  return hasOwn(target, key) ? record[key] : undefined;
+  return record.constructor === Object || hasOwn(record, key) ? record[key] : undefined;
 }
 
 // Value conditions: a literal (equality) or an operator object, tested against one value.
 
 function compileValueCondition(operand: unknown, context: CompileContext, depth: number, isCaseInsensitive: boolean): Test {
   ensure(depth <= MAX_CONDITION_DEPTH && isJsonLike(operand));
-  if (typeof operand === 'string') return isCaseInsensitive ? equalsStringIgnoringCase(operand) : equalsString(operand);
-  if (typeof operand === 'number') return equalsNumber(operand);
-  if (typeof operand === 'boolean') return equalsBoolean(operand);
-  if (operand === null) return isNullish;
   if (isOperatorObject(operand)) {
-    return allOf(Object.keys(operand).map((operator) => compileOperator(operator, operand[operator], context, depth)));
+    return allOf(
+      Object.keys(operand).map((operator) => {
+        const compile = hasOwn(OPERATORS, operator) && OPERATORS[operator];
+        ensure(compile);
+        return compile(operand[operator], context, depth);
+      }),
+    );
   }
   // A literal object must not mix in operators.
   ensure(!isRecord(operand) || !Object.keys(operand).some(isOperatorKey));
-  return equalsDeeply(operand);
-}
-
-function compileOperator(operator: string, operand: unknown, context: CompileContext, depth: number): Test {
-  const compile = hasOwn(OPERATORS, operator) ? OPERATORS[operator] : undefined;
-  ensure(compile);
-  return compile(operand, context, depth);
-}
-
-function isNullish(value: unknown): boolean {
-  return value === null || value === undefined;
-}
-
-/** A string literal also matches a number or boolean with that text (`'42'` matches 42). */
-function equalsString(expected: string): Test {
-  return (value) => value === expected || ((typeof value === 'number' || typeof value === 'boolean') && String(value) === expected);
-}
-
-function equalsStringIgnoringCase(expected: string): Test {
-  const folded = expected.toLowerCase();
-  return (value) => isScalar(value) && String(value).toLowerCase() === folded;
-}
-
-/** A number literal also matches a numeric string (`8` matches `'8'`) and a boolean as 0 or 1. */
-function equalsNumber(expected: number): Test {
-  return (value) => {
-    if (value === expected) return true;
-    if (typeof value === 'string') return Number(value) === expected && value.trim() !== '';
-    return typeof value === 'boolean' && Number(value) === expected;
-  };
-}
-
-/** A boolean literal also matches a number by truthiness (1 matches true), never a string. */
-function equalsBoolean(expected: boolean): Test {
-  return (value) => value === expected || (typeof value === 'number' && Boolean(value) === expected);
-}
-
-function equalsDeeply(expected: unknown): Test {
-  return (value) => isDeepEqual(expected, value);
-}
-
-function isDeepEqual(expected: unknown, actual: unknown): boolean {
-  if (expected === actual) return true;
-  if (typeof expected !== 'object' || expected === null || typeof actual !== 'object' || actual === null) return false;
-  if (Array.isArray(expected)) {
-    if (!Array.isArray(actual) || actual.length !== expected.length) return false;
-    for (let i = 0; i < expected.length; i++) if (!isDeepEqual(expected[i], actual[i])) return false;
-    return true;
+  if (isCaseInsensitive && typeof operand === 'string') {
+    const folded = operand.toLowerCase();
+    return (value) => isScalar(value) && String(value).toLowerCase() === folded;
   }
-  if (Array.isArray(actual)) return false;
-  const expectedRecord = expected as Readonly<Record<string, unknown>>;
-  const actualRecord = actual as Readonly<Record<string, unknown>>;
-  const keys = Object.keys(expectedRecord);
-  return (
-    keys.every((key) => hasOwn(actualRecord, key) && isDeepEqual(expectedRecord[key], actualRecord[key])) &&
-    keys.length === Object.keys(actualRecord).length
-  );
-}
-
-function isScalar(value: unknown): boolean {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
-
-// Operators, each checking its operand before compiling it. The flags of the version operators
-// say which orders of the attribute's version to the operand's they accept.
-
-const LESS = 1;
-const EQUAL = 2;
-const GREATER = 4;
-
-/** How each value operator compiles; any other `$` key under an attribute is malformed. */
-const OPERATORS: Readonly<Record<string, OperatorCompiler>> = {
-  $eq: (operand) => isEqualTo(operand),
-  $ne: (operand) => not(isEqualTo(operand)),
-  $gt: (operand) => {
-    const bound = readBound(operand);
-    return (value) => isOrderable(value) && (value as number) > bound;
-  },
-  $gte: (operand) => {
-    const bound = readBound(operand);
-    return (value) => isOrderable(value) && (value as number) >= bound;
-  },
-  $lt: (operand) => {
-    const bound = readBound(operand);
-    return (value) => isOrderable(value) && (value as number) < bound;
-  },
-  $lte: (operand) => {
-    const bound = readBound(operand);
-    return (value) => isOrderable(value) && (value as number) <= bound;
-  },
-  $exists: (operand) => {
-    ensure(typeof operand === 'boolean');
-    return operand ? not(isNullish) : isNullish;
-  },
-  $in: (operand) => isInList(operand, false),
-  $nin: (operand) => not(isInList(operand, false)),
-  $ini: (operand) => isInList(operand, true),
-  $nini: (operand) => not(isInList(operand, true)),
-  $all: (operand, context, depth) => containsAll(operand, context, depth, false),
-  $alli: (operand, context, depth) => containsAll(operand, context, depth, true),
-  $inGroup: (operand, context) => isInGroup(operand, context, false),
-  $notInGroup: (operand, context) => isInGroup(operand, context, true),
-  $regex: (operand) => matchesRegex(operand, ''),
-  $regexi: (operand) => matchesRegex(operand, 'i'),
-  $type: (operand) => {
-    ensure(TYPE_NAMES.includes(operand as string));
-    return (value) => typeNameOf(value) === operand;
-  },
-  $size: (operand, context, depth) => hasSize(operand, context, depth),
-  $elemMatch: (operand, context, depth) => hasMatchingElement(operand, context, depth),
-  $not: (operand, context, depth) => not(compileValueCondition(operand, context, depth + 1, false)),
-  $veq: (operand) => comparesVersion(operand, EQUAL),
-  $vne: (operand) => comparesVersion(operand, LESS | GREATER),
-  $vgt: (operand) => comparesVersion(operand, GREATER),
-  $vgte: (operand) => comparesVersion(operand, GREATER | EQUAL),
-  $vlt: (operand) => comparesVersion(operand, LESS),
-  $vlte: (operand) => comparesVersion(operand, LESS | EQUAL),
-};
-
-/** `$eq` and `$ne` compare primitives strictly, without a literal's coercions, and the rest deeply. */
-function isEqualTo(operand: unknown): Test {
-  ensure(isJsonLike(operand));
-  if (operand === null || (typeof operand !== 'object' && typeof operand !== 'function')) return (value) => value === operand;
-  return equalsDeeply(operand);
-}
-
-/** A `$gt`-style bound: a number or a string, compared with JavaScript's coercions. */
-function readBound(operand: unknown): number {
-  ensure(typeof operand === 'number' || typeof operand === 'string');
-  return operand as number;
+  return equalsLiteral(operand);
 }
 
 /**
- * What `<` and `>` may compare, with JavaScript's coercions between strings, numbers and booleans
- * (`'8' > 5`); null (a missing attribute) compares as 0, as in GrowthBook. Arrays and objects do not.
+ * A string literal also matches a number or boolean with that text (`'42'` matches 42); a number
+ * also matches a numeric string (`8` matches `'8'`) and a boolean as 0 or 1; a boolean also
+ * matches a number by truthiness (1 matches true), never a string; null matches a missing
+ * attribute; arrays and objects compare deeply.
  */
-function isOrderable(value: unknown): boolean {
-  const type = typeof value;
-  return type === 'number' || type === 'string' || value === null || type === 'boolean' || type === 'bigint';
+function equalsLiteral(expected: unknown): Test {
+  switch (typeof expected) {
+    case 'string':
+      return (value) => value === expected || ((typeof value === 'number' || typeof value === 'boolean') && String(value) === expected);
+    case 'number':
+      return (value) =>
+        value === expected || (typeof value === 'string' ? value.trim() !== '' && Number(value) === expected : typeof value === 'boolean' && Number(value) === expected);
+    case 'boolean':
+      return (value) => value === expected || (typeof value === 'number' && Boolean(value) === expected);
+  }
+  return expected === null ? isNullish : (value) => isDeepEqual(expected, value);
 }
 
-function foldCase(value: unknown): unknown {
-  return typeof value === 'string' ? value.toLowerCase() : value;
+/** Deep equality of JSON-like values; object keys in any order, own properties only. */
+function isDeepEqual(expected: unknown, actual: unknown): boolean {
+  if (expected === actual) return true;
+  if (typeof expected !== 'object' || expected === null || typeof actual !== 'object' || actual === null) return false;
+  if (Array.isArray(expected) !== Array.isArray(actual)) return false;
+  const expectedRecord = expected as Readonly<Record<string, unknown>>;
+  const actualRecord = actual as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(expectedRecord);
+  return keys.length === Object.keys(actualRecord).length && keys.every((key) => hasOwn(actualRecord, key) && isDeepEqual(expectedRecord[key], actualRecord[key]));
 }
 
-/** Membership as in GrowthBook: an array value matches when any of its elements is in the list. */
+// Operators, each checking its operand before compiling it.
+
+/** `$eq` and `$ne` compare primitives strictly, without a literal's coercions, and the rest deeply. */
+const isEqualTo: OperatorCompiler = (operand) => {
+  ensure(isJsonLike(operand));
+  return typeof operand === 'object' && operand !== null ? (value) => isDeepEqual(operand, value) : (value) => value === operand;
+};
+
+/**
+ * A `$gt`-style operator: the bound is a number or a string, compared with JavaScript's coercions
+ * between strings, numbers and booleans (`'8' > 5`); null (a missing attribute) compares as 0, as
+ * in GrowthBook. Arrays and objects never match.
+ */
+const compareWith =
+  (holds: (value: number, bound: number) => boolean): OperatorCompiler =>
+  (bound) => {
+    ensure(typeof bound === 'number' || typeof bound === 'string');
+    return (value) => (value === null || isScalar(value) || typeof value === 'bigint') && holds(value as number, bound as number);
+  };
+
+/**
+ * Membership as in GrowthBook: an array value matches when any of its elements is in the list.
+ * Short lists are scanned, which beats hashing; long ones (saved groups) are looked up in a Set.
+ */
 function isInList(list: unknown, isCaseInsensitive: boolean): Test {
   ensure(Array.isArray(list));
-  if (list.length === 0) return matchNobody;
-  const members: unknown[] = isCaseInsensitive ? list.map(foldCase) : list.slice();
-  const has: Test = members.length < SET_THRESHOLD ? (value) => members.includes(value) : isInSet(new Set(members));
-  const test: Test = isCaseInsensitive ? (value) => has(foldCase(value)) : has;
-  return (value) => (Array.isArray(value) ? hasElement(value, test) : test(value));
+  const fold = (value: unknown): unknown => (typeof value === 'string' ? value.toLowerCase() : value);
+  const members = isCaseInsensitive ? list.map(fold) : list;
+  const set = new Set(members);
+  const has: Test = members.length < SET_THRESHOLD ? (value) => members.includes(value) : (value) => set.has(value);
+  const test: Test = isCaseInsensitive ? (value) => has(fold(value)) : has;
+  return (value) => (Array.isArray(value) ? value.some(test) : test(value));
 }
 
-function isInSet(set: ReadonlySet<unknown>): Test {
-  return (value) => set.has(value);
-}
+const isIn: OperatorCompiler = (list) => isInList(list, false);
+const isInIgnoringCase: OperatorCompiler = (list) => isInList(list, true);
 
+/**
+ * A saved group's values: an unknown id is an empty list (so `$notInGroup` passes), a bare array
+ * or a `{ type: 'list', values }` entry its values; any other entry matches nobody, negated or not.
+ */
 function isInGroup(id: unknown, context: CompileContext, isNegated: boolean): Test {
   ensure(typeof id === 'string');
   context.dependsOnSavedGroups = true;
-  const values = readSavedGroup(context.savedGroups, id);
-  // A malformed group matches nobody either way: $notInGroup must not pass everyone.
-  if (values === null) return matchNobody;
+  const groups = context.savedGroups;
+  const entry: unknown = typeof groups === 'object' && groups !== null && hasOwn(groups, id) ? groups[id] : [];
+  const values = Array.isArray(entry) ? entry : isRecord(entry) && entry.type === 'list' ? entry.values : null;
+  if (!Array.isArray(values)) return matchNobody;
   const test = isInList(values, false);
   return isNegated ? not(test) : test;
 }
 
-/**
- * A saved group's values: an unknown id is an empty list (so `$notInGroup` passes), a bare array
- * or a `{ type: 'list', values }` entry its values, anything else null (matches nobody).
- */
-function readSavedGroup(savedGroups: SavedGroups | undefined, id: string): readonly unknown[] | null {
-  if (typeof savedGroups !== 'object' || savedGroups === null || !hasOwn(savedGroups, id)) return EMPTY_GROUP;
-  const entry: unknown = savedGroups[id];
-  if (Array.isArray(entry)) return entry;
-  if (isRecord(entry) && entry.type === 'list' && Array.isArray(entry.values)) return entry.values as readonly unknown[];
-  return null;
-}
-
 /** Each item of `$all` is itself a value condition that some element of the array must meet. */
-function containsAll(items: unknown, context: CompileContext, depth: number, isCaseInsensitive: boolean): Test {
-  ensure(Array.isArray(items));
-  const hasAll = allOf(
-    items.map((item: unknown) => {
-      const itemTest = compileValueCondition(item, context, depth + 1, isCaseInsensitive);
-      return (value: unknown) => hasElement(value, itemTest);
-    }),
-  );
-  return (value) => Array.isArray(value) && hasAll(value);
-}
-
-function matchesRegex(pattern: unknown, flags: string): Test {
-  ensure(typeof pattern === 'string');
-  // An invalid pattern throws here, and so makes the whole condition match nobody.
-  const regex = new RegExp(pattern, flags);
-  return (value) => isScalar(value) && regex.test(String(value));
-}
-
-/** `$size`: a non-negative integer, or an operator condition on the length such as `{ $gt: 2 }`. */
-function hasSize(operand: unknown, context: CompileContext, depth: number): Test {
-  const isLength = Number.isInteger(operand) && (operand as number) >= 0;
-  ensure(isLength || isOperatorObject(operand));
-  const sizeTest = isLength ? equalsNumber(operand as number) : compileValueCondition(operand, context, depth + 1, false);
-  return (value) => Array.isArray(value) && sizeTest(value.length);
-}
-
-/**
- * `$elemMatch` with an operator object tests each element as a value (`{ $gt: 10 }`); with any
- * other object it tests each element as a nested condition (`{ name: { $regex: '^ping' } }`).
- * Null elements never match.
- */
-function hasMatchingElement(operand: unknown, context: CompileContext, depth: number): Test {
-  // Anything but an object is refused as a condition.
-  const elementTest = isOperatorObject(operand)
-    ? compileValueCondition(operand, context, depth + 1, false)
-    : compileConditionObject(operand, context, depth + 1);
-  const test: Test = (element) => !isNullish(element) && elementTest(element);
-  return (value) => hasElement(value, test);
-}
-
-/** The name `$type` compares with; a missing attribute reads as null, so its type is `null`. */
-function typeNameOf(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-}
-
-/** A version operator: whether the attribute's version is in one of the `accepted` orders. */
-function comparesVersion(operand: unknown, accepted: number): Test {
-  ensure(typeof operand === 'string');
-  const expected = padVersion(operand);
-  const orderOf = (value: unknown): number => {
-    const padded = padVersion(value);
-    return padded < expected ? LESS : padded > expected ? GREATER : EQUAL;
+const containsAll =
+  (isCaseInsensitive: boolean): OperatorCompiler =>
+  (items, context, depth) => {
+    ensure(Array.isArray(items));
+    const hasAll = allOf(
+      items.map((item: unknown) => {
+        const itemTest = compileValueCondition(item, context, depth + 1, isCaseInsensitive);
+        return (value: unknown) => (value as unknown[]).some(itemTest);
+      }),
+    );
+    return (value) => Array.isArray(value) && hasAll(value);
   };
-  // Contexts repeat the same version, so the order last computed is kept for the next value.
-  let lastValue: unknown = null;
-  let lastOrder = orderOf(lastValue);
-  return (value) => {
-    if (value !== lastValue) {
-      lastOrder = orderOf(value);
-      lastValue = value;
-    }
-    return (lastOrder & accepted) !== 0;
+
+const matchesRegex =
+  (flags: string): OperatorCompiler =>
+  (pattern) => {
+    ensure(typeof pattern === 'string');
+    // An invalid pattern throws here, and so makes the whole condition match nobody.
+    const regex = new RegExp(pattern, flags);
+    return (value) => isScalar(value) && regex.test(String(value));
+  };
+
+// The flags of the version operators say which orders of the attribute's version to the
+// operand's they accept.
+const LESS = 1;
+const EQUAL = 2;
+const GREATER = 4;
+
+function comparesVersion(accepted: number): OperatorCompiler {
+  return (operand) => {
+    ensure(typeof operand === 'string');
+    const expected = padVersion(operand);
+    // Contexts repeat the same version, so the order last computed is kept for the next value.
+    let lastValue: unknown = {};
+    let lastOrder = 0;
+    return (value) => {
+      if (value !== lastValue) {
+        const padded = padVersion(value);
+        lastOrder = padded < expected ? LESS : padded > expected ? GREATER : EQUAL;
+        lastValue = value;
+      }
+      return (lastOrder & accepted) !== 0;
+    };
   };
 }
+
+/** How each value operator compiles; any other `$` key under an attribute is malformed. */
+const OPERATORS: Readonly<Record<string, OperatorCompiler>> = {
+  $eq: isEqualTo,
+  $ne: negate(isEqualTo),
+  $gt: compareWith((value, bound) => value > bound),
+  $gte: compareWith((value, bound) => value >= bound),
+  $lt: compareWith((value, bound) => value < bound),
+  $lte: compareWith((value, bound) => value <= bound),
+  $exists: (operand) => {
+    ensure(typeof operand === 'boolean');
+    return operand ? not(isNullish) : isNullish;
+  },
+  $in: isIn,
+  $nin: negate(isIn),
+  $ini: isInIgnoringCase,
+  $nini: negate(isInIgnoringCase),
+  $all: containsAll(false),
+  $alli: containsAll(true),
+  $inGroup: (id, context) => isInGroup(id, context, false),
+  $notInGroup: (id, context) => isInGroup(id, context, true),
+  $regex: matchesRegex(''),
+  $regexi: matchesRegex('i'),
+  $type: (operand) => {
+    ensure(TYPE_NAMES.includes(operand as string));
+    // A missing attribute reads as null, so its type is `null`.
+    return (value) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value) === operand;
+  },
+  // A non-negative integer, or an operator condition on the length such as `{ $gt: 2 }`.
+  $size: (operand, context, depth) => {
+    const isLength = Number.isInteger(operand) && (operand as number) >= 0;
+    ensure(isLength || isOperatorObject(operand));
+    const sizeTest = isLength ? equalsLiteral(operand) : compileValueCondition(operand, context, depth + 1, false);
+    return (value) => Array.isArray(value) && sizeTest(value.length);
+  },
+  // With an operator object each element is tested as a value (`{ $gt: 10 }`); with any other
+  // object as a nested condition (`{ name: { $regex: '^ping' } }`). Null elements never match.
+  $elemMatch: (operand, context, depth) => {
+    const elementTest = isOperatorObject(operand) ? compileValueCondition(operand, context, depth + 1, false) : compileConditionObject(operand, context, depth + 1);
+    const test: Test = (element) => !isNullish(element) && elementTest(element);
+    return (value) => Array.isArray(value) && value.some(test);
+  },
+  $not: (operand, context, depth) => not(compileValueCondition(operand, context, depth + 1, false)),
+  $veq: comparesVersion(EQUAL),
+  $vne: comparesVersion(LESS | GREATER),
+  $vgt: comparesVersion(GREATER),
+  $vgte: comparesVersion(GREATER | EQUAL),
+  $vlt: comparesVersion(LESS),
+  $vlte: comparesVersion(LESS | EQUAL),
+};

@@ -3,7 +3,7 @@ import type { LiftEvent } from './events.js';
 import type { Report } from './lift-error.js';
 import { sleep, startTimer, stopTimer, type FetchLike, type ResponseLike } from './platform.js';
 
-// Browsers cap the bodies of keepalive requests in flight at 64 KiB.
+// Browsers cap the bodies of keepalive requests in flight at 64 KiB; this leaves room for the envelope.
 const KEEPALIVE_BODY_LIMIT = 60_000;
 // The server accepts at most 1 MB per batch; stay clear of it whatever maxBatchSize says.
 const BATCH_BODY_LIMIT = 900_000;
@@ -50,7 +50,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
 
   const post = (body: string, keepalive?: boolean): Promise<ResponseLike> => fetch(url, { method: 'POST', headers, body, keepalive });
 
-  const reportDropped = (count: number, message: string): void => report('events-dropped', message, { count });
+  const reportDropped = (count: number, why: string): void => report('events-dropped', `Dropped ${count} events: ${why}.`, { count });
 
   /** Drops the oldest events past maxQueueSize; one report per burst of drops, not one per event. */
   const trimOverflow = (): void => {
@@ -58,9 +58,8 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     if (overflow <= 0) return;
     if (dropped === 0) {
       void Promise.resolve().then(() => {
-        const count = dropped;
+        reportDropped(dropped, 'the queue is full');
         dropped = 0;
-        reportDropped(count, `The event queue is full; dropped the ${count} oldest events.`);
       });
     }
     dropped += overflow;
@@ -74,11 +73,10 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   };
 
   const schedule = (delayMs: number): void => {
-    if (isClosed) return;
     const at = Math.max(Date.now() + delayMs, retryAt);
     // A flush already due no later than asked for stays put: re-arming it on every event would
     // postpone it forever under a steady stream of events.
-    if (timer !== null && timerAt <= at) return;
+    if (isClosed || (timer !== null && timerAt <= at)) return;
     stop();
     timerAt = at;
     timer = startTimer(() => {
@@ -87,47 +85,41 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     }, at - Date.now());
   };
 
-  const backOff = (retryAfter: number | null, message: string, status: number | null, cause?: unknown): void => {
+  /** Sends one batch; false when it must be retried, which is then scheduled. */
+  const send = async (batch: LiftEvent[]): Promise<boolean> => {
+    let status: number | null = null;
+    let retryAfter: number | null = null;
+    let cause: unknown;
+    try {
+      const response = await post(JSON.stringify({ events: batch }));
+      status = response.status;
+      if (response.ok) {
+        attempt = 0;
+        retryAt = 0;
+        return true;
+      }
+      const detail = await response.text().catch(() => '');
+      if (status !== 408 && status !== 429 && status < 500) {
+        const count = batch.length;
+        report('events-rejected', `The server rejected ${count} events (${status}): ${detail.slice(0, MAX_DETAIL_LENGTH)}`, { status, count });
+        return true;
+      }
+      retryAfter = retryAfterMs(response.headers.get('retry-after'));
+    } catch (error) {
+      cause = error;
+    }
     const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt++));
     retryAt = Date.now() + delay;
-    report('delivery-failed', message, { status, cause });
+    report('delivery-failed', `Sending events failed (${status ?? 'network'}); will retry.`, { status, cause });
     schedule(delay);
-  };
-
-  /** Sends one batch; false when it must be retried. */
-  const send = async (batch: LiftEvent[]): Promise<boolean> => {
-    let response: ResponseLike;
-    try {
-      response = await post(JSON.stringify({ events: batch }));
-    } catch (error) {
-      backOff(null, 'Could not send events; will retry.', null, error);
-      return false;
-    }
-    const { status } = response;
-    if (response.ok) {
-      attempt = 0;
-      retryAt = 0;
-      return true;
-    }
-    const detail = await response.text().catch(() => '');
-    if (status === 408 || status === 429 || status >= 500) {
-      backOff(retryAfterMs(response.headers.get('retry-after')), `Sending events answered ${status}; will retry.`, status);
-      return false;
-    }
-    const count = batch.length;
-    report('events-rejected', `The server rejected ${count} events (${status}): ${detail.slice(0, MAX_DETAIL_LENGTH)}`, { status, count });
-    return true;
+    return false;
   };
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0 && Date.now() >= retryAt) {
-      let count = Math.min(maxBatchSize, queue.length);
-      let batch = queue.slice(0, count);
-      while (count > 1 && JSON.stringify(batch).length > BATCH_BODY_LIMIT) {
-        count = Math.ceil(count / 2);
-        batch = batch.slice(0, count);
-      }
-      queue.splice(0, count);
+      let batch = queue.slice(0, maxBatchSize);
+      while (batch.length > 1 && JSON.stringify(batch).length > BATCH_BODY_LIMIT) batch = batch.slice(0, Math.ceil(batch.length / 2));
+      queue.splice(0, batch.length);
       if (!(await send(batch))) {
         queue.unshift(...batch);
         trimOverflow();
@@ -137,18 +129,14 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   };
 
   const flush = (): Promise<void> => {
-    if (inFlight === null && queue.length > 0) {
-      inFlight = drain().finally(() => {
-        inFlight = null;
-      });
-    }
+    if (inFlight === null && queue.length > 0) inFlight = drain().finally(() => (inFlight = null));
     return inFlight ?? Promise.resolve();
   };
 
   return {
     pending: () => queue.length,
     enqueue: (event) => {
-      if (isClosed) return reportDropped(1, 'The client is closed; the event was dropped.');
+      if (isClosed) return reportDropped(1, 'the client is closed');
       queue.push(event);
       trimOverflow();
       schedule(queue.length >= maxBatchSize ? 0 : flushIntervalMs);
@@ -160,26 +148,25 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
       while (queue.length > 0 || inFlight !== null) {
         const wait = Math.max(0, retryAt - Date.now());
         if (Date.now() + wait >= deadline) break;
-        if (wait > 0) await sleep(wait);
+        await sleep(wait);
         await flush();
       }
       isClosed = true;
       stop();
-      const count = queue.length;
+      if (queue.length > 0) reportDropped(queue.length, 'closed before they were delivered');
       queue = [];
-      if (count > 0) reportDropped(count, `Closed with ${count} events undelivered.`);
     },
     sendBeforeUnload: () => {
       let chunk: string[] = [];
       let size = 0;
       const send = (): void => {
-        if (chunk.length > 0) post(`{"events":[${chunk.join(',')}]}`, true).catch(() => {});
+        if (chunk.length > 0) post(`{"events":[${chunk.join()}]}`, true).catch(() => {});
         chunk = [];
         size = 0;
       };
       for (const event of queue) {
         const json = JSON.stringify(event);
-        if (size + json.length + 16 > KEEPALIVE_BODY_LIMIT) send();
+        if (size + json.length > KEEPALIVE_BODY_LIMIT) send();
         chunk.push(json);
         size += json.length + 1;
       }

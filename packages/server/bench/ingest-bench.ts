@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
@@ -20,6 +20,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
+import { startBackendCpuMeter, type BackendCpuMeter } from './backend-cpu.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrations.js';
 import { createBenchDatabase } from './bench-database.js';
@@ -131,10 +132,17 @@ async function main(): Promise<void> {
     const closed = once(loader, 'close');
     const output = createInterface({ input: loader.stdout });
     let startedAt = 0;
-    let load: { seconds: number; retries: number } | undefined;
+    let serverCpuAtStart = process.cpuUsage();
+    let databaseCpu: BackendCpuMeter | undefined;
+    let load: { seconds: number; retries: number; cpuSeconds: number } | undefined;
     for await (const line of output) {
-      if (line === 'start') startedAt = performance.now();
-      else load = JSON.parse(line) as { seconds: number; retries: number };
+      if (line === 'start') {
+        startedAt = performance.now();
+        serverCpuAtStart = process.cpuUsage();
+        databaseCpu = await startBackendCpuMeter(new URL(benchDatabase.url).pathname.slice(1));
+      } else {
+        load = JSON.parse(line) as { seconds: number; retries: number; cpuSeconds: number };
+      }
     }
     const [exitCode] = (await closed) as [number | null];
     await rm(bodiesFile, { force: true });
@@ -146,6 +154,10 @@ async function main(): Promise<void> {
     await lift.facts.foldNow();
     const foldedSeconds = (performance.now() - startedAt) / 1000;
     const endToEndRate = TOTAL_EVENTS / foldedSeconds;
+    const serverCpu = process.cpuUsage(serverCpuAtStart);
+    const serverCpuSeconds = (serverCpu.user + serverCpu.system) / 1e6;
+    const databaseCpuSeconds = (await databaseCpu?.seconds()) ?? null;
+    databaseCpu?.stop();
 
     const checkClient = new pg.Client({ connectionString: benchDatabase.url });
     await checkClient.connect();
@@ -177,6 +189,15 @@ async function main(): Promise<void> {
     const fmt = (value: number) => Math.round(value).toLocaleString('en');
     console.log(`HTTP ingest : ${fmt(httpRate)} events/s acknowledged (${httpSeconds.toFixed(1)} s; ${retries} batches retried after 503)`);
     console.log(`facts folded: ${fmt(endToEndRate)} events/s until the per-unit facts included every event (${foldedSeconds.toFixed(1)} s)`);
+    const perEvent = (seconds: number) => `${((seconds * 1e6) / TOTAL_EVENTS).toFixed(1)} µs`;
+    if (databaseCpuSeconds !== null) {
+      // What one event costs the machine, ingest and fold together: the ceiling those costs leave
+      // on this machine's cores, whatever else is running.
+      const cpuPerEvent = (serverCpuSeconds + databaseCpuSeconds + load.cpuSeconds) / TOTAL_EVENTS;
+      console.log(
+        `CPU per event: ${perEvent(serverCpuSeconds)} server, ${perEvent(databaseCpuSeconds)} PostgreSQL, ${perEvent(load.cpuSeconds)} load generator -> at most ${fmt(availableParallelism() / cpuPerEvent)} events/s on ${availableParallelism()} cores`,
+      );
+    }
     console.log(`stored      : ${fmt(stored.events)} events, ${fmt(stored.units)} exposed units, ${fmt(stored.conversions)} counted conversions`);
     console.log(`COPY ceiling: ${fmt(copyRate)} rows/s (${copySeconds.toFixed(1)} s, pg-copy-streams into a bare table)`);
     console.log(`ratio       : ${ratio.toFixed(2)}x COPY (facts included)`);

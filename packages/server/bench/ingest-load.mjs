@@ -2,7 +2,7 @@
 // event loop: reads the batches (one JSON body per line) from the file named by the first
 // argument and posts them with the given number of concurrent clients to the loopback URL, each
 // client sending its next batch once the previous one was answered (503s are resent). Prints
-// `start` when it begins sending, then a JSON line with the elapsed seconds and resends.
+// `start` when it begins sending, then a JSON line with the elapsed seconds, resends and its own CPU seconds.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
@@ -28,4 +28,5 @@ await Promise.all(
     }
   }),
 );
-process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - startedAt) / 1000, retries })}\n`);
+const cpu = process.cpuUsage();
+process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - startedAt) / 1000, retries, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);

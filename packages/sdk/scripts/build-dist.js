@@ -38,6 +38,8 @@ export const INTERNAL_PROPERTIES = new RegExp(
     'sendBeforeUnload',
     'current',
     'previous',
+    // the browser build's HashState
+    'prefixBytes',
   ].join('|')})$`,
 );
 

@@ -166,10 +166,7 @@ export function unitFrom(value: unknown): string | null {
 
 /** The unit a context identifies for this experiment (DESIGN.md step 1), or null. */
 export function unitOf(compiled: CompiledExperiment, attributes: Attributes): string | null {
-  const value = readPath(attributes, compiled.unitPath);
-  if (typeof value === 'string') return value === '' ? null : value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return null;
+  return unitFrom(readPath(attributes, compiled.unitPath));
 }
 
 function allocate(compiled: CompiledExperiment, unit: string): Decision {

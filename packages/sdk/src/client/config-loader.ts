@@ -1,7 +1,7 @@
 import { backoffDelay, retryAfterMs } from './backoff.js';
 import type { ConfigStream, ConfigStreamOpener } from './config-stream.js';
 import type { Report } from './lift-error.js';
-import { sleep, startTimer, stopTimer, type FetchLike, type ResponseLike } from './platform.js';
+import { sleep, startTimer, stopTimer, type FetchLike } from './platform.js';
 
 /** How the client keeps its config fresh. */
 export type RefreshMode = 'stream' | 'poll' | 'none';
@@ -39,32 +39,29 @@ export function startConfigLoader(options: ConfigLoaderOptions): () => void {
     try {
       accept(JSON.parse(text), source);
       return true;
-    } catch (error) {
-      report('config-invalid', `The ${source} config is not JSON; keeping the last good one.`, { cause: error });
+    } catch (cause) {
+      report('config-invalid', `The ${source} config is not JSON; keeping the last good one.`, { cause });
       return false;
     }
   };
 
-  /** True when the server answered (200 or 304). */
+  /** True when the server answered (200 or 304). A Retry-After on an error is waited out, up to a minute. */
   const fetchConfig = async (): Promise<boolean> => {
-    let response: ResponseLike;
     try {
-      response = await fetch(`${serverUrl}/v1/sdk/config`, { headers: etag === null ? headers : { ...headers, 'If-None-Match': etag } });
-    } catch (error) {
-      report('config-fetch-failed', 'Could not fetch the config; keeping the last good one.', { cause: error });
-      return false;
-    }
-    const { status } = response;
-    if (status === 304) return true;
-    if (!response.ok) {
+      const response = await fetch(`${serverUrl}/v1/sdk/config`, { headers: etag === null ? headers : { ...headers, 'If-None-Match': etag } });
+      const { status } = response;
+      if (status === 304) return true;
+      if (response.ok) {
+        if (!acceptJson(await response.text(), 'fetched')) return false;
+        etag = response.headers.get('etag');
+        return true;
+      }
       report('config-fetch-failed', `The config fetch answered ${status}; keeping the last good one.`, { status });
-      const retryAfter = retryAfterMs(response.headers.get('retry-after'));
-      if (retryAfter !== null) await sleep(Math.min(retryAfter, MAX_RETRY_AFTER_MS));
-      return false;
+      await sleep(Math.min(retryAfterMs(response.headers.get('retry-after')) ?? 0, MAX_RETRY_AFTER_MS));
+    } catch (cause) {
+      report('config-fetch-failed', 'Could not fetch the config; keeping the last good one.', { cause });
     }
-    if (!acceptJson(await response.text().catch(() => ''), 'fetched')) return false;
-    etag = response.headers.get('etag');
-    return true;
+    return false;
   };
 
   const cycle = async (): Promise<void> => {

@@ -1,7 +1,9 @@
 import { host } from './platform.js';
 
-/** Random hex digits after the 12 of the timestamp: 3 + 3 + 12, plus one byte for the variant. */
-const RANDOM_BYTES = 19;
+/** Random hex digits after the 12 of the timestamp and the version: 3, the variant, then 15. */
+const RANDOM_DIGITS = 19;
+/** Where the variant digit goes among the random ones. */
+const VARIANT_DIGIT = 3;
 
 /**
  * A time-ordered RFC 9562 version-7 UUID: the Unix time in milliseconds (48 bits), then random
@@ -12,14 +14,11 @@ const RANDOM_BYTES = 19;
  * createEventId(); // '019ac6f2-3b1e-7a4c-9d2f-5e8b1c0a7f36'
  */
 export function createEventId(): string {
-  const bytes = new Uint8Array(RANDOM_BYTES);
-  const crypto = host.crypto;
-  if (crypto?.getRandomValues !== undefined) crypto.getRandomValues(bytes);
-  else for (let i = 0; i < RANDOM_BYTES; i++) bytes[i] = Math.random() * 256;
-  const time = Date.now().toString(16).padStart(12, '0');
-  let random = '';
-  for (let i = 0; i < 18; i++) random += ((bytes[i] as number) & 15).toString(16);
+  const bytes = new Uint8Array(RANDOM_DIGITS);
+  if (host.crypto?.getRandomValues) host.crypto.getRandomValues(bytes);
+  else bytes.forEach((_, i) => (bytes[i] = Math.random() * 256));
+  let hex = `${Date.now().toString(16).padStart(12, '0')}7`;
   // The variant is binary 10xx: 8, 9, a or b.
-  const variant = (8 | ((bytes[18] as number) & 3)).toString(16);
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(0, 3)}-${variant}${random.slice(3, 6)}-${random.slice(6)}`;
+  bytes.forEach((byte, i) => (hex += (i === VARIANT_DIGIT ? 8 | (byte & 3) : byte & 15).toString(16)));
+  return hex.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }

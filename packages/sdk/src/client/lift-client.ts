@@ -6,7 +6,7 @@ import type { ConfigStreamOpener } from './config-stream.js';
 import { createEventId } from './event-id.js';
 import { createEventDelivery } from './event-delivery.js';
 import type { ConversionEvent, ExposureEvent } from './events.js';
-import { ExposureCache } from './exposure-cache.js';
+import { createExposureCache } from './exposure-cache.js';
 import { LiftError, type Report } from './lift-error.js';
 import { host, sleep, type FetchLike } from './platform.js';
 import type { StickyStore } from './sticky-store.js';
@@ -112,7 +112,7 @@ function checkTrack(eventName: unknown, unit: string | null, unitAttribute: stri
 export function createClientWith(options: LiftClientOptions, openStream: ConfigStreamOpener): LiftClient {
   const { stickyStore, onExposure, onError, openTelemetry } = options;
   const unitAttribute = options.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE;
-  const exposures = new ExposureCache(options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE);
+  const exposures = createExposureCache(options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE);
   /** Sticky variants by `experiment:unit`, as read from or written to the store. */
   const sticky = new Map<string, string>();
   const reportedUnknown = new Set<string>();

@@ -4,7 +4,7 @@ import type { Attributes, ConfigSnapshot, Decision, ExperimentDefinition, SavedG
 import { startConfigLoader, type RefreshMode } from './config-loader.js';
 import type { ConfigStreamOpener } from './config-stream.js';
 import { createEventId } from './event-id.js';
-import { createEventDelivery } from './event-delivery.js';
+import { createEventDelivery, type EventDelivery } from './event-delivery.js';
 import type { ConversionEvent, ExposureEvent } from './events.js';
 import { createExposureCache } from './exposure-cache.js';
 import { LiftError, type Report } from './lift-error.js';
@@ -196,33 +196,32 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
   if (openTelemetry === undefined) void loadOpenTelemetry().then((api) => (telemetry = api));
   const fetch = options.fetch ?? host.fetch?.bind(globalThis);
   const serverUrl = options.serverUrl?.replace(/\/+$/, '');
+  let delivery: EventDelivery | null = null;
+  let stopLoader: (() => void) | null = null;
   if (serverUrl !== undefined && fetch === undefined) report('internal', 'No fetch: pass options.fetch.');
-  const isConnected = serverUrl !== undefined && fetch !== undefined;
-  const headers: Record<string, string> = options.sdkKey === undefined ? {} : { Authorization: `Bearer ${options.sdkKey}` };
-  const delivery = isConnected
-    ? createEventDelivery({
-        url: `${serverUrl}/v1/events`,
-        headers: { ...headers, 'Content-Type': 'application/json' },
-        fetch,
-        flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
-        maxBatchSize: Math.max(1, Math.min(MAX_BATCH_SIZE, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)),
-        maxQueueSize: Math.max(1, options.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE),
-        report,
-      })
-    : null;
-  const stopLoader = isConnected
-    ? startConfigLoader({
-        serverUrl,
-        sdkKey: options.sdkKey,
-        headers,
-        fetch,
-        refresh: options.refresh ?? 'stream',
-        pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-        openStream,
-        accept,
-        report,
-      })
-    : null;
+  if (serverUrl !== undefined && fetch !== undefined) {
+    const headers: Record<string, string> = options.sdkKey === undefined ? {} : { Authorization: `Bearer ${options.sdkKey}` };
+    delivery = createEventDelivery({
+      url: `${serverUrl}/v1/events`,
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      fetch,
+      flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+      maxBatchSize: Math.max(1, Math.min(MAX_BATCH_SIZE, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)),
+      maxQueueSize: Math.max(1, options.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE),
+      report,
+    });
+    stopLoader = startConfigLoader({
+      serverUrl,
+      sdkKey: options.sdkKey,
+      headers,
+      fetch,
+      refresh: options.refresh ?? 'stream',
+      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      openStream,
+      accept,
+      report,
+    });
+  }
 
   const flush = async (): Promise<void> => {
     try {

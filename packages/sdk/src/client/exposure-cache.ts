@@ -15,19 +15,21 @@ export interface ExposureCache {
 /** An {@link ExposureCache} remembering at least `capacity` units per experiment. */
 export function createExposureCache(capacity: number): ExposureCache {
   const limit = Math.max(1, Math.floor(capacity));
-  /** Per experiment: the current generation, then the previous one. */
-  const byExperiment = new Map<string, [Map<string, string>, Map<string, string>]>();
+  /** Per experiment: the current generation and the previous one. */
+  const byExperiment = new Map<string, { current: Map<string, string>; previous: Map<string, string> }>();
   return {
-    size: () => [...byExperiment.values()].reduce((size, [current, previous]) => size + current.size + previous.size, 0),
+    size: () => [...byExperiment.values()].reduce((size, { current, previous }) => size + current.size + previous.size, 0),
     add: (experiment, unit, variant) => {
       let generations = byExperiment.get(experiment);
-      if (generations === undefined) byExperiment.set(experiment, (generations = [new Map(), new Map()]));
-      const [current, previous] = generations;
-      if (current.get(unit) === variant) return false;
-      current.set(unit, variant);
-      if (current.size >= limit) generations.unshift(new Map());
-      generations.length = 2;
-      return previous.get(unit) !== variant;
+      if (generations === undefined) byExperiment.set(experiment, (generations = { current: new Map(), previous: new Map() }));
+      if (generations.current.get(unit) === variant) return false;
+      const isKnown = generations.previous.get(unit) === variant;
+      generations.current.set(unit, variant);
+      if (generations.current.size >= limit) {
+        generations.previous = generations.current;
+        generations.current = new Map();
+      }
+      return !isKnown;
     },
   };
 }

@@ -97,7 +97,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   const keys = new KeysService(new KeysRepository(database.db), { feed: database.feed });
   const sdkConfig = new SdkConfigService(new SdkConfigRepository(database.db), { feed: database.feed });
   const experiments = new ExperimentsService(new ExperimentsRepository(database.db, { onConfigPublished: () => sdkConfig.noteChange() }));
-  const eventsRepository = new EventsRepository(database.db);
+  const eventsRepository = new EventsRepository(database.db, { copyFrom: database.copyFrom });
   const facts = new FactFolder(eventsRepository, logger);
   const results = new ResultsService(new ResultsRepository(database.db), { catchUp: () => facts.foldNow() });
   const stream = new ConfigStream({ service: sdkConfig, feed: database.feed, logger, heartbeatMs: options.heartbeatMs });

@@ -68,6 +68,17 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     expect(fact).toMatchObject({ metric: 'purchase', unit: 'u1', conversions: 3, value_sum: 16 });
   });
 
+  it('stores units and properties exactly, whatever characters they hold', async () => {
+    const unit = 'u\t1\\n\n\r"Zürich" 用户 \u{1F600}\\';
+    const properties = { note: 'tab\there\nline\\end\r', nested: { list: [1, 'a\\b', null, true] } };
+    const event = { ...conversion('purchase', unit, Date.now(), 1.5e-7), properties };
+    const response = await send([event]);
+    expect(response.status, JSON.stringify(response.body)).toBe(202);
+    const stored = (await sql<{ unit: string; value: number; properties: unknown }>`select unit, value, properties from events where id = ${event.id}`.execute(t.database.db))
+      .rows;
+    expect(stored).toEqual([{ unit, value: 1.5e-7, properties }]);
+  });
+
   it('counts an id repeated inside one batch once', async () => {
     const experiment = await start();
     const event = exposure(experiment.key, 'treatment', 'dup', Date.now());

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import type { Logger } from 'pino';
 import { createPgliteChangeFeed, createPostgresChangeFeed, type ChangeFeed } from './change-feed.js';
 import type { Database } from './schema.js';
@@ -19,11 +20,19 @@ export type DatabaseTarget =
       readonly loadDataDir?: Blob;
     };
 
+/**
+ * Runs one `COPY ... FROM STDIN` statement with `rows` (COPY's text format) as its input and
+ * returns how many rows it stored: all of them, or none.
+ */
+export type CopyFrom = (statement: string, rows: string) => Promise<number>;
+
 /** An open database with its change feed; `close` releases both. */
 export interface DatabaseHandle {
   readonly kind: DatabaseTarget['kind'];
   readonly db: Kysely<Database>;
   readonly feed: ChangeFeed;
+  /** Bulk loading by COPY, where the driver streams it (PostgreSQL over pg). */
+  readonly copyFrom?: CopyFrom;
   isReachable(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -51,7 +60,7 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
       await db.destroy();
       throw error;
     }
-    return handle('postgres', db, feed);
+    return { ...handle('postgres', db, feed), copyFrom: (statement, rows) => copyThroughPool(pool, statement, rows) };
   }
   if (target.dataDir !== undefined) await mkdir(target.dataDir, { recursive: true });
   const pglite = await PGlite.create({
@@ -60,6 +69,24 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return handle('pglite', db, await createPgliteChangeFeed(pglite));
+}
+
+async function copyThroughPool(pool: pg.Pool, statement: string, rows: string): Promise<number> {
+  const client = await pool.connect();
+  try {
+    const stream = client.query(copyFromStdin(statement));
+    await new Promise<void>((resolve, reject) => {
+      stream.once('finish', resolve);
+      stream.once('error', reject);
+      stream.end(rows);
+    });
+    client.release();
+    return stream.rowCount;
+  } catch (error) {
+    // A COPY that failed midway may leave the connection in any state: it is closed, not reused.
+    client.release(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
 }
 
 function handle(kind: DatabaseTarget['kind'], db: Kysely<Database>, feed: ChangeFeed): DatabaseHandle {

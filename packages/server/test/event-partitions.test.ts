@@ -43,6 +43,10 @@ describe.each(BACKENDS)('event partitions and retention on %s', (backend) => {
     await sql`insert into events (id, type, name, unit, occurred_at, received_on) values (${id}, 'conversion', 'purchase', 'p', now(), ${yesterday})`.execute(t.database.db);
     const response = await t.api.post('/v1/events').set({ Authorization: `Bearer ${t.keys.sdk}` }).send({ events: [conversion(id)] });
     expect(response.body).toEqual({ accepted: 0, duplicates: 1 });
+    // In a batch large enough to be stored by COPY on PostgreSQL, too.
+    const others = Array.from({ length: 119 }, () => conversion());
+    const large = await t.api.post('/v1/events').set({ Authorization: `Bearer ${t.keys.sdk}` }).send({ events: [...others, conversion(id)] });
+    expect(large.body).toEqual({ accepted: 119, duplicates: 1 });
   });
 
   it('drops whole days past retention', async () => {

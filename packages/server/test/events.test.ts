@@ -6,6 +6,8 @@ import { conversionEvent, exposureEvent } from './support/event-builders.js';
 import { createTestApp, startExperiment, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
+/** Large enough to be stored by COPY on PostgreSQL (smaller batches take one INSERT). */
+const COPY_SIZED_BATCH = 120;
 
 interface ExposureRow {
   unit: string;
@@ -68,15 +70,29 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     expect(fact).toMatchObject({ metric: 'purchase', unit: 'u1', conversions: 3, value_sum: 16 });
   });
 
-  it('stores units and properties exactly, whatever characters they hold', async () => {
+  it('stores units and properties exactly, whatever characters they hold, in small batches and in COPY-sized ones', async () => {
     const unit = 'u\t1\\n\n\r"Zürich" 用户 \u{1F600}\\';
     const properties = { note: 'tab\there\nline\\end\r', nested: { list: [1, 'a\\b', null, true] } };
-    const event = { ...conversion('purchase', unit, Date.now(), 1.5e-7), properties };
-    const response = await send([event]);
-    expect(response.status, JSON.stringify(response.body)).toBe(202);
-    const stored = (await sql<{ unit: string; value: number; properties: unknown }>`select unit, value, properties from events where id = ${event.id}`.execute(t.database.db))
-      .rows;
-    expect(stored).toEqual([{ unit, value: 1.5e-7, properties }]);
+    for (const size of [1, COPY_SIZED_BATCH]) {
+      const event = { ...conversion('purchase', unit, Date.now(), 1.5e-7), properties };
+      const padding = Array.from({ length: size - 1 }, (_, index) => conversion('purchase', `pad-${index}`, Date.now(), index));
+      const response = await send([...padding, event]);
+      expect(response.status, JSON.stringify(response.body)).toBe(202);
+      expect(response.body).toEqual({ accepted: size, duplicates: 0 });
+      const stored = (await sql<{ unit: string; value: number; properties: unknown }>`select unit, value, properties from events where id = ${event.id}`.execute(t.database.db))
+        .rows;
+      expect(stored).toEqual([{ unit, value: 1.5e-7, properties }]);
+    }
+  });
+
+  it('stores nothing twice when a COPY-sized batch is replayed whole or in part', async () => {
+    const before = await count('events');
+    const batch = Array.from({ length: COPY_SIZED_BATCH }, (_, index) => conversion('purchase', `big-${index}`, Date.now(), 1));
+    expect((await send(batch)).body).toEqual({ accepted: COPY_SIZED_BATCH, duplicates: 0 });
+    expect((await send(batch)).body).toEqual({ accepted: 0, duplicates: COPY_SIZED_BATCH });
+    const fresh = Array.from({ length: 10 }, (_, index) => conversion('purchase', `big-new-${index}`, Date.now(), 1));
+    expect((await send([...batch.slice(10), ...fresh])).body).toEqual({ accepted: 10, duplicates: COPY_SIZED_BATCH - 10 });
+    expect(await count('events')).toBe(before + COPY_SIZED_BATCH + 10);
   });
 
   it('counts an id repeated inside one batch once', async () => {

@@ -56,6 +56,11 @@ export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 const PARTITION_NAME = /^(events)_p(\d{4})(\d{2})(\d{2})$/;
 const CHECK_VIOLATION = '23514';
 const UNIQUE_VIOLATION = '23505';
+/**
+ * From this many events on, a batch is stored by COPY: below, COPY's two extra round trips (the
+ * lookback probe, a connection of its own) cost more than it saves per row, and one INSERT wins.
+ */
+const MIN_COPY_EVENTS = 100;
 const COPY_EVENTS = 'copy events (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on) from stdin';
 const DUPLICATE_TABLE = '42P07';
 const MAINTENANCE_LOCK = 0x11f7_e7e1;
@@ -109,8 +114,8 @@ export class EventsRepository {
    * (one index probe per event and day, into that day's partition). The per-unit facts are not
    * touched here: sweeps fold them (`foldPending`).
    *
-   * With COPY, the ids seen on the days before are looked up first and the others copied in one
-   * statement, the cheapest way into PostgreSQL. A COPY that meets an id already stored today
+   * With COPY, a batch of at least MIN_COPY_EVENTS has the ids seen on the days before looked up
+   * first and the others copied in one statement, the cheapest way into PostgreSQL. A COPY that meets an id already stored today
    * (a resent batch) fails whole; the batch is then stored by the INSERT that skips stored ids.
    */
   async insertRaw(events: readonly EventRow[], lookbackDays: number, now: number = Date.now()): Promise<number> {
@@ -118,7 +123,7 @@ export class EventsRepository {
     // rather than hashed whole.
     const today = isoDay(new Date(now));
     const earlier = Array.from({ length: lookbackDays }, (_, offset) => isoDay(new Date(now - (offset + 1) * 86_400_000)));
-    if (this.#copyFrom === undefined || events.length === 0) return this.#insertNew(events, today, earlier);
+    if (this.#copyFrom === undefined || events.length < MIN_COPY_EVENTS) return this.#insertNew(events, today, earlier);
     const seen = earlier.length === 0 ? new Set<string>() : await this.#findStoredOn(earlier, events);
     const fresh = seen.size === 0 ? events : events.filter((event) => !seen.has(event.id));
     if (fresh.length === 0) return 0;

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './support/test-database.js';
 import { conversionEvent, exposureEvent } from './support/event-builders.js';
-import { createTestApp, startExperiment, type TestApp } from './support/test-app.js';
+import { createTestApp, experimentBody, startExperiment, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
 /** Large enough to be stored by COPY on PostgreSQL (smaller batches take one INSERT). */
@@ -93,6 +93,26 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     const fresh = Array.from({ length: 10 }, (_, index) => conversion('purchase', `big-new-${index}`, Date.now(), 1));
     expect((await send([...batch.slice(10), ...fresh])).body).toEqual({ accepted: 10, duplicates: COPY_SIZED_BATCH - 10 });
     expect(await count('events')).toBe(before + COPY_SIZED_BATCH + 10);
+  });
+
+  it('checks exposures against a draft’s variants as they are now, and a started experiment’s for good', async () => {
+    const body = experimentBody();
+    const key = String(body['key']);
+    const admin = { Authorization: `Bearer ${t.keys.admin}` };
+    expect((await t.api.post('/v1/experiments').set(admin).send(body)).status).toBe(201);
+    expect((await send([exposure(key, 'treatment', 'd1', Date.now())])).status).toBe(202);
+    const renamed = [
+      { key: 'control', weight: 5000 },
+      { key: 'moved', weight: 5000 },
+    ];
+    expect((await t.api.patch(`/v1/experiments/${key}`).set(admin).send({ variants: renamed })).status).toBe(200);
+    const stale = await send([exposure(key, 'treatment', 'd2', Date.now())]);
+    expect(stale.status).toBe(400);
+    expect(stale.body.errors).toEqual([expect.objectContaining({ path: 'events.0.variant' })]);
+    expect((await send([exposure(key, 'moved', 'd3', Date.now())])).status).toBe(202);
+    expect((await t.api.post(`/v1/experiments/${key}/start`).set(admin)).status).toBe(200);
+    expect((await send([exposure(key, 'moved', 'd4', Date.now())])).status).toBe(202);
+    expect((await send([exposure(key, 'treatment', 'd5', Date.now())])).status).toBe(400);
   });
 
   it('counts an id repeated inside one batch once', async () => {

@@ -21,6 +21,11 @@ export interface ExperimentVariants {
   readonly id: string;
   readonly key: string;
   readonly variants: ReadonlySet<string>;
+  /**
+   * Whether the experiment has left draft: from then on its id and variant keys never change and
+   * it is never deleted (only drafts are), so this answer holds for good.
+   */
+  readonly isFixed: boolean;
 }
 
 /** What one sweep folded: the events taken, and whether more were pending past its cap. */
@@ -99,11 +104,16 @@ export class EventsRepository {
   /** The experiments named by `keys`, with their variant keys. */
   async findExperiments(keys: readonly string[]): Promise<Map<string, ExperimentVariants>> {
     if (keys.length === 0) return new Map();
-    const rows = await this.#db.selectFrom('experiments').select(['id', 'key', 'variants']).where('key', 'in', [...keys]).execute();
+    const rows = await this.#db.selectFrom('experiments').select(['id', 'key', 'variants', 'status']).where('key', 'in', [...keys]).execute();
     return new Map(
       rows.map((row) => [
         row.key,
-        { id: row.id, key: row.key, variants: new Set(row.variants.map((variant) => String((variant as { key?: unknown }).key))) },
+        {
+          id: row.id,
+          key: row.key,
+          variants: new Set(row.variants.map((variant) => String((variant as { key?: unknown }).key))),
+          isFixed: row.status !== 'draft',
+        },
       ]),
     );
   }

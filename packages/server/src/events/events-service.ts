@@ -8,6 +8,8 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 /** Days before today whose idempotency keys are checked (today's are the primary key). */
 export const IDEMPOTENCY_LOOKBACK_DAYS = 1;
 const MAX_REPORTED_ERRORS = 100;
+/** Experiments out of draft whose variants this replica remembers (they never change). */
+const FIXED_EXPERIMENT_CACHE_SIZE = 10_000;
 const DAY_MS = 86_400_000;
 /** Daily partitions created ahead of time, so rows never land in the DEFAULT partitions. */
 export const PARTITION_DAYS_AHEAD = 3;
@@ -42,6 +44,8 @@ export class EventsService {
   readonly #lookbackDays: number;
   readonly #retention: RetentionPolicy;
   readonly #facts: { schedule(): void } | undefined;
+  /** Experiments that left draft, by key, as first read; drafts are read on every batch. */
+  readonly #fixedExperiments = new Map<string, ExperimentVariants>();
 
   constructor(repository: EventsRepository, options: EventsServiceOptions = {}) {
     this.#repository = repository;
@@ -80,6 +84,22 @@ export class EventsService {
     return { created, dropped };
   }
 
+  /** The experiments named by `keys`: those out of draft from memory once read, the others from the database. */
+  async #findExperiments(keys: ReadonlySet<string>): Promise<Map<string, ExperimentVariants>> {
+    const found = new Map<string, ExperimentVariants>();
+    const unread: string[] = [];
+    for (const key of keys) {
+      const known = this.#fixedExperiments.get(key);
+      if (known === undefined) unread.push(key);
+      else found.set(key, known);
+    }
+    for (const [key, experiment] of await this.#repository.findExperiments(unread)) {
+      found.set(key, experiment);
+      if (experiment.isFixed && this.#fixedExperiments.size < FIXED_EXPERIMENT_CACHE_SIZE) this.#fixedExperiments.set(key, experiment);
+    }
+    return found;
+  }
+
   async #validate(rawEvents: readonly unknown[]): Promise<{ rows: EventRow[]; errors: EventError[] }> {
     const errors: EventError[] = [];
     const parsed: (IncomingEvent | null)[] = rawEvents.map((raw, index) => {
@@ -92,7 +112,7 @@ export class EventsService {
     });
     const keys = new Set<string>();
     for (const event of parsed) if (event?.type === 'exposure') keys.add(event.experiment);
-    const experiments: Map<string, ExperimentVariants> = await this.#repository.findExperiments([...keys]);
+    const experiments = await this.#findExperiments(keys);
     const latest = this.#now() + MAX_FUTURE_SKEW_MS;
     const rows: EventRow[] = [];
     parsed.forEach((event, index) => {

@@ -20,6 +20,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
+import { encodeCopyRow } from '../src/db/copy-text.js';
 import { startBackendCpuMeter, type BackendCpuMeter } from './backend-cpu.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrations.js';
@@ -69,19 +70,8 @@ function buildBatches(experiment: string): BenchEvent[][] {
 }
 
 function copyLine(event: BenchEvent, experimentId: string, day: string): string {
-  const nul = '\\N';
-  return [
-    event.id,
-    event.type,
-    event.type === 'exposure' ? experimentId : nul,
-    event.variant ?? nul,
-    event.name ?? nul,
-    event.unit,
-    event.value === undefined ? nul : String(event.value),
-    nul,
-    event.timestamp,
-    day,
-  ].join('\t');
+  const { id, type, variant = null, name = null, unit, value = null, timestamp } = event;
+  return encodeCopyRow([id, type, type === 'exposure' ? experimentId : null, variant, name, unit, value, null, timestamp, day]);
 }
 
 async function main(): Promise<void> {
@@ -175,7 +165,7 @@ async function main(): Promise<void> {
     const day = new Date().toISOString().slice(0, 10);
     const copyStartedAt = performance.now();
     const lines = (function* () {
-      for (const batch of batches) yield `${batch.map((event) => copyLine(event, experimentId, day)).join('\n')}\n`;
+      for (const batch of batches) yield batch.map((event) => copyLine(event, experimentId, day)).join('');
     })();
     await pipeline(
       Readable.from(lines),

@@ -97,7 +97,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   const keys = new KeysService(new KeysRepository(database.db), { feed: database.feed });
   const sdkConfig = new SdkConfigService(new SdkConfigRepository(database.db), { feed: database.feed });
   const experiments = new ExperimentsService(new ExperimentsRepository(database.db, { onConfigPublished: () => sdkConfig.noteChange() }));
-  const eventsRepository = new EventsRepository(database.db, { copyFrom: database.copyFrom });
+  const eventsRepository = new EventsRepository(database.db, { copyFrom: database.copyFrom, runPrepared: database.runPrepared });
   const facts = new FactFolder(eventsRepository, logger);
   const results = new ResultsService(new ResultsRepository(database.db), { catchUp: () => facts.foldNow() });
   const stream = new ConfigStream({ service: sdkConfig, feed: database.feed, logger, heartbeatMs: options.heartbeatMs });
@@ -130,7 +130,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   app.use(createSdkConfigRouter(sdkConfig, stream, requireRole, { corsOrigins: options.corsOrigins }));
   const events = new EventsService(eventsRepository, { facts });
   const stopPartitionMaintenance = startPartitionMaintenance(events, logger);
-  app.use(createAssignmentsRouter(new AssignmentsService(new AssignmentsRepository(database.db), sdkConfig, events, { catchUp: () => facts.foldNow() }), requireRole, { corsOrigins: options.corsOrigins }));
+  app.use(createAssignmentsRouter(new AssignmentsService(new AssignmentsRepository(database.db, { runPrepared: database.runPrepared }), sdkConfig, events, { catchUp: () => facts.foldNow() }), requireRole, { corsOrigins: options.corsOrigins }));
   app.use(createEventsRouter(events, requireRole, { corsOrigins: options.corsOrigins }));
   app.use(createKeysRouter(keys, requireRole));
   app.use(createExperimentsRouter(experiments, requireRole));

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { RunPrepared } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Experiment } from '../experiments/experiment-schemas.js';
 import { toExperiment } from '../experiments/experiments-repository.js';
@@ -34,9 +35,12 @@ export interface ExposureRecord {
 /** Sticky assignments, and the experiments and exposures a lookup reads. */
 export class AssignmentsRepository {
   readonly #db: Kysely<Database>;
+  readonly #runPrepared: RunPrepared;
 
-  constructor(db: Kysely<Database>) {
+  /** `runPrepared` runs the sticky statements, one per group of first contacts, as prepared ones. */
+  constructor(db: Kysely<Database>, options: { readonly runPrepared?: RunPrepared | undefined } = {}) {
     this.#db = db;
+    this.#runPrepared = options.runPrepared ?? ((_name, query) => db.executeQuery(query));
   }
 
   /** Experiments by key, whatever their status. */
@@ -55,7 +59,7 @@ export class AssignmentsRepository {
   async recordOrReadSticky(pairs: readonly StickyProposal[]): Promise<StickyOutcome[]> {
     if (pairs.length === 0) return [];
     const input = pairs.map((pair, index) => ({ i: index, key: pair.key, unit: pair.unit, variant: pair.proposed }));
-    const result = await sql<{ i: number; variant: string | null; is_written: boolean }>`
+    const query = sql<{ i: number; variant: string | null; is_written: boolean }>`
       with p as (
         select p.i, e.id as experiment_id, p.unit, p.variant
         from json_to_recordset(${JSON.stringify(input)}::json) as p(i int, key text, unit text, variant text)
@@ -70,7 +74,8 @@ export class AssignmentsRepository {
       select p.i, coalesce(i.variant, s.variant) as variant, i.unit is not null and i.variant = p.variant as is_written
       from p
       left join inserted i on i.experiment_id = p.experiment_id and i.unit = p.unit
-      left join sticky_assignments s on s.experiment_id = p.experiment_id and s.unit = p.unit`.execute(this.#db);
+      left join sticky_assignments s on s.experiment_id = p.experiment_id and s.unit = p.unit`;
+    const result = await this.#runPrepared('lift_sticky_record', query.compile(this.#db));
     const outcomes: StickyOutcome[] = pairs.map(() => ({ variant: null, isWritten: false }));
     for (const row of result.rows) outcomes[row.i] = { variant: row.variant, isWritten: row.is_written };
     return outcomes;
@@ -79,11 +84,12 @@ export class AssignmentsRepository {
   /** The recorded sticky variants of these experiments and units. */
   async readSticky(pairs: readonly ExperimentUnit[]): Promise<StickyRecord[]> {
     if (pairs.length === 0) return [];
-    const result = await sql<{ key: string; unit: string; variant: string; assigned_at: Date }>`
+    const query = sql<{ key: string; unit: string; variant: string; assigned_at: Date }>`
       select e.key, s.unit, s.variant, s.assigned_at
       from json_to_recordset(${JSON.stringify(pairs)}::json) as p(key text, unit text)
       join experiments e on e.key = p.key
-      join sticky_assignments s on s.experiment_id = e.id and s.unit = p.unit`.execute(this.#db);
+      join sticky_assignments s on s.experiment_id = e.id and s.unit = p.unit`;
+    const result = await this.#runPrepared('lift_sticky_read', query.compile(this.#db));
     return result.rows.map((row) => ({ key: row.key, unit: row.unit, variant: row.variant, assignedAt: row.assigned_at }));
   }
 

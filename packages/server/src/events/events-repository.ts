@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { encodeCopyRow } from '../db/copy-text.js';
-import type { CopyFrom } from '../db/database.js';
+import type { CopyFrom, RunPrepared } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 
 /** An event ready to store: the experiment resolved to its id, the time parsed. */
@@ -89,11 +89,16 @@ function sqlStateOf(error: unknown): unknown {
 export class EventsRepository {
   readonly #db: Kysely<Database>;
   readonly #copyFrom: CopyFrom | undefined;
+  readonly #runPrepared: RunPrepared;
 
-  /** With `copyFrom` (PostgreSQL), new events are stored by COPY; without, by one INSERT. */
-  constructor(db: Kysely<Database>, options: { readonly copyFrom?: CopyFrom | undefined } = {}) {
+  /**
+   * With `copyFrom` (PostgreSQL), large batches of new events are stored by COPY; without, by one
+   * INSERT. `runPrepared` runs ingest's fixed statements as prepared ones.
+   */
+  constructor(db: Kysely<Database>, options: { readonly copyFrom?: CopyFrom | undefined; readonly runPrepared?: RunPrepared | undefined } = {}) {
     this.#db = db;
     this.#copyFrom = options.copyFrom;
+    this.#runPrepared = options.runPrepared ?? ((_name, query) => db.executeQuery(query));
   }
 
   /** Runs `work` in one transaction, with a repository bound to it. */
@@ -156,24 +161,26 @@ export class EventsRepository {
    * than an array parameter.
    */
   async #findStoredOn(days: readonly string[], events: readonly EventRow[]): Promise<Set<string>> {
-    const result = await sql<{ id: string }>`
+    const query = sql<{ id: string }>`
       select i.id::text as id from unnest(string_to_array(${events.map((event) => event.id).join(',')}, ',')::uuid[]) as i(id)
       where exists (
         select 1 from unnest(${days}::date[]) as d(day)
-        cross join lateral (select 1 from events p where p.received_on = d.day and p.id = i.id limit 1) as stored)`.execute(this.#db);
+        cross join lateral (select 1 from events p where p.received_on = d.day and p.id = i.id limit 1) as stored)`;
+    const result = await this.#runPrepared('lift_events_stored_on', query.compile(this.#db));
     return new Set(result.rows.map((row) => row.id));
   }
 
   /** One INSERT of the events whose id was stored neither today nor on the `earlier` days. */
   async #insertNew(events: readonly EventRow[], today: string, earlier: readonly string[]): Promise<number> {
-    const result = await sql`
+    const query = sql`
       insert into events (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on)
       select i.id, i.type, i.experiment_id, i.variant, i.name, i.unit, i.value, i.properties, i.occurred_at, ${today}::date
       from json_to_recordset(${JSON.stringify(events)}::json) as i(
         id uuid, type text, experiment_id uuid, variant text, name text, unit text,
         value double precision, properties jsonb, occurred_at timestamptz)
       where not exists (select 1 from events p where p.received_on = any(${earlier}::date[]) and p.id = i.id)
-      on conflict do nothing`.execute(this.#db);
+      on conflict do nothing`;
+    const result = await this.#runPrepared('lift_events_insert', query.compile(this.#db));
     return Number(result.numAffectedRows ?? 0n);
   }
 

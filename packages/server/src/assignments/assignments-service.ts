@@ -12,10 +12,14 @@ const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 const DEFAULT_EXPOSURE_CACHE_SIZE = 100_000;
 /** Sticky variants this replica remembers having read or recorded. */
 const DEFAULT_STICKY_CACHE_SIZE = 100_000;
-/** Exposure batches written at once; more callers wait and join the next group. */
-const MAX_CONCURRENT_EXPOSURE_WRITES = 2;
-/** Sticky statements run at once, and the units one of them takes. */
-const MAX_CONCURRENT_STICKY_WRITES = 2;
+/**
+ * Exposure batches written at once; more callers wait and join the next group. One writer makes
+ * the groups larger and the commits fewer: at saturation first contacts measured about a third
+ * less PostgreSQL CPU and a sixth less server CPU per request than with two.
+ */
+const MAX_CONCURRENT_EXPOSURE_WRITES = 1;
+/** Sticky statements run at once (one, as for exposures), and the units one of them takes. */
+const MAX_CONCURRENT_STICKY_WRITES = 1;
 const MAX_STICKY_BATCH = 1_000;
 
 export interface AssignmentsServiceOptions {

@@ -29,7 +29,8 @@ export type CopyFrom = (statement: string, rows: string) => Promise<number>;
 /**
  * Runs a statement whose text never changes under `name`: on PostgreSQL as a named prepared
  * statement, parsed once per connection (and planned once, if PostgreSQL finds a generic plan as
- * good), where an unnamed statement is parsed and planned on every call. Elsewhere as any query.
+ * good), where an unnamed statement is parsed and planned on every call. Elsewhere it runs like
+ * any other query.
  */
 export type RunPrepared = <Row>(name: string, query: CompiledQuery<Row>) => Promise<QueryResult<Row>>;
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { RunPrepared } from '../db/database.js';
+import { preparedRunner, type RunPrepared } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Experiment } from '../experiments/experiment-schemas.js';
 import { toExperiment } from '../experiments/experiments-repository.js';
@@ -40,7 +40,7 @@ export class AssignmentsRepository {
   /** `runPrepared` runs the sticky statements, one per group of first contacts, as prepared ones. */
   constructor(db: Kysely<Database>, options: { readonly runPrepared?: RunPrepared | undefined } = {}) {
     this.#db = db;
-    this.#runPrepared = options.runPrepared ?? ((_name, query) => db.executeQuery(query));
+    this.#runPrepared = preparedRunner(db, options.runPrepared);
   }
 
   /** Experiments by key, whatever their status. */

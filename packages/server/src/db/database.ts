@@ -34,6 +34,11 @@ export type CopyFrom = (statement: string, rows: string) => Promise<number>;
  */
 export type RunPrepared = <Row>(name: string, query: CompiledQuery<Row>) => Promise<QueryResult<Row>>;
 
+/** `runPrepared` where the database has it; elsewhere the same statements run on `db` as any query. */
+export function preparedRunner(db: Kysely<Database>, runPrepared: RunPrepared | undefined): RunPrepared {
+  return runPrepared ?? ((_name, query) => db.executeQuery(query));
+}
+
 /** Commands whose row count pg reports as the rows they changed. */
 const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 

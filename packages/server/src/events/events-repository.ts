@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { encodeCopyRow } from '../db/copy-text.js';
-import type { CopyFrom, RunPrepared } from '../db/database.js';
+import { preparedRunner, type CopyFrom, type RunPrepared } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 
 /** An event ready to store: the experiment resolved to its id, the time parsed. */
@@ -98,7 +98,7 @@ export class EventsRepository {
   constructor(db: Kysely<Database>, options: { readonly copyFrom?: CopyFrom | undefined; readonly runPrepared?: RunPrepared | undefined } = {}) {
     this.#db = db;
     this.#copyFrom = options.copyFrom;
-    this.#runPrepared = options.runPrepared ?? ((_name, query) => db.executeQuery(query));
+    this.#runPrepared = preparedRunner(db, options.runPrepared);
   }
 
   /** Runs `work` in one transaction, with a repository bound to it. */

@@ -34,7 +34,7 @@ export type CopyFrom = (statement: string, rows: string) => Promise<number>;
  */
 export type RunPrepared = <Row>(name: string, query: CompiledQuery<Row>) => Promise<QueryResult<Row>>;
 
-/** `runPrepared` where the database has it; elsewhere the same statements run on `db` as any query. */
+/** `runPrepared` where the database has it; elsewhere the same statements run on `db` like any other query. */
 export function preparedRunner(db: Kysely<Database>, runPrepared: RunPrepared | undefined): RunPrepared {
   return runPrepared ?? ((_name, query) => db.executeQuery(query));
 }

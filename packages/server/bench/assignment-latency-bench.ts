@@ -7,10 +7,11 @@
  * connection a per-second quota that it spends back to back at the start of every second, all
  * connections at the same moment, so a single run "at 2,000 req/s" measures the server at
  * saturation once a second; and its coordinated-omission correction takes 1 ms as the expected
- * interval. `load-runner.mjs` therefore runs one autocannon instance per connection, each at
- * 1 req/s, their starts spread evenly across one second (one request every 0.5 ms overall), merges
- * their raw latencies and corrects coordinated omission with the real interval; it reports the
- * busiest 10 ms of sends next to the steady count, so a bursty run shows. See its header.
+ * interval. `load-runner.mjs` therefore runs one autocannon instance per connection (50), each
+ * sending one request every 25 ms on a schedule of its own, their phases spread evenly (one
+ * request every 0.5 ms overall), merges their raw latencies and corrects coordinated omission with
+ * the real interval; it reports the busiest 10 ms of sends next to the steady count, so a bursty
+ * run shows. See its header.
  *
  * The servers run in this process and the load generator in a child process (its own event loop,
  * so its work is not counted as the server's, and the reverse). Both share the machine's cores:

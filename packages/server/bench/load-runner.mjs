@@ -10,33 +10,90 @@
 // also takes `Math.ceil(1 / rate)` = 1 ms as the expected interval (a rate per second used as if it
 // were per millisecond), so every response slower than 1 ms is back-filled with made-up samples.
 //
-// So the offered load is built from `streams` autocannon runs of one connection each, each at
-// `rate / streams` req/s, started at offsets spread evenly across one second: at 2,000 req/s that is
-// 2,000 connections each sending one request per second, one connection every 0.5 ms, a steady
-// stream. Latencies are the raw per-response durations autocannon reports ('response' events,
+// So the offered load is built from `connections` autocannon runs of one connection each, each
+// sending one request every `connections / rate` seconds, their phases spread evenly: at 2,000
+// req/s over 50 connections, each sends every 25 ms and the next connection 0.5 ms after it, a
+// steady stream. (Few connections with many requests each is what an app behind a proxy or a mesh
+// sidecar sees; one connection per request a second instead keeps each request's objects alive
+// for a second on an idle socket, and the garbage collector then measures the load shape.) The
+// pace comes from autocannon's own rate limit: a stream's quota is 1 (`connectionRate`) and is
+// reset by its `setInterval(..., 1000)` (httpClient.js `rateInterval`), which this process runs on
+// the stream's schedule instead: ticks at origin + k * interval, the origin being the moment the
+// stream was meant to start. Node's own intervals would also drift apart from the schedule: Node
+// re-arms an interval from the moment its timer list was processed, so intervals that fire
+// together while the loop is late stay together from then on, and a stream created late keeps its
+// lateness; the sends would clump over a run (the "busiest 10 ms" count shows it).
+//
+// Latencies are the raw per-response durations autocannon reports ('response' events,
 // hrtime-based, sub-millisecond), merged across runs; coordinated omission is corrected with each
 // stream's real interval (a response slower than the interval adds the samples its stalled stream
 // should have sent, as HdrHistogram's recordValueWithExpectedInterval does). The first second of
 // sends (connection setup, JIT) is a warm-up and is not counted.
 //
-// Bounded: every stream stops after `rate / streams * duration` requests, and the whole run is
+// Bounded: every stream stops after `rate / connections * duration` requests, and the whole run is
 // stopped `duration + 5` s after its start whatever happens. Only http://127.0.0.1 targets run.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 
-const MAX_STREAMS = 2_000;
+/** The schedule of the stream being created (origin and interval, ms): its rate interval keeps to it. */
+let pendingSchedule = null;
+
+/**
+ * `setInterval` on a schedule: ticks at origin + k * interval, each armed from the schedule rather
+ * than from when the last one ran. The first interval armed while a stream is created is that
+ * stream's rate interval and takes the stream's schedule; others keep their own period from now.
+ */
+function scheduledInterval(callback, periodMs, ...args) {
+  const { origin, interval } = pendingSchedule ?? { origin: performance.now(), interval: periodMs };
+  pendingSchedule = null;
+  let due = origin + interval;
+  let isRef = true;
+  const handle = {
+    timer: null,
+    ref() {
+      isRef = true;
+      handle.timer?.ref();
+      return handle;
+    },
+    unref() {
+      isRef = false;
+      handle.timer?.unref();
+      return handle;
+    },
+    hasRef: () => isRef,
+    clear: () => clearTimeout(handle.timer),
+  };
+  const arm = () => {
+    handle.timer = setTimeout(tick, Math.max(1, due - performance.now()));
+    if (!isRef) handle.timer.unref();
+  };
+  const tick = () => {
+    due += interval;
+    arm();
+    callback(...args);
+  };
+  arm();
+  return handle;
+}
+const nativeClearInterval = globalThis.clearInterval;
+globalThis.setInterval = scheduledInterval;
+globalThis.clearInterval = (handle) => (typeof handle?.clear === 'function' && 'timer' in handle ? handle.clear() : nativeClearInterval(handle));
+
+/** Connections when the options name none (see above). */
+const DEFAULT_CONNECTIONS = 50;
 const WARM_UP_MS = 1_000;
 const STOP_GRACE_MS = 5_000;
 const BURST_WINDOW_MS = 10;
 const MS_PER_SECOND = 1_000;
 
-const { url, method, headers, bodies, rate, duration } = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'));
+const { url, method, headers, bodies, rate, duration, connections = DEFAULT_CONNECTIONS } = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'));
 if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`refusing a non-loopback target: ${url}`);
 
-const streams = Math.min(rate, MAX_STREAMS);
-const perStream = Math.floor(rate / streams);
-if (perStream * streams !== rate) throw new Error(`rate ${rate} must be a multiple of ${streams} streams`);
+const streams = connections;
+const perStream = rate / streams;
+if (!Number.isInteger(perStream * duration)) throw new Error(`rate ${rate} x duration ${duration} must be a multiple of ${streams} connections`);
+/** How often each connection sends. */
 const intervalMs = MS_PER_SECOND / perStream;
 
 let nextBody = 0;
@@ -63,20 +120,24 @@ const totals = { errors: 0, timeouts: 0, non2xx: 0 };
 const startedAt = performance.now();
 const runs = [];
 
-function startStream() {
+function startStream(index) {
+  // autocannon creates the stream's connection, and arms its rate interval, within this call.
+  pendingSchedule = { origin: startedAt + (index * intervalMs) / streams, interval: intervalMs };
   const instance = autocannon({
     url,
     method,
     headers,
     requests,
     connections: 1,
-    connectionRate: perStream,
+    // One request per interval (the quota autocannon resets on each tick of its rate interval).
+    connectionRate: 1,
     amount: perStream * duration,
     // Corrected below with the stream's real interval (autocannon would use 1 ms).
     ignoreCoordinatedOmission: true,
     skipAggregateResult: true,
     histograms,
   });
+  pendingSchedule = null;
   instance.on('response', (_client, statusCode, _bytes, latencyMs) => {
     if (statusCode >= 200 && statusCode < 300) samples.push({ sentAt: performance.now() - startedAt - latencyMs, latencyMs });
   });
@@ -95,7 +156,7 @@ function startStream() {
 }
 
 const instances = [];
-const starters = Array.from({ length: streams }, (_, index) => setTimeout(() => instances.push(startStream()), (index * MS_PER_SECOND) / streams));
+const starters = Array.from({ length: streams }, (_, index) => setTimeout(() => instances.push(startStream(index)), (index * intervalMs) / streams));
 const deadline = setTimeout(() => {
   for (const timer of starters) clearTimeout(timer);
   for (const instance of instances) instance.stop();

@@ -35,6 +35,7 @@ import { promisify } from 'node:util';
 import express from 'express';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
+import { createExpressServer } from '../src/http/express-server.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrations.js';
 import { createBenchDatabase } from './bench-database.js';
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     const principal = await lift.keys.authenticate(ADMIN_KEY);
     if (principal === null) throw new Error('no admin');
     const sdkKey = (await lift.keys.create({ name: 'bench', role: 'sdk' }, principal)).key;
-    const liftServer = createServer(lift.app);
+    const liftServer = createExpressServer(lift.app);
     const liftInFlight = trackInFlight(liftServer);
     servers.push(liftServer);
     const liftUrl = await listen(liftServer);

@@ -7,7 +7,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
+import { createExpressServer } from '../src/http/express-server.js';
 import { encodeCopyRow } from '../src/db/copy-text.js';
 import { startBackendCpuMeter, type BackendCpuMeter } from './backend-cpu.js';
 import { openDatabase } from '../src/db/database.js';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     const principal = await lift.keys.authenticate(ADMIN_KEY);
     if (principal === null) throw new Error('no admin');
     const sdkKey = (await lift.keys.create({ name: 'bench', role: 'sdk' }, principal)).key;
-    const server = createServer(lift.app);
+    const server = createExpressServer(lift.app);
     server.keepAliveTimeout = 60_000;
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');

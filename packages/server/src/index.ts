@@ -3,4 +3,5 @@ export { loadConfig, type ServerConfig } from './config.js';
 export { openDatabase, type DatabaseHandle, type DatabaseTarget } from './db/database.js';
 export { migrateToLatest, MIGRATIONS_FOLDER } from './db/migrations.js';
 export { DomainError, type ErrorCode, type FieldError } from './errors/domain-error.js';
+export { createExpressServer } from './http/express-server.js';
 export { createLogger, startServer, type RunningServer } from './server.js';

@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { createApp, type LiftApp } from './app.js';
+import { createExpressServer } from './http/express-server.js';
 import type { ServerConfig } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrations.js';
@@ -54,7 +55,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
           `Use it as "Authorization: Bearer <key>". Set LIFT_ADMIN_KEY to choose your own instead.\n\n`,
       );
     }
-    const server = createServer(lift.app);
+    const server = createExpressServer(lift.app);
     server.listen(config.port, config.host);
     await once(server, 'listening');
     const address = server.address() as AddressInfo;

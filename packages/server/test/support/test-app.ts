@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { createApp, type AppOptions, type LiftApp } from '../../src/app.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { createExpressServer } from '../../src/http/express-server.js';
 import { migrateToLatest } from '../../src/db/migrations.js';
 import { createTestDatabase, type Backend } from './test-database.js';
 
@@ -34,7 +35,8 @@ export async function createTestApp(backend: Backend, options: Partial<AppOption
     lift,
     database,
     keys: { admin: ADMIN_KEY, sdk, analyst },
-    api: request.agent(lift.app),
+    // Served as `startServer` serves it.
+    api: request.agent(createExpressServer(lift.app)),
     async close() {
       lift.close();
       await lift.settled();

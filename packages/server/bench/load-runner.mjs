@@ -14,8 +14,7 @@
 // sending one request every `connections / rate` seconds, their phases spread evenly: at 2,000
 // req/s over 50 connections, each sends every 25 ms and the next connection 0.5 ms after it, a
 // steady stream. (Few connections with many requests each is what an app behind a proxy or a mesh
-// sidecar sees; one connection per request a second instead keeps each request's objects alive
-// for a second on an idle socket, and the garbage collector then measures the load shape.) The
+// sidecar sees, and 50 autocannon runs cost the generator less than one per request a second.) The
 // pace comes from autocannon's own rate limit: a stream's quota is 1 (`connectionRate`) and is
 // reset by its `setInterval(..., 1000)` (httpClient.js `rateInterval`), which this process runs on
 // the stream's schedule instead: ticks at origin + k * interval, the origin being the moment the

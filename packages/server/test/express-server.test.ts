@@ -4,18 +4,26 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExpressServer } from '../src/http/express-server.js';
 
+/** Whether each request and response the server handed on already had the app's prototypes. */
+type Seen = { request: boolean; response: boolean }[];
+
 describe('createExpressServer', () => {
-  let server: Server | undefined;
+  const servers: Server[] = [];
   afterEach(async () => {
-    const listening = server;
-    server = undefined;
-    if (listening !== undefined) await new Promise((resolve) => listening.close(resolve));
+    await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
   });
 
-  async function listen(app: express.Express): Promise<string> {
-    server = createExpressServer(app).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server?.once('listening', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** Serves `app` on loopback, recording the prototypes of what reaches it before Express runs. */
+  async function serve(app: express.Express): Promise<{ url: string; seen: Seen }> {
+    const server = createExpressServer(app);
+    servers.push(server);
+    const seen: Seen = [];
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+      seen.push({ request: Object.getPrototypeOf(req) === app.request, response: Object.getPrototypeOf(res) === app.response });
+    });
+    server.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
   }
 
   it("creates requests and responses with the app's prototypes before Express sees them", async () => {
@@ -24,11 +32,7 @@ describe('createExpressServer', () => {
     app.post('/echo', (req, res) => {
       res.status(201).json({ body: req.body as unknown, path: req.path, isRequest: req instanceof IncomingMessage, isResponse: res instanceof ServerResponse });
     });
-    const url = await listen(app);
-    const seen: { request: boolean; response: boolean }[] = [];
-    server?.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-      seen.push({ request: Object.getPrototypeOf(req) === app.request, response: Object.getPrototypeOf(res) === app.response });
-    });
+    const { url, seen } = await serve(app);
 
     for (let round = 0; round < 3; round += 1) {
       const response = await fetch(`${url}/echo`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ round }) });
@@ -43,17 +47,11 @@ describe('createExpressServer', () => {
     const second = express();
     first.get('/', (_req, res) => res.send('first'));
     second.get('/', (_req, res) => res.send('second'));
-    const firstServer = createExpressServer(first).listen(0, '127.0.0.1');
-    const secondServer = createExpressServer(second).listen(0, '127.0.0.1');
-    try {
-      await Promise.all([firstServer, secondServer].map((each) => new Promise((resolve) => each.once('listening', resolve))));
-      const get = async (each: Server) => (await fetch(`http://127.0.0.1:${(each.address() as AddressInfo).port}/`)).text();
-      expect(await get(firstServer)).toBe('first');
-      expect(await get(secondServer)).toBe('second');
-      expect(Object.getPrototypeOf(first.request)).toBe(Object.getPrototypeOf(second.request));
-      expect(first.request).not.toBe(second.request);
-    } finally {
-      await Promise.all([firstServer, secondServer].map((each) => new Promise((resolve) => each.close(resolve))));
-    }
+    const [served, other] = await Promise.all([serve(first), serve(second)]);
+
+    expect(await (await fetch(`${served.url}/`)).text()).toBe('first');
+    expect(await (await fetch(`${other.url}/`)).text()).toBe('second');
+    expect(served.seen).toEqual([{ request: true, response: true }]);
+    expect(other.seen).toEqual([{ request: true, response: true }]);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type FetchLike } from '@lift/sdk';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import type { DatabaseHandle } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
+import { createExpressServer } from '../src/http/express-server.js';
 import { BACKENDS } from './support/test-database.js';
 import { createTestApp, experimentBody, silentLogger, type TestApp } from './support/test-app.js';
 
@@ -42,7 +43,7 @@ describe('with the database unreachable', () => {
       isReachable: async () => false,
       close: () => db.destroy(),
     };
-    server = createServer(createApp({ database, logger: silentLogger }).app);
+    server = createExpressServer(createApp({ database, logger: silentLogger }).app);
     url = await listen(server);
   });
   afterAll(async () => {
@@ -72,7 +73,7 @@ describe.each(BACKENDS)('bounded ingest on %s', (backend) => {
   let url: string;
   beforeAll(async () => {
     t = await createTestApp(backend, { maxInFlightIngest: 1 });
-    server = createServer(t.lift.app);
+    server = createExpressServer(t.lift.app);
     url = await listen(server);
   });
   afterAll(async () => {
@@ -121,7 +122,7 @@ describe.runIf(BACKENDS.includes('postgres'))('connections killed mid-ingest (pg
   let killer: pg.Client;
   beforeAll(async () => {
     t = await createTestApp('postgres');
-    server = createServer(t.lift.app);
+    server = createExpressServer(t.lift.app);
     url = await listen(server);
     const { rows } = await sql<{ db: string }>`select current_database() as db`.execute(t.database.db);
     const connectionUrl = new URL(process.env['LIFT_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test');

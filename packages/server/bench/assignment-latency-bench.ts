@@ -21,7 +21,9 @@
  * exposures stored before the answer); returning (the same units again: decided from memory, no
  * query). Between phases the bench waits until the server has answered everything and folded what
  * was stored. "server CPU" is this process's CPU time per request answered: on a busy machine it
- * is steadier than tail latency, which then mostly measures the wait for a core.
+ * is steadier than tail latency, which then mostly measures the wait for a core. "PostgreSQL CPU"
+ * is the same for the bench database's backends (read from /proc), so the two show where a
+ * request's cost lies.
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -38,6 +40,7 @@ import { createApp } from '../src/app.js';
 import { createExpressServer } from '../src/http/express-server.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrations.js';
+import { startBackendCpuMeter } from './backend-cpu.js';
 import { createBenchDatabase } from './bench-database.js';
 
 const RATE = Number(process.env['LIFT_BENCH_RATE'] ?? 2_000);
@@ -74,17 +77,34 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** Runs one load in the child process; `serverCpuUs` is this process's CPU time per request answered. */
-async function load(options: { url: string; method: string; headers?: Record<string, string>; bodies?: string[] }): Promise<LoadResult & { serverCpuUs: number }> {
+interface MeasuredLoad extends LoadResult {
+  readonly serverCpuUs: number;
+  /** CPU time of the bench database's backends per request answered; null without /proc or database. */
+  readonly databaseCpuUs: number | null;
+}
+
+/**
+ * Runs one load in the child process; `serverCpuUs` is this process's CPU time per request
+ * answered, `databaseCpuUs` that of `database`'s PostgreSQL backends (when given).
+ */
+async function load(options: { url: string; method: string; headers?: Record<string, string>; bodies?: string[] }, database?: string): Promise<MeasuredLoad> {
   const file = join(tmpdir(), `lift-load-${process.pid}.json`);
   await writeFile(file, JSON.stringify({ ...options, rate: RATE, duration: DURATION_S }));
+  const databaseCpu = database === undefined ? null : await startBackendCpuMeter(database);
   try {
     const before = process.cpuUsage();
     const { stdout } = await promisify(execFile)(process.execPath, [runner, file], { maxBuffer: 1 << 20 });
     const used = process.cpuUsage(before);
+    const databaseSeconds = (await databaseCpu?.seconds()) ?? null;
     const result = JSON.parse(stdout) as LoadResult;
-    return { ...result, serverCpuUs: Math.round((used.user + used.system) / Math.max(result.answered, 1)) };
+    const answered = Math.max(result.answered, 1);
+    return {
+      ...result,
+      serverCpuUs: Math.round((used.user + used.system) / answered),
+      databaseCpuUs: databaseSeconds === null ? null : Math.round((databaseSeconds * 1e6) / answered),
+    };
   } finally {
+    databaseCpu?.stop();
     await rm(file, { force: true });
   }
 }
@@ -109,10 +129,11 @@ async function drain(inFlight: () => number): Promise<number> {
   return Date.now() - startedAt;
 }
 
-function describe(label: string, result: LoadResult & { serverCpuUs: number }): string {
+function describe(label: string, result: MeasuredLoad): string {
+  const databaseCpu = result.databaseCpuUs === null ? '' : `, PostgreSQL CPU ${result.databaseCpuUs} µs/request`;
   return (
     `${label.padEnd(22)} ${String(Math.round(result.rps)).padStart(5)} req/s  p50 ${result.p50} ms  p90 ${result.p90} ms  p99 ${result.p99} ms  p99.9 ${result.p999} ms  max ${result.max} ms` +
-    `  (${result.requests} counted, ${result.answered}/${result.offered} answered, ${result.non2xx} non-2xx, ${result.errors} errors; busiest 10 ms: ${result.busiestWindow} sends, steady ${result.steadyWindow}; server CPU ${result.serverCpuUs} µs/request, generator ${result.generatorCpu} core)`
+    `  (${result.requests} counted, ${result.answered}/${result.offered} answered, ${result.non2xx} non-2xx, ${result.errors} errors; busiest 10 ms: ${result.busiestWindow} sends, steady ${result.steadyWindow}; server CPU ${result.serverCpuUs} µs/request${databaseCpu}, generator ${result.generatorCpu} core)`
   );
 }
 
@@ -177,12 +198,13 @@ async function main(): Promise<void> {
       bodies,
     };
     // First contact enrolls units (sticky record, exposure stored); returning units read only.
-    const firstResult = await load(assignLoad);
+    const databaseName = new URL(benchDatabase.url).pathname.slice(1);
+    const firstResult = await load(assignLoad, databaseName);
     const firstBacklogMs = await drain(liftInFlight);
     // The stored exposures are folded into per-unit facts in the background; finish that first,
     // so the returning phase is measured alone.
     await lift.facts.foldNow();
-    const assignResult = await load(assignLoad);
+    const assignResult = await load(assignLoad, databaseName);
     const returningBacklogMs = await drain(liftInFlight);
     console.log(describe('express hello-JSON', helloResult));
     console.log(describe('assign, first contact', firstResult));

@@ -198,13 +198,12 @@ async function main(): Promise<void> {
       bodies,
     };
     // First contact enrolls units (sticky record, exposure stored); returning units read only.
-    const databaseName = new URL(benchDatabase.url).pathname.slice(1);
-    const firstResult = await load(assignLoad, databaseName);
+    const firstResult = await load(assignLoad, benchDatabase.name);
     const firstBacklogMs = await drain(liftInFlight);
     // The stored exposures are folded into per-unit facts in the background; finish that first,
     // so the returning phase is measured alone.
     await lift.facts.foldNow();
-    const assignResult = await load(assignLoad, databaseName);
+    const assignResult = await load(assignLoad, benchDatabase.name);
     const returningBacklogMs = await drain(liftInFlight);
     console.log(describe('express hello-JSON', helloResult));
     console.log(describe('assign, first contact', firstResult));

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       if (line === 'start') {
         startedAt = performance.now();
         serverCpuAtStart = process.cpuUsage();
-        databaseCpu = await startBackendCpuMeter(new URL(benchDatabase.url).pathname.slice(1));
+        databaseCpu = await startBackendCpuMeter(benchDatabase.name);
       } else {
         load = JSON.parse(line) as { seconds: number; retries: number; cpuSeconds: number };
       }

@@ -1,8 +1,8 @@
 import { IncomingMessage, ServerResponse, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExpressServer } from '../src/http/express-server.js';
+import { listenOnLoopback } from './support/loopback.js';
 
 /** Whether each request and response the server handed on already had the app's prototypes. */
 type Seen = { request: boolean; response: boolean }[];
@@ -21,9 +21,7 @@ describe('createExpressServer', () => {
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
       seen.push({ request: Object.getPrototypeOf(req) === app.request, response: Object.getPrototypeOf(res) === app.response });
     });
-    server.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+    return { url: await listenOnLoopback(server), seen };
   }
 
   it("creates requests and responses with the app's prototypes before Express sees them", async () => {

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createClient, type FetchLike } from '@lift/sdk';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -11,17 +9,12 @@ import type { DatabaseHandle } from '../src/db/database.js';
 import type { Database } from '../src/db/schema.js';
 import { createExpressServer } from '../src/http/express-server.js';
 import { BACKENDS } from './support/test-database.js';
+import { listenOnLoopback } from './support/loopback.js';
 import { createTestApp, experimentBody, silentLogger, type TestApp } from './support/test-app.js';
 
 const KILL_INTERVAL_MS = 25;
 const KILL_DURATION_MS = 2_500;
 const UNITS = 400;
-
-async function listen(server: Server): Promise<string> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 function conversion(unit: string): Record<string, unknown> {
   return { id: randomUUID(), type: 'conversion', name: 'purchase', unit, timestamp: new Date().toISOString() };
@@ -44,7 +37,7 @@ describe('with the database unreachable', () => {
       close: () => db.destroy(),
     };
     server = createExpressServer(createApp({ database, logger: silentLogger }).app);
-    url = await listen(server);
+    url = await listenOnLoopback(server);
   });
   afterAll(async () => {
     server?.close();
@@ -74,7 +67,7 @@ describe.each(BACKENDS)('bounded ingest on %s', (backend) => {
   beforeAll(async () => {
     t = await createTestApp(backend, { maxInFlightIngest: 1 });
     server = createExpressServer(t.lift.app);
-    url = await listen(server);
+    url = await listenOnLoopback(server);
   });
   afterAll(async () => {
     server?.close();
@@ -123,7 +116,7 @@ describe.runIf(BACKENDS.includes('postgres'))('connections killed mid-ingest (pg
   beforeAll(async () => {
     t = await createTestApp('postgres');
     server = createExpressServer(t.lift.app);
-    url = await listen(server);
+    url = await listenOnLoopback(server);
     const { rows } = await sql<{ db: string }>`select current_database() as db`.execute(t.database.db);
     const connectionUrl = new URL(process.env['LIFT_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test');
     connectionUrl.pathname = `/${rows[0]?.db ?? ''}`;

@@ -1,9 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigSnapshot } from '@lift/sdk';
 import { createExpressServer } from '../src/http/express-server.js';
 import { BACKENDS } from './support/test-database.js';
+import { listenOnLoopback } from './support/loopback.js';
 import { openSse } from './support/sse-client.js';
 import { createTestApp, experimentBody, type TestApp } from './support/test-app.js';
 
@@ -15,9 +15,8 @@ describe.each(BACKENDS)('SDK config and stream on %s', (backend) => {
   let baseUrl: string;
   beforeAll(async () => {
     t = await createTestApp(backend, { heartbeatMs: HEARTBEAT_MS });
-    server = createExpressServer(t.lift.app).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = createExpressServer(t.lift.app);
+    baseUrl = await listenOnLoopback(server);
   });
   afterAll(async () => {
     server?.closeAllConnections();

@@ -16,7 +16,12 @@ export const LAPTOP: Product = {
 export const RECOMMENDED: readonly Product[] = [
   { id: 'acme-sleeve', name: 'ACME Laptop Sleeve 13"', priceCents: 2_900, description: 'Padded neoprene.' },
   { id: 'acme-mouse', name: 'ACME Wireless Mouse', priceCents: 1_900, description: 'Two-year battery.' },
-  { id: 'acme-usb-c-hub', name: 'ACME USB-C Hub, 7 ports', priceCents: 4_900, description: 'HDMI 4K, SD card, 100 W pass-through.' },
+  {
+    id: 'acme-usb-c-hub',
+    name: 'ACME USB-C Hub, 7 ports',
+    priceCents: 4_900,
+    description: 'HDMI 4K, SD card, 100 W pass-through.',
+  },
 ];
 
 const CENTS_PER_DOLLAR = 100;

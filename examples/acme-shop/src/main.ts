@@ -9,7 +9,9 @@ const READY_TIMEOUT_MS = 10_000;
 const EXIT_FAILURE = 1;
 
 function log(message: string, fields: Record<string, unknown> = {}): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'acme-shop', message, ...fields })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), service: 'acme-shop', message, ...fields })}\n`,
+  );
 }
 
 /**
@@ -36,7 +38,10 @@ async function main(): Promise<void> {
       log('lift client problem', { code: error.code, status: error.status, count: error.count, detail: error.message });
     },
   });
-  const routedExperiments = (process.env['LIFT_ROUTED_EXPERIMENTS'] ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
+  const routedExperiments = (process.env['LIFT_ROUTED_EXPERIMENTS'] ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
   const shop = createShop({ lift, version: process.env['SHOP_VERSION'] ?? 'v1', routedExperiments });
   const server = createServer(shop.app);
   server.listen(Number(process.env['PORT'] ?? DEFAULT_PORT), process.env['HOST'] ?? '0.0.0.0');
@@ -44,7 +49,9 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   log('listening', { port });
   const isReady = await lift.ready({ timeoutMs: READY_TIMEOUT_MS });
-  log(isReady ? 'lift config loaded' : 'lift config not loaded yet; deciding control until it is', { configVersion: lift.configVersion });
+  log(isReady ? 'lift config loaded' : 'lift config not loaded yet; deciding control until it is', {
+    configVersion: lift.configVersion,
+  });
 
   const stop = (signal: string): void => {
     log('shutting down', { signal });

@@ -10,7 +10,13 @@ export interface ProductPageModel {
   readonly shopVersion: string;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
@@ -21,7 +27,12 @@ function checkoutButton(cartItems: number): string {
 }
 
 function recommendationsBox(products: readonly Product[], placement: RecommendationsPlacement): string {
-  const items = products.map((product) => `<li data-product="${escapeHtml(product.id)}">${escapeHtml(product.name)} — ${formatPrice(product.priceCents)}</li>`).join('');
+  const items = products
+    .map(
+      (product) =>
+        `<li data-product="${escapeHtml(product.id)}">${escapeHtml(product.name)} — ${formatPrice(product.priceCents)}</li>`,
+    )
+    .join('');
   return `<aside id="recommendations" class="recommendations ${placement}"><h2>Recommendations</h2><ul>${items}</ul></aside>`;
 }
 
@@ -43,7 +54,10 @@ export function renderProductPage(model: ProductPageModel): string {
     recommendationsPlacement === 'below' ? recommendations : '',
     checkoutPlacement === 'bottom' ? checkout : '',
   ].join('\n');
-  const layout = recommendationsPlacement === 'sidebar' ? `<div class="with-sidebar"><main>${main}</main>${recommendations}</div>` : `<main>${main}</main>`;
+  const layout =
+    recommendationsPlacement === 'sidebar'
+      ? `<div class="with-sidebar"><main>${main}</main>${recommendations}</div>`
+      : `<main>${main}</main>`;
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',

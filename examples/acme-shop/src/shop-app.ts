@@ -88,7 +88,9 @@ export function createShop(options: ShopOptions): Shop {
   // Ready once Lift's config is in force: before that every decision would be `not-ready`.
   app.get('/readyz', (_req, res) => {
     const isReady = !isShuttingDown && lift.configVersion !== null;
-    res.status(isReady ? 200 : 503).json({ status: isReady ? 'ready' : 'not ready', liftConfigVersion: lift.configVersion });
+    res
+      .status(isReady ? 200 : 503)
+      .json({ status: isReady ? 'ready' : 'not ready', liftConfigVersion: lift.configVersion });
   });
 
   app.get('/', (_req, res) => {
@@ -99,7 +101,16 @@ export function createShop(options: ShopOptions): Shop {
     const visitor = identify(req, res);
     if (isShadow(req)) {
       // A mirrored copy (dark launch): its response is discarded, so it must not count as a visit.
-      res.type('html').send(renderProductPage({ product: LAPTOP, recommendations: RECOMMENDED, checkoutPlacement: 'bottom', recommendationsPlacement: 'below', cartItems: 0, shopVersion: version }));
+      res.type('html').send(
+        renderProductPage({
+          product: LAPTOP,
+          recommendations: RECOMMENDED,
+          checkoutPlacement: 'bottom',
+          recommendationsPlacement: 'below',
+          cartItems: 0,
+          shopVersion: version,
+        }),
+      );
       return;
     }
     for (const key of routedExperiments) {
@@ -135,7 +146,10 @@ export function createShop(options: ShopOptions): Shop {
       respond(req, res, 404, { error: `No product "${String(body.productId)}".` });
       return;
     }
-    const quantity = typeof body.quantity === 'number' && Number.isInteger(body.quantity) && body.quantity > 0 ? Math.min(body.quantity, MAX_QUANTITY) : 1;
+    const quantity =
+      typeof body.quantity === 'number' && Number.isInteger(body.quantity) && body.quantity > 0
+        ? Math.min(body.quantity, MAX_QUANTITY)
+        : 1;
     const userId = visitor.attributes.userId;
     const items = Math.min((carts.get(userId) ?? 0) + quantity, MAX_QUANTITY);
     carts.delete(userId);
@@ -144,7 +158,10 @@ export function createShop(options: ShopOptions): Shop {
       const oldest = carts.keys().next().value;
       if (oldest !== undefined) carts.delete(oldest);
     }
-    lift.track(ADD_TO_CART_EVENT, visitor.attributes, toDollars(LAPTOP.priceCents * quantity), { productId: LAPTOP.id, quantity });
+    lift.track(ADD_TO_CART_EVENT, visitor.attributes, toDollars(LAPTOP.priceCents * quantity), {
+      productId: LAPTOP.id,
+      quantity,
+    });
     respond(req, res, 201, { cart: { productId: LAPTOP.id, items } });
   });
 

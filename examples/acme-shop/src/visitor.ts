@@ -56,6 +56,9 @@ export function visitorOf(request: RequestLike): Visitor {
   const region = clean(request.header(REGION_HEADER));
   return {
     attributes: { userId, platform, ...(region === undefined ? {} : { region }) },
-    setCookie: known === undefined ? `${VISITOR_COOKIE}=${encodeURIComponent(userId)}; Path=/; Max-Age=${COOKIE_MAX_AGE_SECONDS}; SameSite=Lax; HttpOnly` : undefined,
+    setCookie:
+      known === undefined
+        ? `${VISITOR_COOKIE}=${encodeURIComponent(userId)}; Path=/; Max-Age=${COOKIE_MAX_AGE_SECONDS}; SameSite=Lax; HttpOnly`
+        : undefined,
   };
 }

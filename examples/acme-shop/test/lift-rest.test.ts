@@ -15,9 +15,12 @@ let url = '';
 beforeAll(async () => {
   server = createServer((req, res) => {
     const problem = (status: number, code: string): void => {
-      res.writeHead(status, { 'Content-Type': 'application/problem+json' }).end(JSON.stringify({ status, code, title: code }));
+      res
+        .writeHead(status, { 'Content-Type': 'application/problem+json' })
+        .end(JSON.stringify({ status, code, title: code }));
     };
-    if (req.url === '/v1/experiments/known/results') res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"experiment":"known"}');
+    if (req.url === '/v1/experiments/known/results')
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"experiment":"known"}');
     else if (req.url === '/v1/experiments/unknown/results') problem(404, 'experiment-not-found');
     else if (req.url === '/v1/experiments/broken/results') problem(500, 'internal');
     else problem(404, 'route-not-found');

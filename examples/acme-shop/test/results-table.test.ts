@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatResultsTable, parseResults, summarize, UnexpectedResultsError, type ExperimentResults } from '../src/demo/results-table.js';
+import {
+  formatResultsTable,
+  parseResults,
+  summarize,
+  UnexpectedResultsError,
+  type ExperimentResults,
+} from '../src/demo/results-table.js';
 
 /** A response in issue 6's shape (fields the table does not show included, as the server sends them). */
 const RESPONSE = {
@@ -31,14 +37,18 @@ const RESPONSE = {
 
 describe('results table', () => {
   it('prints one row per variant with rate, CI, lift, p-values and the verdict', () => {
-    const table = formatResultsTable(parseResults(RESPONSE), { hypothesis: 'Moving the check-out button raises conversions' });
+    const table = formatResultsTable(parseResults(RESPONSE), {
+      hypothesis: 'Moving the check-out button raises conversions',
+    });
     const lines = table.split('\n');
     expect(lines[0]).toBe('checkout-button — metric: purchase');
     expect(lines[1]).toBe('Hypothesis: Moving the check-out button raises conversions');
     const control = lines.find((line) => line.startsWith('control'));
     const moved = lines.find((line) => line.startsWith('moved'));
     expect(control).toMatch(/^control\s+600\s+54\s+9\.0%\s+7\.0% – 11\.6%\s+—/);
-    expect(moved).toMatch(/^moved\s+612\s+110\s+18\.0%\s+15\.1% – 21\.2%\s+\+99\.7% \(\+43\.2% … \+156\.1%\)\s+<0\.001\s+0\.002\s+100\.0%\s+winning$/);
+    expect(moved).toMatch(
+      /^moved\s+612\s+110\s+18\.0%\s+15\.1% – 21\.2%\s+\+99\.7% \(\+43\.2% … \+156\.1%\)\s+<0\.001\s+0\.002\s+100\.0%\s+winning$/,
+    );
     expect(table).toContain('Sample ratio check: chi² = 0.42, p = 0.517 (ok)');
     expect(table).toContain('Verdict: Hypothesis supported: "moved" beats the control on purchase.');
   });
@@ -54,22 +64,32 @@ describe('results table', () => {
   });
 
   it('names a control whose key is not "control"', () => {
-    const renamed = { ...RESPONSE, variants: RESPONSE.variants.map((variant, index) => (index === 0 ? { ...variant, key: 'below' } : variant)) };
+    const renamed = {
+      ...RESPONSE,
+      variants: RESPONSE.variants.map((variant, index) => (index === 0 ? { ...variant, key: 'below' } : variant)),
+    };
     expect(formatResultsTable(parseResults(renamed))).toContain('below (control)');
   });
 
   it('summarizes each verdict without claiming more than the statistics say', () => {
     const base = parseResults(RESPONSE);
-    const withVerdict = (verdict: string): ExperimentResults => ({ ...base, variants: base.variants.map((variant, index) => (index === 0 ? variant : { ...variant, verdict })) });
+    const withVerdict = (verdict: string): ExperimentResults => ({
+      ...base,
+      variants: base.variants.map((variant, index) => (index === 0 ? variant : { ...variant, verdict })),
+    });
     expect(summarize(withVerdict('losing'))).toMatch(/^Hypothesis rejected/);
     expect(summarize(withVerdict('inconclusive'))).toMatch(/^Inconclusive/);
     expect(summarize(withVerdict('insufficient-data'))).toBe('Not enough data yet to tell.');
-    expect(summarize({ ...base, srm: { chiSquare: 30, pValue: 0.00001, ok: false } })).toMatch(/^Sample ratio mismatch/);
+    expect(summarize({ ...base, srm: { chiSquare: 30, pValue: 0.00001, ok: false } })).toMatch(
+      /^Sample ratio mismatch/,
+    );
     expect(formatResultsTable({ ...base, srm: { chiSquare: 30, pValue: 0.00001, ok: false } })).toContain('(MISMATCH)');
   });
 
   it('mentions units excluded for seeing several variants', () => {
-    expect(formatResultsTable(parseResults({ ...RESPONSE, multipleExposures: { units: 3 } }))).toContain('3 units saw several variants and are excluded');
+    expect(formatResultsTable(parseResults({ ...RESPONSE, multipleExposures: { units: 3 } }))).toContain(
+      '3 units saw several variants and are excluded',
+    );
   });
 
   it('refuses a response that is not in the documented shape, naming the field', () => {
@@ -78,6 +98,8 @@ describe('results table', () => {
     expect(() => parseResults({ ...RESPONSE, variants: [RESPONSE.variants[0]] })).toThrow(/variants/);
     const broken = { ...RESPONSE, variants: [RESPONSE.variants[0], { ...RESPONSE.variants[1], rateCI: [0.1] }] };
     expect(() => parseResults(broken)).toThrow(/variants\[1\]\.rateCI/);
-    expect(() => parseResults({ ...RESPONSE, variants: [{ ...RESPONSE.variants[0], units: 'many' }, RESPONSE.variants[1]] })).toThrow(/variants\[0\]\.units/);
+    expect(() =>
+      parseResults({ ...RESPONSE, variants: [{ ...RESPONSE.variants[0], units: 'many' }, RESPONSE.variants[1]] }),
+    ).toThrow(/variants\[0\]\.units/);
   });
 });

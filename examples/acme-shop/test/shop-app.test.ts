@@ -21,7 +21,14 @@ function fakeLift(variants: Readonly<Record<string, string>>): { lift: ShopOptio
       decide(key: string, context: Attributes): Decision {
         recorded.decided.push({ key, context });
         const variant = variants[key] ?? null;
-        return { experiment: key, variant, inExperiment: variant !== null, reason: variant === null ? 'not-running' : 'assigned', bucket: null, payload: null };
+        return {
+          experiment: key,
+          variant,
+          inExperiment: variant !== null,
+          reason: variant === null ? 'not-running' : 'assigned',
+          bucket: null,
+          payload: null,
+        };
       },
       track(name: string, context: Attributes, value?: number) {
         recorded.tracked.push({ name, context, value });
@@ -46,7 +53,11 @@ afterEach(async () => {
 
 const USER = { 'x-user-id': 'u-1', 'x-platform': 'iOS', 'x-region': 'NC' };
 const post = (url: string, headers: Record<string, string> = USER): Promise<Response> =>
-  fetch(url, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json', Accept: 'application/json' }, body: '{}' });
+  fetch(url, {
+    method: 'POST',
+    headers: { ...headers, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: '{}',
+  });
 
 describe('shop', () => {
   it('tracks add-to-cart and a purchase with the cart total, for the visitor of the headers', async () => {
@@ -57,7 +68,11 @@ describe('shop', () => {
     const checkout = await post(`${url}/checkout`);
     expect(checkout.status).toBe(201);
     expect(await checkout.json()).toEqual({ order: { items: 2, total: 1798, currency: 'USD' } });
-    expect(recorded.tracked.map(({ name, value }) => [name, value])).toEqual([['add-to-cart', 899], ['add-to-cart', 899], ['purchase', 1798]]);
+    expect(recorded.tracked.map(({ name, value }) => [name, value])).toEqual([
+      ['add-to-cart', 899],
+      ['add-to-cart', 899],
+      ['purchase', 1798],
+    ]);
     expect(recorded.tracked[2]?.context).toEqual({ userId: 'u-1', platform: 'iOS', region: 'NC' });
   });
 
@@ -71,7 +86,9 @@ describe('shop', () => {
   it('gives a new browser a visitor cookie and guesses its platform from the User-Agent', async () => {
     const { lift, recorded } = fakeLift({});
     const url = await start({ lift });
-    const response = await fetch(`${url}/products/acme-laptop`, { headers: { 'User-Agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)' } });
+    const response = await fetch(`${url}/products/acme-laptop`, {
+      headers: { 'User-Agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)' },
+    });
     expect(response.headers.get('set-cookie')).toMatch(/^lift_vid=[\w-]+; Path=\/;/);
     expect(recorded.decided[0]?.context['platform']).toBe('iOS');
   });
@@ -82,10 +99,17 @@ describe('shop', () => {
     // fetch may not set Host; node:http may, as Envoy does when it mirrors.
     const shadowStatus = (method: string, path: string): Promise<number | undefined> =>
       new Promise((resolve, reject) => {
-        const call = request(`${url}${path}`, { method, headers: { ...USER, Host: 'shop-shadow', 'Content-Type': 'application/json', Accept: 'application/json' } }, (response) => {
-          response.resume();
-          resolve(response.statusCode);
-        });
+        const call = request(
+          `${url}${path}`,
+          {
+            method,
+            headers: { ...USER, Host: 'shop-shadow', 'Content-Type': 'application/json', Accept: 'application/json' },
+          },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode);
+          },
+        );
         call.on('error', reject);
         call.end(method === 'POST' ? '{}' : undefined);
       });
@@ -103,7 +127,12 @@ describe('shop', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/products/acme-laptop`, { headers: USER });
-    expect(recorded.decided.map((decision) => decision.key)).toEqual(['shop-v2-canary', 'shop-v2-checkout', 'recommendations-placement', 'checkout-button']);
+    expect(recorded.decided.map((decision) => decision.key)).toEqual([
+      'shop-v2-canary',
+      'shop-v2-checkout',
+      'recommendations-placement',
+      'checkout-button',
+    ]);
     expect(shop.misrouted()).toBe(1);
   });
 

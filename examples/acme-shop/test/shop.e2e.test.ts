@@ -3,8 +3,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, decide, type ExperimentDefinition, type LiftClient, type LiftError } from '@lift/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, DEFAULT_APP_OPTIONS, startServer, type RunningServer } from '../../../packages/server/src/index.js';
-import { ADD_TO_CART_EVENT, checkoutExperiment, CHECKOUT_EXPERIMENT_KEY, RECOMMENDATIONS_EXPERIMENT_KEY, SHOP_EXPERIMENTS } from '../src/experiments.js';
+import {
+  createLogger,
+  DEFAULT_APP_OPTIONS,
+  startServer,
+  type RunningServer,
+} from '../../../packages/server/src/index.js';
+import {
+  ADD_TO_CART_EVENT,
+  checkoutExperiment,
+  CHECKOUT_EXPERIMENT_KEY,
+  RECOMMENDATIONS_EXPERIMENT_KEY,
+  SHOP_EXPERIMENTS,
+} from '../src/experiments.js';
 import { createAndStartExperiment, createApiKey, fetchResults, hasEventsEndpoint } from '../src/demo/lift-rest.js';
 import { readPlacements } from '../src/product-page.js';
 import { createShop } from '../src/shop-app.js';
@@ -34,8 +45,14 @@ function userWith(variant: string, context: { platform: string; region: string }
   throw new Error(`no user among ${CANDIDATES} gets ${variant}`);
 }
 
-async function page(userId: string, platform: string, region: string): Promise<{ placements: ReturnType<typeof readPlacements>; headers: Headers }> {
-  const response = await fetch(`${shopUrl}/products/acme-laptop`, { headers: { 'x-user-id': userId, 'x-platform': platform, 'x-region': region } });
+async function page(
+  userId: string,
+  platform: string,
+  region: string,
+): Promise<{ placements: ReturnType<typeof readPlacements>; headers: Headers }> {
+  const response = await fetch(`${shopUrl}/products/acme-laptop`, {
+    headers: { 'x-user-id': userId, 'x-platform': platform, 'x-region': region },
+  });
   expect(response.status).toBe(200);
   const html = await response.text();
   expect(html).toContain('ACME Laptop 128GB SSD, 8GB RAM');
@@ -47,12 +64,27 @@ async function page(userId: string, platform: string, region: string): Promise<{
 beforeAll(async () => {
   const logger = createLogger('silent');
   lift = await startServer(
-    { port: 0, host: '127.0.0.1', database: { kind: 'pglite' }, adminKey: ADMIN_KEY, logLevel: 'silent', app: DEFAULT_APP_OPTIONS, shutdownTimeoutMs: 1000 },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      database: { kind: 'pglite' },
+      adminKey: ADMIN_KEY,
+      logLevel: 'silent',
+      app: DEFAULT_APP_OPTIONS,
+      shutdownTimeoutMs: 1000,
+    },
     logger,
   );
   sdkKey = await createApiKey(lift.url, ADMIN_KEY, 'acme-shop e2e', 'sdk');
   for (const experiment of SHOP_EXPERIMENTS) await createAndStartExperiment(lift.url, ADMIN_KEY, experiment);
-  client = createClient({ serverUrl: lift.url, sdkKey, refresh: 'none', flushIntervalMs: 50, openTelemetry: false, onError: (error) => clientErrors.push(error) });
+  client = createClient({
+    serverUrl: lift.url,
+    sdkKey,
+    refresh: 'none',
+    flushIntervalMs: 50,
+    openTelemetry: false,
+    onError: (error) => clientErrors.push(error),
+  });
   expect(await client.ready({ timeoutMs: 10_000 })).toBe(true);
   shop = createServer(createShop({ lift: client, version: 'v1' }).app);
   shop.listen(0, '127.0.0.1');
@@ -91,7 +123,9 @@ describe('the ACME shop with Lift', () => {
 
   it('renders the recommendations where Lift decides, for everyone', async () => {
     const { placements, headers } = await page('e2e-desktop', 'Windows', 'CA');
-    expect(placements.recommendations).toBe(headers.get(`x-lift-${RECOMMENDATIONS_EXPERIMENT_KEY}`) === 'sidebar' ? 'sidebar' : 'below');
+    expect(placements.recommendations).toBe(
+      headers.get(`x-lift-${RECOMMENDATIONS_EXPERIMENT_KEY}`) === 'sidebar' ? 'sidebar' : 'below',
+    );
   });
 
   it('sends add-to-cart to Lift as a conversion', async () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BEHAVIOUR, createRandom, generateUsers, PLATFORM_SHARES, randomForUser, REGION_SHARES, simulateVisit } from '../src/demo/simulated-users.js';
+import {
+  BEHAVIOUR,
+  createRandom,
+  generateUsers,
+  PLATFORM_SHARES,
+  randomForUser,
+  REGION_SHARES,
+  simulateVisit,
+} from '../src/demo/simulated-users.js';
 
 const SAMPLE = 20_000;
 const TOLERANCE = 0.02;
@@ -7,7 +15,9 @@ const TOLERANCE = 0.02;
 describe('simulated users', () => {
   it('are reproducible from the seed and differ between seeds', () => {
     expect(generateUsers({ count: 50, seed: 7 })).toEqual(generateUsers({ count: 50, seed: 7 }));
-    expect(generateUsers({ count: 50, seed: 7 })).not.toEqual(generateUsers({ count: 50, seed: 8 }).map((user) => ({ ...user, userId: user.userId.replace('-8-', '-7-') })));
+    expect(generateUsers({ count: 50, seed: 7 })).not.toEqual(
+      generateUsers({ count: 50, seed: 8 }).map((user) => ({ ...user, userId: user.userId.replace('-8-', '-7-') })),
+    );
   });
 
   it('have unique ids', () => {

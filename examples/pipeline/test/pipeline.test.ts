@@ -49,19 +49,24 @@ function ancestors(job: string, seen = new Set<string>()): Set<string> {
 }
 
 const gateSteps = (): { job: string; step: Step }[] =>
-  Object.entries(workflow.jobs).flatMap(([job, definition]) => definition.steps.filter((step) => step.name?.startsWith('Gate') === true).map((step) => ({ job, step })));
+  Object.entries(workflow.jobs).flatMap(([job, definition]) =>
+    definition.steps.filter((step) => step.name?.startsWith('Gate') === true).map((step) => ({ job, step })),
+  );
 
 describe('release pipeline', () => {
   it('has the stages of the talk, and only known jobs', () => {
     expect(Object.keys(workflow.jobs).sort()).toEqual([...STAGES, 'roll-back'].sort());
-    for (const job of Object.keys(workflow.jobs)) for (const parent of needsOf(job)) expect(Object.keys(workflow.jobs)).toContain(parent);
+    for (const job of Object.keys(workflow.jobs))
+      for (const parent of needsOf(job)) expect(Object.keys(workflow.jobs)).toContain(parent);
   });
 
   it('runs each stage only after every earlier one (the needs: graph orders them)', () => {
     STAGES.forEach((stage, index) => {
       const before = ancestors(stage);
-      for (const earlier of STAGES.slice(0, index)) expect(before.has(earlier), `${stage} waits for ${earlier}`).toBe(true);
-      for (const later of STAGES.slice(index + 1)) expect(before.has(later), `${stage} must not wait for ${later}`).toBe(false);
+      for (const earlier of STAGES.slice(0, index))
+        expect(before.has(earlier), `${stage} waits for ${earlier}`).toBe(true);
+      for (const later of STAGES.slice(index + 1))
+        expect(before.has(later), `${stage} must not wait for ${later}`).toBe(false);
     });
   });
 
@@ -105,10 +110,14 @@ describe('release pipeline', () => {
     for (const [job, definition] of Object.entries(workflow.jobs)) {
       for (const step of definition.steps) {
         if (step.uses === undefined) continue;
-        if (step.uses.startsWith('./')) expect(existsSync(new URL(`${step.uses.slice(2)}/action.yml`, REPO_ROOT)), `${job}: ${step.uses}`).toBe(true);
+        if (step.uses.startsWith('./'))
+          expect(existsSync(new URL(`${step.uses.slice(2)}/action.yml`, REPO_ROOT)), `${job}: ${step.uses}`).toBe(true);
         else expect(step.uses, job).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
       }
-      for (const file of (definition.steps.map((step) => step.run ?? '').join('\n').match(/(?:\.\/)?examples\/[\w./-]+\.(?:json|sh|yaml)/g) ?? [])) {
+      for (const file of definition.steps
+        .map((step) => step.run ?? '')
+        .join('\n')
+        .match(/(?:\.\/)?examples\/[\w./-]+\.(?:json|sh|yaml)/g) ?? []) {
         expect(existsSync(new URL(file.replace(/^\.\//, ''), REPO_ROOT)), `${job}: ${file}`).toBe(true);
       }
     }

@@ -75,11 +75,17 @@ const yamlMs = performance.now() - yamlStart;
 const render = median(renderTimes);
 const validate = median(validateTimes);
 const total = render + validate;
-console.log(`istio-sync: ${document.experiments.length} experiments over ${HOSTS} hosts -> ${resources.length} resources (${errors} validation errors)`);
+console.log(
+  `istio-sync: ${document.experiments.length} experiments over ${HOSTS} hosts -> ${resources.length} resources (${errors} validation errors)`,
+);
 console.log(`  read CRD files (once per process): ${schemaMs.toFixed(0)} ms`);
-console.log(`  first round, cold (parses and compiles the 3 CRD schemas): ${(renderTimes[0] + validateTimes[0]).toFixed(0)} ms`);
+console.log(
+  `  first round, cold (parses and compiles the 3 CRD schemas): ${(renderTimes[0] + validateTimes[0]).toFixed(0)} ms`,
+);
 console.log(`  render (median of ${ROUNDS}):   ${render.toFixed(1)} ms`);
 console.log(`  validate (median of ${ROUNDS}): ${validate.toFixed(1)} ms`);
-console.log(`  render + validate:          ${total.toFixed(1)} ms (target <= ${TARGET_MS} ms: ${total <= TARGET_MS ? 'met' : 'MISSED'})`);
+console.log(
+  `  render + validate:          ${total.toFixed(1)} ms (target <= ${TARGET_MS} ms: ${total <= TARGET_MS ? 'met' : 'MISSED'})`,
+);
 console.log(`  YAML output: ${(yaml.length / 1024).toFixed(0)} KiB in ${yamlMs.toFixed(0)} ms`);
 if (errors > 0) process.exitCode = 1;

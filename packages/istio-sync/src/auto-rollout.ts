@@ -31,10 +31,16 @@ export async function runAutoRollout(
     let decision: GateDecision;
     try {
       const primary = await client.results(experiment.key, experiment.metrics.primary ?? undefined);
-      const guardrails = await Promise.all(experiment.metrics.guardrails.map((metric) => client.results(experiment.key, metric)));
+      const guardrails = await Promise.all(
+        experiment.metrics.guardrails.map((metric) => client.results(experiment.key, metric)),
+      );
       decision = decideGate(primary, guardrails, options.alpha === undefined ? {} : { alpha: options.alpha });
     } catch (error) {
-      options.log({ experiment: experiment.key, decision: 'hold', reason: `could not read results: ${error instanceof Error ? error.message : String(error)}` });
+      options.log({
+        experiment: experiment.key,
+        decision: 'hold',
+        reason: `could not read results: ${error instanceof Error ? error.message : String(error)}`,
+      });
       continue;
     }
     const change = changeFor(experiment, routing, decision);
@@ -47,7 +53,9 @@ export async function runAutoRollout(
       mode: routing.mode,
       decision: decision.action,
       reason: decision.reason,
-      action: isTooSoon ? `wait: last promotion less than ${Math.round(options.stepIntervalMs / 1000)}s ago` : change.summary,
+      action: isTooSoon
+        ? `wait: last promotion less than ${Math.round(options.stepIntervalMs / 1000)}s ago`
+        : change.summary,
       ...(options.isDryRun === true && isActing ? { dryRun: true } : {}),
       figures: decision.figures,
     });

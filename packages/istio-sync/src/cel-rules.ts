@@ -4,7 +4,15 @@
  * a rule not in the table is reported as unchecked rather than silently passed.
  */
 
-const DURATION_UNITS: { readonly [unit: string]: number } = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS: { readonly [unit: string]: number } = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 const DURATION = /^([0-9]*\.?[0-9]+)(ns|us|µs|ms|s|m|h)/;
 const MAX_PORT = 65_535;
 
@@ -31,13 +39,16 @@ function isRecord(value: unknown): value is { readonly [key: string]: unknown } 
 
 const CHECKS: { readonly [rule: string]: Check } = {
   "duration(self) >= duration('1ms')": (value) => typeof value === 'string' && (parseDurationMs(value) ?? -1) >= 1,
-  'self.all(key, !key.contains("*"))': (value) => isRecord(value) && Object.keys(value).every((key) => !key.includes('*')),
+  'self.all(key, !key.contains("*"))': (value) =>
+    isRecord(value) && Object.keys(value).every((key) => !key.includes('*')),
   'self.all(key, key.size() != 0)': (value) => isRecord(value) && Object.keys(value).every((key) => key.length !== 0),
   '!self.contains("*")': (value) => typeof value === 'string' && !value.includes('*'),
   '(has(self.workloadSelector) ? 1 : 0) + (has(self.targetRefs) ? 1 : 0) <= 1': (value) =>
     isRecord(value) && !(value['workloadSelector'] !== undefined && value['targetRefs'] !== undefined),
-  'has(self.context) ? ((self.context == "WAYPOINT") ? has(self.waypoint) : !has(self.waypoint)) : !has(self.waypoint)': (value) =>
-    isRecord(value) && (value['context'] === 'WAYPOINT' ? value['waypoint'] !== undefined : value['waypoint'] === undefined),
+  'has(self.context) ? ((self.context == "WAYPOINT") ? has(self.waypoint) : !has(self.waypoint)) : !has(self.waypoint)':
+    (value) =>
+      isRecord(value) &&
+      (value['context'] === 'WAYPOINT' ? value['waypoint'] !== undefined : value['waypoint'] === undefined),
   '0 < self && self <= 65535': (value) => typeof value === 'number' && value > 0 && value <= MAX_PORT,
   'self.size() == 0': (value) => (typeof value === 'string' || Array.isArray(value)) && value.length === 0,
 };
@@ -62,14 +73,28 @@ export function checkCelRules(schema: object, value: unknown, path = ''): CelFin
   const findings: CelFinding[] = [];
   for (const validation of node['x-kubernetes-validations'] ?? []) {
     const check = CHECKS[validation.rule];
-    if (check === undefined) findings.push({ path: path || '/', message: `CEL rule not checked by istio-sync: ${validation.rule}`, isUnchecked: true });
-    else if (!check(value)) findings.push({ path: path || '/', message: validation.message ?? `violates ${validation.rule}`, isUnchecked: false });
+    if (check === undefined)
+      findings.push({
+        path: path || '/',
+        message: `CEL rule not checked by istio-sync: ${validation.rule}`,
+        isUnchecked: true,
+      });
+    else if (!check(value))
+      findings.push({
+        path: path || '/',
+        message: validation.message ?? `violates ${validation.rule}`,
+        isUnchecked: false,
+      });
   }
   if (Array.isArray(value) && node.items !== undefined) {
-    value.forEach((entry: unknown, index) => findings.push(...checkCelRules(node.items as SchemaNode, entry, `${path}/${index}`)));
+    value.forEach((entry: unknown, index) =>
+      findings.push(...checkCelRules(node.items as SchemaNode, entry, `${path}/${index}`)),
+    );
   } else if (isRecord(value)) {
     for (const [key, entry] of Object.entries(value)) {
-      const child = node.properties?.[key] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+      const child =
+        node.properties?.[key] ??
+        (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
       if (child !== undefined) findings.push(...checkCelRules(child, entry, `${path}/${key}`));
     }
   }

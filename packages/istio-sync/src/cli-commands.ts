@@ -90,7 +90,11 @@ function clientFor(values: Values, io: CliIo): LiftClient {
   const source = values.from;
   if (source === undefined || !isUrl(source)) throw new UsageError('this command needs --from <server-url>');
   const apiKey = values['api-key'] ?? io.env['LIFT_API_KEY'];
-  return new LiftClient({ baseUrl: source, ...(apiKey === undefined ? {} : { apiKey }), ...(io.fetch === undefined ? {} : { fetch: io.fetch }) });
+  return new LiftClient({
+    baseUrl: source,
+    ...(apiKey === undefined ? {} : { apiKey }),
+    ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
+  });
 }
 
 /** `{ experiments }` from the server, a file or stdin. */
@@ -102,7 +106,13 @@ async function readSource(values: Values, io: CliIo): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new RoutingError([{ experiment: '(input)', path: source, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` }]);
+    throw new RoutingError([
+      {
+        experiment: '(input)',
+        path: source,
+        message: `not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ]);
   }
 }
 
@@ -114,19 +124,30 @@ function renderOptions(values: Values): RenderOptions {
       : Object.fromEntries(
           selector.split(',').map((pair) => {
             const [key, value] = pair.split('=');
-            if (key === undefined || key === '' || value === undefined) throw new UsageError(`--edge-selector: "${pair}" is not key=value`);
+            if (key === undefined || key === '' || value === undefined)
+              throw new UsageError(`--edge-selector: "${pair}" is not key=value`);
             return [key.trim(), value.trim()];
           }),
         );
-  const edge: EdgeOptions = { ...DEFAULT_EDGE_OPTIONS, namespace: values['edge-namespace'] ?? DEFAULT_EDGE_OPTIONS.namespace, workloadLabels };
+  const edge: EdgeOptions = {
+    ...DEFAULT_EDGE_OPTIONS,
+    namespace: values['edge-namespace'] ?? DEFAULT_EDGE_OPTIONS.namespace,
+    workloadLabels,
+  };
   return { edge };
 }
 
 /** The Kubernetes client is loaded only by commands that talk to a cluster: it takes a second to import. */
 async function clusterFor(values: Values, io: CliIo): Promise<Cluster> {
-  const options = { ...(values.kubeconfig === undefined ? {} : { kubeconfig: values.kubeconfig }), ...(values.context === undefined ? {} : { context: values.context }) };
+  const options = {
+    ...(values.kubeconfig === undefined ? {} : { kubeconfig: values.kubeconfig }),
+    ...(values.context === undefined ? {} : { context: values.context }),
+  };
   if (io.makeCluster !== undefined) return io.makeCluster(options);
-  const [{ KubeConfig }, { KubernetesCluster }] = await Promise.all([import('@kubernetes/client-node'), import('./cluster.js')]);
+  const [{ KubeConfig }, { KubernetesCluster }] = await Promise.all([
+    import('@kubernetes/client-node'),
+    import('./cluster.js'),
+  ]);
   const config = new KubeConfig();
   if (options.kubeconfig !== undefined) config.loadFromFile(options.kubeconfig);
   else config.loadFromDefault();
@@ -175,21 +196,38 @@ async function commandReconcile(command: 'diff' | 'apply' | 'prune', values: Val
   const changed = report.diffs.filter((diff) => diff.action !== 'unchanged');
   if (command === 'diff') {
     for (const diff of report.diffs.filter((entry) => entry.action === 'unchanged')) io.stdout(`${formatDiff(diff)}\n`);
-    io.stderr(`${changed.length} to apply, ${report.prunable.length} to prune, ${report.diffs.length - changed.length} unchanged\n`);
+    io.stderr(
+      `${changed.length} to apply, ${report.prunable.length} to prune, ${report.diffs.length - changed.length} unchanged\n`,
+    );
     return values['exit-code'] === true && hasChanges(report) ? EXIT_DIFFERENCES : EXIT_OK;
   }
-  io.stderr(`${report.applied.length} applied, ${report.pruned.length} pruned, ${report.diffs.length - changed.length} unchanged${isDryRun ? ' (dry run)' : ''}\n`);
+  io.stderr(
+    `${report.applied.length} applied, ${report.pruned.length} pruned, ${report.diffs.length - changed.length} unchanged${isDryRun ? ' (dry run)' : ''}\n`,
+  );
   return EXIT_OK;
 }
 
-async function commandRollout(command: 'promote' | 'rollback', positionals: readonly string[], values: Values, io: CliIo): Promise<number> {
+async function commandRollout(
+  command: 'promote' | 'rollback',
+  positionals: readonly string[],
+  values: Values,
+  io: CliIo,
+): Promise<number> {
   const key = positionals[0];
   if (key === undefined) throw new UsageError(`${command} needs <experiment>`);
   const client = clientFor(values, io);
   const experiment = readExperiments(await client.listExperiments()).find((candidate) => candidate.key === key);
-  if (experiment === undefined) throw new RoutingError([{ experiment: key, path: 'key', message: 'no such experiment on the server' }]);
+  if (experiment === undefined)
+    throw new RoutingError([{ experiment: key, path: 'key', message: 'no such experiment on the server' }]);
   const routing = experiment.routing;
-  if (routing === null || experiment.status !== 'running') throw new RoutingError([{ experiment: key, path: 'status', message: `only a running experiment with routing can be rolled out (status ${experiment.status})` }]);
+  if (routing === null || experiment.status !== 'running')
+    throw new RoutingError([
+      {
+        experiment: key,
+        path: 'status',
+        message: `only a running experiment with routing can be rolled out (status ${experiment.status})`,
+      },
+    ]);
   let decision;
   if (command === 'rollback') {
     decision = { action: 'rollback' as const, reason: 'requested by an operator', figures: {} };
@@ -200,16 +238,25 @@ async function commandRollout(command: 'promote' | 'rollback', positionals: read
     decision = decideGate(primary, guardrails, alpha === undefined ? {} : { alpha });
     if (decision.action !== 'promote') {
       if (values.force !== true) {
-        io.stderr(`${JSON.stringify({ experiment: key, decision: decision.action, reason: decision.reason, figures: decision.figures })}\n`);
+        io.stderr(
+          `${JSON.stringify({ experiment: key, decision: decision.action, reason: decision.reason, figures: decision.figures })}\n`,
+        );
         io.stderr(`refused: the results do not support a promotion (use --force to override)\n`);
         return EXIT_FAILED;
       }
       const variant = values.variant ?? experiment.variants[1]?.key ?? '';
-      decision = { action: 'promote' as const, variant, reason: `forced by an operator over: ${decision.reason}`, figures: decision.figures };
+      decision = {
+        action: 'promote' as const,
+        variant,
+        reason: `forced by an operator over: ${decision.reason}`,
+        figures: decision.figures,
+      };
     }
   }
   const change = changeFor(experiment, routing, decision);
-  io.stdout(`${JSON.stringify({ experiment: key, version: experiment.version, decision: decision.action, reason: decision.reason, action: change.summary, figures: decision.figures })}\n`);
+  io.stdout(
+    `${JSON.stringify({ experiment: key, version: experiment.version, decision: decision.action, reason: decision.reason, action: change.summary, figures: decision.figures })}\n`,
+  );
   if (values['dry-run'] === true) return EXIT_OK;
   if (change.routing !== null) await client.patchRouting(key, change.routing, experiment.version);
   if (change.isPausing) await client.pause(key);
@@ -246,7 +293,12 @@ async function commandWatch(values: Values, io: CliIo): Promise<number> {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
     const [command, ...rest] = positionals;
     if (values.help === true || command === undefined || command === 'help') {
       io.stdout(`${USAGE}\n`);
@@ -282,7 +334,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`${error.message}\n`);
       return EXIT_FAILED;
     }
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       io.stderr(`${error.message}\n\n${USAGE}\n`);
       return EXIT_USAGE;
     }

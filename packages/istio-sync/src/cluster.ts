@@ -79,7 +79,11 @@ export class KubernetesCluster implements Cluster {
 
   async get(ref: ResourceRef): Promise<LiveObject | null> {
     try {
-      return (await this.#api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.metadata.name, namespace: ref.metadata.namespace } })) as unknown as LiveObject;
+      return (await this.#api.read({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.metadata.name, namespace: ref.metadata.namespace },
+      })) as unknown as LiveObject;
     } catch (error) {
       if (statusCodeOf(error) === NOT_FOUND) return null;
       throw toClusterError(`read ${ref.kind} ${ref.metadata.namespace}/${ref.metadata.name}`, error);
@@ -88,7 +92,16 @@ export class KubernetesCluster implements Cluster {
 
   async listOwned(apiVersion: string, kind: string): Promise<LiveObject[]> {
     try {
-      const list = await this.#api.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, MANAGED_BY_SELECTOR);
+      const list = await this.#api.list(
+        apiVersion,
+        kind,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        MANAGED_BY_SELECTOR,
+      );
       return list.items.map((item) => ({ apiVersion, kind, ...(item as object) }) as unknown as LiveObject);
     } catch (error) {
       if (statusCodeOf(error) === NOT_FOUND) return [];
@@ -115,7 +128,11 @@ export class KubernetesCluster implements Cluster {
   async delete(ref: ResourceRef, options: WriteOptions = {}): Promise<void> {
     try {
       await this.#api.delete(
-        { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.metadata.name, namespace: ref.metadata.namespace } },
+        {
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.metadata.name, namespace: ref.metadata.namespace },
+        },
         undefined,
         options.isDryRun === true ? DRY_RUN_ALL : undefined,
       );

@@ -9,7 +9,10 @@ export interface CrdSchema {
 }
 
 /** The published CRDs istio-sync output must satisfy (see shared/schemas/README.md). */
-export const SCHEMA_FILES = ['istio-api-1.30.3-customresourcedefinitions.gen.yaml', 'gateway-api-v1.6.1-standard-httproutes.yaml'] as const;
+export const SCHEMA_FILES = [
+  'istio-api-1.30.3-customresourcedefinitions.gen.yaml',
+  'gateway-api-v1.6.1-standard-httproutes.yaml',
+] as const;
 
 /**
  * The folder holding the schemas: `LIFT_SCHEMAS_DIR`, else `shared/schemas` beside the repository
@@ -17,7 +20,8 @@ export const SCHEMA_FILES = ['istio-api-1.30.3-customresourcedefinitions.gen.yam
  */
 export function defaultSchemaDir(): URL {
   const fromEnv = process.env['LIFT_SCHEMAS_DIR'];
-  if (fromEnv !== undefined && fromEnv !== '') return new URL(`file://${fromEnv.endsWith('/') ? fromEnv : `${fromEnv}/`}`);
+  if (fromEnv !== undefined && fromEnv !== '')
+    return new URL(`file://${fromEnv.endsWith('/') ? fromEnv : `${fromEnv}/`}`);
   return new URL('../../../../shared/schemas/', import.meta.url);
 }
 
@@ -39,7 +43,9 @@ function schemasOf(crd: CrdDocument | null): CrdSchema[] {
   const kind = crd.spec.names?.kind;
   return (crd.spec.versions ?? []).flatMap((version) => {
     const schema = version.schema?.openAPIV3Schema;
-    return schema === undefined || kind === undefined || version.name === undefined ? [] : [{ apiVersion: `${crd.spec?.group}/${version.name}`, kind, schema }];
+    return schema === undefined || kind === undefined || version.name === undefined
+      ? []
+      : [{ apiVersion: `${crd.spec?.group}/${version.name}`, kind, schema }];
   });
 }
 
@@ -80,7 +86,8 @@ export class CrdCatalog {
 export function loadCrdSchemas(folder: URL = defaultSchemaDir()): CrdSchema[] {
   const schemas: CrdSchema[] = [];
   for (const file of SCHEMA_FILES) {
-    for (const text of readFileSync(new URL(file, folder), 'utf8').split(DOCUMENT_SEPARATOR)) schemas.push(...schemasOf(parse(text) as CrdDocument | null));
+    for (const text of readFileSync(new URL(file, folder), 'utf8').split(DOCUMENT_SEPARATOR))
+      schemas.push(...schemasOf(parse(text) as CrdDocument | null));
   }
   return schemas;
 }

@@ -39,7 +39,10 @@ export interface ResourceDiff {
 }
 
 /** `Kind namespace/name`: how resources are named in logs and matched between desired and live. */
-export function resourceKey(resource: { readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string } }): string {
+export function resourceKey(resource: {
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}): string {
   return `${resource.kind} ${resource.metadata.namespace ?? ''}/${resource.metadata.name}`;
 }
 
@@ -50,7 +53,12 @@ function isRecord(value: unknown): value is { readonly [key: string]: unknown } 
 }
 
 /** Identity fields, equal by construction. */
-const IDENTITY = new Set(['apiVersion\u0000', 'kind\u0000', 'metadata\u0000name\u0000', 'metadata\u0000namespace\u0000']);
+const IDENTITY = new Set([
+  'apiVersion\u0000',
+  'kind\u0000',
+  'metadata\u0000name\u0000',
+  'metadata\u0000namespace\u0000',
+]);
 
 /** Leaf paths of what we apply: objects are walked, lists are atomic (as in the Istio CRDs). */
 function leafPaths(value: unknown, prefix: Path = []): Path[] {
@@ -98,9 +106,16 @@ export function diffResource(desired: IstioResource, live: LiveObject | null, fi
   }
   const applied = new Set(desiredPaths.map(encode));
   const isCovered = (path: Path) => path.some((_, index) => applied.has(encode(path.slice(0, index + 1))));
-  const entry = live.metadata.managedFields?.find((candidate) => candidate.manager === fieldManager && candidate.operation === 'Apply');
+  const entry = live.metadata.managedFields?.find(
+    (candidate) => candidate.manager === fieldManager && candidate.operation === 'Apply',
+  );
   for (const path of ownedPaths(entry?.fieldsV1)) {
-    if (IDENTITY.has(encode(path)) || isCovered(path) || desiredPaths.some((wanted) => encode(wanted).startsWith(encode(path)))) continue;
+    if (
+      IDENTITY.has(encode(path)) ||
+      isCovered(path) ||
+      desiredPaths.some((wanted) => encode(wanted).startsWith(encode(path)))
+    )
+      continue;
     const have = valueAt(live, path);
     if (have !== undefined) differences.push({ path: path.join('.'), live: have, desired: undefined });
   }

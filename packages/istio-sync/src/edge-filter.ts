@@ -34,20 +34,30 @@ export function isEdgeBucketed(experiment: RoutedExperiment, routing: Routing): 
 /** The Lua filter's view of one experiment, or issues when its targeting cannot run in Lua. */
 export function toEdgeExperiment(experiment: RoutedExperiment, routing: Routing): EdgeExperiment | InputIssue[] {
   const source = routing.headers?.[experiment.unitAttribute] ?? '';
-  const targetingHeaders = Object.fromEntries(Object.entries(routing.headers ?? {}).filter(([attribute]) => attribute !== experiment.unitAttribute));
+  const targetingHeaders = Object.fromEntries(
+    Object.entries(routing.headers ?? {}).filter(([attribute]) => attribute !== experiment.unitAttribute),
+  );
   try {
     const targeting = toMatchBlocks(experiment.targeting, targetingHeaders);
     for (const block of targeting) {
       for (const [header, test] of block) {
         if (test.kind === 'regex') {
-          return [{ experiment: experiment.key, path: 'targeting', message: `the edge filter cannot evaluate $regex (header ${header}); drop the unit header from routing.headers to route per request` }];
+          return [
+            {
+              experiment: experiment.key,
+              path: 'targeting',
+              message: `the edge filter cannot evaluate $regex (header ${header}); drop the unit header from routing.headers to route per request`,
+            },
+          ];
         }
       }
     }
     return {
       key: experiment.key,
       variantHeader: variantHeaderOf(experiment, routing),
-      unit: source.startsWith(COOKIE_PREFIX) ? { cookie: source.slice(COOKIE_PREFIX.length) } : { header: source.toLowerCase() },
+      unit: source.startsWith(COOKIE_PREFIX)
+        ? { cookie: source.slice(COOKIE_PREFIX.length) }
+        : { header: source.toLowerCase() },
       salt: experiment.salt ?? experiment.key,
       coverage: routing.mode === 'canary' ? canaryCoverage(experiment, routing) : experiment.coverage,
       variants: experiment.variants,
@@ -56,7 +66,14 @@ export function toEdgeExperiment(experiment: RoutedExperiment, routing: Routing)
       targeting,
     };
   } catch (error) {
-    if (error instanceof UnroutableConditionError) return [{ experiment: experiment.key, path: error.path === '' ? 'targeting' : `targeting.${error.path}`, message: error.message }];
+    if (error instanceof UnroutableConditionError)
+      return [
+        {
+          experiment: experiment.key,
+          path: error.path === '' ? 'targeting' : `targeting.${error.path}`,
+          message: error.message,
+        },
+      ];
     throw error;
   }
 }
@@ -65,7 +82,11 @@ export function toEdgeExperiment(experiment: RoutedExperiment, routing: Routing)
  * The EnvoyFilter that inserts the Lua bucketing filter into the ingress gateway, before the
  * router, so every request carries each experiment's variant header as the SDK would decide it.
  */
-export function renderEdgeFilter(experiments: readonly EdgeExperiment[], versions: readonly string[], options: EdgeOptions = DEFAULT_EDGE_OPTIONS): EnvoyFilter {
+export function renderEdgeFilter(
+  experiments: readonly EdgeExperiment[],
+  versions: readonly string[],
+  options: EdgeOptions = DEFAULT_EDGE_OPTIONS,
+): EnvoyFilter {
   return {
     apiVersion: ENVOY_FILTER_API_VERSION,
     kind: 'EnvoyFilter',
@@ -82,11 +103,24 @@ export function renderEdgeFilter(experiments: readonly EdgeExperiment[], version
           applyTo: 'HTTP_FILTER',
           match: {
             context: 'GATEWAY',
-            listener: { filterChain: { filter: { name: 'envoy.filters.network.http_connection_manager', subFilter: { name: 'envoy.filters.http.router' } } } },
+            listener: {
+              filterChain: {
+                filter: {
+                  name: 'envoy.filters.network.http_connection_manager',
+                  subFilter: { name: 'envoy.filters.http.router' },
+                },
+              },
+            },
           },
           patch: {
             operation: 'INSERT_BEFORE',
-            value: { name: 'lift.edge_bucketing', typed_config: { '@type': LUA_FILTER_TYPE, default_source_code: { inline_string: renderLuaSource(experiments) } } },
+            value: {
+              name: 'lift.edge_bucketing',
+              typed_config: {
+                '@type': LUA_FILTER_TYPE,
+                default_source_code: { inline_string: renderLuaSource(experiments) },
+              },
+            },
           },
         },
       ],

@@ -102,11 +102,14 @@ function readRouting(value: unknown, variantKeys: ReadonlySet<string>, issues: I
     issues.add('routing', 'must be an object');
     return null;
   }
-  const { host, namespace, gateways, hosts, mode, subsets, headers, variantHeader, mirrorPercent, active, steps } = value;
+  const { host, namespace, gateways, hosts, mode, subsets, headers, variantHeader, mirrorPercent, active, steps } =
+    value;
   const before = issues.issues.length;
   if (typeof host !== 'string' || host.length === 0) issues.add('routing.host', 'must be a non-empty string');
-  if (typeof namespace !== 'string' || namespace.length === 0) issues.add('routing.namespace', 'must be a non-empty string');
-  if (gateways !== undefined && !isStringArray(gateways)) issues.add('routing.gateways', 'must be a list of gateway names');
+  if (typeof namespace !== 'string' || namespace.length === 0)
+    issues.add('routing.namespace', 'must be a non-empty string');
+  if (gateways !== undefined && !isStringArray(gateways))
+    issues.add('routing.gateways', 'must be a list of gateway names');
   if (hosts !== undefined && !isStringArray(hosts)) issues.add('routing.hosts', 'must be a list of host names');
   if (typeof mode !== 'string' || !(ROUTING_MODES as readonly string[]).includes(mode)) {
     issues.add('routing.mode', `must be one of ${ROUTING_MODES.join(', ')}`);
@@ -115,18 +118,22 @@ function readRouting(value: unknown, variantKeys: ReadonlySet<string>, issues: I
     issues.add('routing.subsets', 'must map variant keys to pod labels');
   } else {
     for (const [variant, labels] of Object.entries(subsets)) {
-      if (!variantKeys.has(variant)) issues.add(`routing.subsets.${variant}`, `"${variant}" is not a variant of this experiment`);
-      if (isRecord(labels) && Object.keys(labels).length === 0) issues.add(`routing.subsets.${variant}`, 'needs at least one pod label');
+      if (!variantKeys.has(variant))
+        issues.add(`routing.subsets.${variant}`, `"${variant}" is not a variant of this experiment`);
+      if (isRecord(labels) && Object.keys(labels).length === 0)
+        issues.add(`routing.subsets.${variant}`, 'needs at least one pod label');
     }
     for (const variant of variantKeys) {
       if (!(variant in subsets)) issues.add(`routing.subsets`, `variant "${variant}" has no subset (pod labels)`);
     }
   }
-  if (headers !== undefined && !isStringRecord(headers)) issues.add('routing.headers', 'must map attributes to header names');
+  if (headers !== undefined && !isStringRecord(headers))
+    issues.add('routing.headers', 'must map attributes to header names');
   if (variantHeader !== undefined && (typeof variantHeader !== 'string' || variantHeader.length === 0)) {
     issues.add('routing.variantHeader', 'must be a header name');
   }
-  if (mirrorPercent !== undefined && !isInt(mirrorPercent, 0, PERCENT)) issues.add('routing.mirrorPercent', 'must be an integer from 0 to 100');
+  if (mirrorPercent !== undefined && !isInt(mirrorPercent, 0, PERCENT))
+    issues.add('routing.mirrorPercent', 'must be an integer from 0 to 100');
   if (active !== undefined && (typeof active !== 'string' || !variantKeys.has(active))) {
     issues.add('routing.active', `${JSON.stringify(active)} is not a variant of this experiment`);
   }
@@ -150,7 +157,8 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
   }
   if (typeof value['key'] !== 'string' || value['key'].length === 0) issues.add('key', 'must be a non-empty string');
   const status = value['status'];
-  if (typeof status !== 'string' || !(STATUSES as readonly string[]).includes(status)) issues.add('status', `must be one of ${STATUSES.join(', ')}`);
+  if (typeof status !== 'string' || !(STATUSES as readonly string[]).includes(status))
+    issues.add('status', `must be one of ${STATUSES.join(', ')}`);
   const version = value['version'] ?? 0;
   if (!isInt(version, 0, Number.MAX_SAFE_INTEGER)) issues.add('version', 'must be a non-negative integer');
   const variants = value['variants'];
@@ -164,7 +172,8 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
         issues.add(`variants[${position}]`, 'must be { key, weight } with weight in basis points (0..10000)');
         return;
       }
-      if (variantKeys.has(variant['key'])) issues.add(`variants[${position}].key`, `duplicate variant key "${variant['key']}"`);
+      if (variantKeys.has(variant['key']))
+        issues.add(`variants[${position}].key`, `duplicate variant key "${variant['key']}"`);
       variantKeys.add(variant['key']);
       total += variant['weight'];
     });
@@ -173,7 +182,8 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
   const coverage = value['coverage'] ?? BASIS_POINTS;
   if (!isInt(coverage, 0, BASIS_POINTS)) issues.add('coverage', 'must be an integer from 0 to 10000');
   const unitAttribute = value['unitAttribute'] ?? 'userId';
-  if (typeof unitAttribute !== 'string' || unitAttribute.length === 0) issues.add('unitAttribute', 'must be a non-empty string');
+  if (typeof unitAttribute !== 'string' || unitAttribute.length === 0)
+    issues.add('unitAttribute', 'must be a non-empty string');
   const salt = value['salt'] ?? null;
   if (salt !== null && typeof salt !== 'string') issues.add('salt', 'must be a string');
   const targeting = value['targeting'] ?? {};
@@ -181,7 +191,14 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
   const layer = value['layer'] ?? null;
   if (layer !== null) {
     const range = isRecord(layer) ? layer['range'] : undefined;
-    if (!isRecord(layer) || typeof layer['key'] !== 'string' || !Array.isArray(range) || range.length !== 2 || !isInt(range[0], 0, BASIS_POINTS) || !isInt(range[1], 0, BASIS_POINTS)) {
+    if (
+      !isRecord(layer) ||
+      typeof layer['key'] !== 'string' ||
+      !Array.isArray(range) ||
+      range.length !== 2 ||
+      !isInt(range[0], 0, BASIS_POINTS) ||
+      !isInt(range[1], 0, BASIS_POINTS)
+    ) {
       issues.add('layer', 'must be { key, range: [from, to] } in basis points');
     }
   }
@@ -192,7 +209,10 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
   const primary = typeof metrics['primary'] === 'string' ? metrics['primary'] : null;
   const guardrails = isStringArray(metrics['guardrails']) ? metrics['guardrails'] : [];
   if (issues.issues.length > 0) return { experiment: null, issues: issues.issues };
-  const variantList = (variants as readonly Json[]).map((variant) => ({ key: variant['key'] as string, weight: variant['weight'] as number }));
+  const variantList = (variants as readonly Json[]).map((variant) => ({
+    key: variant['key'] as string,
+    weight: variant['weight'] as number,
+  }));
   return {
     experiment: {
       key,
@@ -227,7 +247,10 @@ export function readExperiments(document: unknown): RoutedExperiment[] {
       : isRecord(document) && Array.isArray(document['items'])
         ? document['items']
         : null;
-  if (list === null) throw new RoutingError([{ experiment: '(input)', path: 'experiments', message: 'expected { "experiments": [...] }' }]);
+  if (list === null)
+    throw new RoutingError([
+      { experiment: '(input)', path: 'experiments', message: 'expected { "experiments": [...] }' },
+    ]);
   const experiments: RoutedExperiment[] = [];
   const issues: InputIssue[] = [];
   const seen = new Set<string>();
@@ -235,7 +258,8 @@ export function readExperiments(document: unknown): RoutedExperiment[] {
     const read = readExperiment(entry, index);
     issues.push(...read.issues);
     if (read.experiment === null) return;
-    if (seen.has(read.experiment.key)) issues.push({ experiment: read.experiment.key, path: 'key', message: 'appears twice in the input' });
+    if (seen.has(read.experiment.key))
+      issues.push({ experiment: read.experiment.key, path: 'key', message: 'appears twice in the input' });
     seen.add(read.experiment.key);
     experiments.push(read.experiment);
   });

@@ -43,7 +43,11 @@ function variantFigures(results: ExperimentResults, variant: VariantResults): Fi
  * @example
  * const decision = decideGate(await client.results('checkout'), [await client.results('checkout', 'errors')]);
  */
-export function decideGate(primary: ExperimentResults, guardrails: readonly ExperimentResults[], options: GateOptions = {}): GateDecision {
+export function decideGate(
+  primary: ExperimentResults,
+  guardrails: readonly ExperimentResults[],
+  options: GateOptions = {},
+): GateDecision {
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   for (const results of [primary, ...guardrails]) {
     const isSrmFailed = !results.srm.ok || results.variants.some((variant) => variant.verdict === 'srm-failed');
@@ -51,33 +55,56 @@ export function decideGate(primary: ExperimentResults, guardrails: readonly Expe
       return {
         action: 'rollback',
         reason: `sample ratio mismatch on ${results.metric}: the split is not the configured one, so no figure can be trusted`,
-        figures: { metric: results.metric, srmChiSquare: results.srm.chiSquare, srmPValue: results.srm.pValue, srmOk: results.srm.ok },
+        figures: {
+          metric: results.metric,
+          srmChiSquare: results.srm.chiSquare,
+          srmPValue: results.srm.pValue,
+          srmOk: results.srm.ok,
+        },
       };
     }
   }
   for (const results of guardrails) {
     const losing = treatmentsOf(results).find((variant) => variant.verdict === 'losing');
     if (losing !== undefined) {
-      return { action: 'rollback', reason: `guardrail ${results.metric} is losing for ${losing.key}`, figures: variantFigures(results, losing) };
+      return {
+        action: 'rollback',
+        reason: `guardrail ${results.metric} is losing for ${losing.key}`,
+        figures: variantFigures(results, losing),
+      };
     }
   }
   const treatments = treatmentsOf(primary);
-  const losingPrimary = treatments.filter((variant) => variant.verdict === 'losing' && (variant.pValueSequential ?? 1) < alpha);
+  const losingPrimary = treatments.filter(
+    (variant) => variant.verdict === 'losing' && (variant.pValueSequential ?? 1) < alpha,
+  );
   if (losingPrimary.length > 0 && losingPrimary.length === treatments.length) {
     const worst = losingPrimary[0] as VariantResults;
-    return { action: 'rollback', reason: `primary metric ${primary.metric} is losing for every treatment (sequential p < ${alpha})`, figures: variantFigures(primary, worst) };
+    return {
+      action: 'rollback',
+      reason: `primary metric ${primary.metric} is losing for every treatment (sequential p < ${alpha})`,
+      figures: variantFigures(primary, worst),
+    };
   }
   const winners = treatments
     .filter((variant) => variant.verdict === 'winning' && (variant.pValueSequential ?? 1) < alpha)
     .sort((a, b) => (b.chanceToBeatControl ?? 0) - (a.chanceToBeatControl ?? 0) || (a.key < b.key ? -1 : 1));
   const winner = winners[0];
   if (winner !== undefined) {
-    return { action: 'promote', variant: winner.key, reason: `${winner.key} is winning on ${primary.metric} (sequential p < ${alpha})`, figures: variantFigures(primary, winner) };
+    return {
+      action: 'promote',
+      variant: winner.key,
+      reason: `${winner.key} is winning on ${primary.metric} (sequential p < ${alpha})`,
+      figures: variantFigures(primary, winner),
+    };
   }
   const best = [...treatments].sort((a, b) => (a.pValueSequential ?? 1) - (b.pValueSequential ?? 1))[0];
   return {
     action: 'hold',
-    reason: best === undefined ? 'no treatment in the results' : `no verdict yet on ${primary.metric} (${best.verdict ?? 'no verdict'})`,
+    reason:
+      best === undefined
+        ? 'no treatment in the results'
+        : `no verdict yet on ${primary.metric} (${best.verdict ?? 'no verdict'})`,
     figures: best === undefined ? { metric: primary.metric } : variantFigures(primary, best),
   };
 }

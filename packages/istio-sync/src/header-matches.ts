@@ -54,14 +54,18 @@ function conjoin(left: MatchBlocks, right: MatchBlocks, path: string): MatchBloc
       for (const [header, test] of b) {
         const existing = merged.get(header);
         if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(test)) {
-          throw new UnroutableConditionError(path, `two different tests on header "${header}" cannot share one match block`);
+          throw new UnroutableConditionError(
+            path,
+            `two different tests on header "${header}" cannot share one match block`,
+          );
         }
         merged.set(header, test);
       }
       blocks.push(merged);
     }
   }
-  if (blocks.length > MAX_BLOCKS) throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
+  if (blocks.length > MAX_BLOCKS)
+    throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
   return blocks;
 }
 
@@ -76,29 +80,43 @@ function attributeTest(attribute: string, value: unknown, path: string): HeaderT
   }
   const operators = Object.keys(value);
   if (operators.length !== 1) {
-    throw new UnroutableConditionError(path, `use exactly one of $eq, $in, $regex, $exists on "${attribute}" (got ${operators.join(', ') || 'none'})`);
+    throw new UnroutableConditionError(
+      path,
+      `use exactly one of $eq, $in, $regex, $exists on "${attribute}" (got ${operators.join(', ') || 'none'})`,
+    );
   }
   const operator = operators[0] as string;
   const operand = value[operator];
   const at = `${path}.${operator}`;
   switch (operator) {
     case '$eq':
-      if (typeof operand !== 'string') throw new UnroutableConditionError(at, 'only string values can be header matches');
+      if (typeof operand !== 'string')
+        throw new UnroutableConditionError(at, 'only string values can be header matches');
       return { kind: 'exact', value: operand };
     case '$in':
       if (!Array.isArray(operand) || operand.length === 0 || !operand.every((entry) => typeof entry === 'string')) {
         throw new UnroutableConditionError(at, 'needs a non-empty list of strings to be a header match');
       }
-      return operand.length === 1 ? { kind: 'exact', value: operand[0] as string } : { kind: 'in', values: [...new Set(operand as string[])] };
+      return operand.length === 1
+        ? { kind: 'exact', value: operand[0] as string }
+        : { kind: 'in', values: [...new Set(operand as string[])] };
     case '$regex':
       if (typeof operand !== 'string') throw new UnroutableConditionError(at, 'needs a string pattern');
-      if (!isRe2(operand)) throw new UnroutableConditionError(at, `${JSON.stringify(operand)} is not an RE2 regex (no look-around or back-references)`);
+      if (!isRe2(operand))
+        throw new UnroutableConditionError(
+          at,
+          `${JSON.stringify(operand)} is not an RE2 regex (no look-around or back-references)`,
+        );
       return { kind: 'regex', pattern: operand };
     case '$exists':
-      if (operand !== true) throw new UnroutableConditionError(at, 'only $exists: true can be a header match (presence)');
+      if (operand !== true)
+        throw new UnroutableConditionError(at, 'only $exists: true can be a header match (presence)');
       return { kind: 'present' };
     default:
-      throw new UnroutableConditionError(at, `${operator} cannot be a header match (use $eq, $in, $regex, $exists, $and, $or)`);
+      throw new UnroutableConditionError(
+        at,
+        `${operator} cannot be a header match (use $eq, $in, $regex, $exists, $and, $or)`,
+      );
   }
 }
 
@@ -108,19 +126,31 @@ function compile(condition: unknown, headers: { readonly [attribute: string]: st
   for (const [key, value] of Object.entries(condition)) {
     const at = path === '' ? key : `${path}.${key}`;
     if (key === '$and' || key === '$or') {
-      if (!Array.isArray(value) || value.length === 0) throw new UnroutableConditionError(at, `${key} needs a non-empty list of conditions`);
+      if (!Array.isArray(value) || value.length === 0)
+        throw new UnroutableConditionError(at, `${key} needs a non-empty list of conditions`);
       const parts = value.map((part: unknown, index) => compile(part, headers, `${at}[${index}]`));
-      const combined = key === '$and' ? parts.reduce((acc, part) => conjoin(acc, part, at), [new Map()] as MatchBlocks) : parts.flat();
+      const combined =
+        key === '$and' ? parts.reduce((acc, part) => conjoin(acc, part, at), [new Map()] as MatchBlocks) : parts.flat();
       blocks = conjoin(blocks, combined, at);
       continue;
     }
-    if (key.startsWith('$')) throw new UnroutableConditionError(at, `${key} cannot be a header match (use $eq, $in, $regex, $exists, $and, $or)`);
+    if (key.startsWith('$'))
+      throw new UnroutableConditionError(
+        at,
+        `${key} cannot be a header match (use $eq, $in, $regex, $exists, $and, $or)`,
+      );
     const header = headers[key];
-    if (header === undefined) throw new UnroutableConditionError(at, `attribute "${key}" has no header in routing.headers`);
-    if (header.startsWith('cookie:')) throw new UnroutableConditionError(at, `attribute "${key}" is read from a cookie, which a VirtualService cannot match`);
+    if (header === undefined)
+      throw new UnroutableConditionError(at, `attribute "${key}" has no header in routing.headers`);
+    if (header.startsWith('cookie:'))
+      throw new UnroutableConditionError(
+        at,
+        `attribute "${key}" is read from a cookie, which a VirtualService cannot match`,
+      );
     blocks = conjoin(blocks, [new Map([[header.toLowerCase(), attributeTest(key, value, at)]])], at);
   }
-  if (blocks.length > MAX_BLOCKS) throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
+  if (blocks.length > MAX_BLOCKS)
+    throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
   return blocks;
 }
 

@@ -1,7 +1,22 @@
 import type { InputIssue } from './experiment-input.js';
 import { blocksOverlap, toStringMatch, type MatchBlock } from './header-matches.js';
-import { ISTIO_API_VERSION, type DestinationRule, type HttpRoute, type HttpRouteDestination, type StringMatch, type Subset, type VirtualService } from './istio-types.js';
-import { EXPERIMENTS_ANNOTATION, FIELD_MANAGER, HOST_ANNOTATION, MANAGED_BY_LABEL, toDnsLabel, toObjectName } from './naming.js';
+import {
+  ISTIO_API_VERSION,
+  type DestinationRule,
+  type HttpRoute,
+  type HttpRouteDestination,
+  type StringMatch,
+  type Subset,
+  type VirtualService,
+} from './istio-types.js';
+import {
+  EXPERIMENTS_ANNOTATION,
+  FIELD_MANAGER,
+  HOST_ANNOTATION,
+  MANAGED_BY_LABEL,
+  toDnsLabel,
+  toObjectName,
+} from './naming.js';
 import { PERCENT_IN_BASIS_POINTS, type RoutePlan, type WeightedTarget } from './route-plan.js';
 
 /** The VirtualService and DestinationRule of one host, or the issues that kept them from merging. */
@@ -21,9 +36,14 @@ function subsetName(plan: RoutePlan, variant: string): string {
 }
 
 /** Basis points become percentages when every weight allows it, so the common case reads naturally. */
-function toRouteDestinations(host: string, plan: RoutePlan, targets: readonly WeightedTarget[]): HttpRouteDestination[] {
+function toRouteDestinations(
+  host: string,
+  plan: RoutePlan,
+  targets: readonly WeightedTarget[],
+): HttpRouteDestination[] {
   const live = targets.filter((target) => target.weight > 0);
-  if (live.length === 1) return [{ destination: { host, subset: subsetName(plan, (live[0] as WeightedTarget).variant) } }];
+  if (live.length === 1)
+    return [{ destination: { host, subset: subsetName(plan, (live[0] as WeightedTarget).variant) } }];
   const isWholePercent = live.every((target) => target.weight % PERCENT_IN_BASIS_POINTS === 0);
   return live.map((target) => ({
     destination: { host, subset: subsetName(plan, target.variant) },
@@ -33,7 +53,8 @@ function toRouteDestinations(host: string, plan: RoutePlan, targets: readonly We
 
 function toHeaders(block: MatchBlock): { [header: string]: StringMatch } {
   const headers: { [header: string]: StringMatch } = {};
-  for (const header of [...block.keys()].sort(compareText)) headers[header] = toStringMatch(block.get(header) as Parameters<typeof toStringMatch>[0]);
+  for (const header of [...block.keys()].sort(compareText))
+    headers[header] = toStringMatch(block.get(header) as Parameters<typeof toStringMatch>[0]);
   return headers;
 }
 
@@ -41,7 +62,9 @@ function toHeaders(block: MatchBlock): { [header: string]: StringMatch } {
 function defaultSignature(plan: RoutePlan): string {
   const labelsOf = (variant: string) => plan.routing.subsets[variant] ?? {};
   return JSON.stringify({
-    route: plan.defaultRoute.targets.filter((target) => target.weight > 0).map((target) => [labelsOf(target.variant), target.weight]),
+    route: plan.defaultRoute.targets
+      .filter((target) => target.weight > 0)
+      .map((target) => [labelsOf(target.variant), target.weight]),
     mirrors: plan.defaultRoute.mirrors.map((mirror) => [labelsOf(mirror.variant), mirror.percent]),
   });
 }
@@ -64,7 +87,14 @@ function findConflicts(plans: readonly RoutePlan[], host: string): InputIssue[] 
     const header = plan.variantRoutes[0]?.header;
     if (header === undefined) continue;
     const owner = headerOwners.get(header);
-    if (owner !== undefined) issues.push(issue(plan, 'routing.variantHeader', `"${header}" is also the variant header of experiment "${owner.experiment.key}" on host ${host}`));
+    if (owner !== undefined)
+      issues.push(
+        issue(
+          plan,
+          'routing.variantHeader',
+          `"${header}" is also the variant header of experiment "${owner.experiment.key}" on host ${host}`,
+        ),
+      );
     else headerOwners.set(header, plan);
   }
   const subsetOwners = new Map<string, string>();
@@ -72,7 +102,14 @@ function findConflicts(plans: readonly RoutePlan[], host: string): InputIssue[] 
     for (const variant of plan.experiment.variants) {
       const name = subsetName(plan, variant.key);
       const owner = subsetOwners.get(name);
-      if (owner !== undefined) issues.push(issue(plan, `routing.subsets.${variant.key}`, `subset name "${name}" collides with experiment "${owner}" on host ${host}`));
+      if (owner !== undefined)
+        issues.push(
+          issue(
+            plan,
+            `routing.subsets.${variant.key}`,
+            `subset name "${name}" collides with experiment "${owner}" on host ${host}`,
+          ),
+        );
       else subsetOwners.set(name, plan.experiment.key);
     }
   }
@@ -80,10 +117,25 @@ function findConflicts(plans: readonly RoutePlan[], host: string): InputIssue[] 
     for (let j = i + 1; j < plans.length; j += 1) {
       const a = plans[i] as RoutePlan;
       const b = plans[j] as RoutePlan;
-      const overlaps = a.matchRoutes.some((ra) => ra.blocks.some((ba) => b.matchRoutes.some((rb) => rb.blocks.some((bb) => blocksOverlap(ba, bb)))));
-      if (overlaps) issues.push(issue(b, 'targeting', `its header matches overlap those of experiment "${a.experiment.key}" on host ${host}: one request could match both`));
+      const overlaps = a.matchRoutes.some((ra) =>
+        ra.blocks.some((ba) => b.matchRoutes.some((rb) => rb.blocks.some((bb) => blocksOverlap(ba, bb)))),
+      );
+      if (overlaps)
+        issues.push(
+          issue(
+            b,
+            'targeting',
+            `its header matches overlap those of experiment "${a.experiment.key}" on host ${host}: one request could match both`,
+          ),
+        );
       if (defaultSignature(a) !== defaultSignature(b)) {
-        issues.push(issue(b, 'routing', `its default route (everything not matched) differs from that of experiment "${a.experiment.key}" on host ${host}; one host has one default`));
+        issues.push(
+          issue(
+            b,
+            'routing',
+            `its default route (everything not matched) differs from that of experiment "${a.experiment.key}" on host ${host}; one host has one default`,
+          ),
+        );
       }
     }
   }
@@ -91,7 +143,11 @@ function findConflicts(plans: readonly RoutePlan[], host: string): InputIssue[] 
 }
 
 function sortedRecord(record: { readonly [key: string]: string }): { [key: string]: string } {
-  return Object.fromEntries(Object.keys(record).sort(compareText).map((key) => [key, record[key] as string]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort(compareText)
+      .map((key) => [key, record[key] as string]),
+  );
 }
 
 function union(lists: readonly (readonly string[])[]): string[] {
@@ -121,9 +177,14 @@ export function mergeHost(namespace: string, host: string, unsorted: readonly Ro
     }
   }
   const matches: OrderedMatch[] = plans.flatMap((plan) =>
-    plan.matchRoutes.flatMap((route) => route.blocks.map((block, index) => ({ plan, block, index, targets: route.targets }))),
+    plan.matchRoutes.flatMap((route) =>
+      route.blocks.map((block, index) => ({ plan, block, index, targets: route.targets })),
+    ),
   );
-  matches.sort((a, b) => b.block.size - a.block.size || compareText(a.plan.experiment.key, b.plan.experiment.key) || a.index - b.index);
+  matches.sort(
+    (a, b) =>
+      b.block.size - a.block.size || compareText(a.plan.experiment.key, b.plan.experiment.key) || a.index - b.index,
+  );
   for (const match of matches) {
     http.push({
       name: `${match.plan.experiment.key}-match-${match.index}`,
@@ -156,7 +217,10 @@ export function mergeHost(namespace: string, host: string, unsorted: readonly Ro
     },
   };
   const subsets: Subset[] = plans.flatMap((plan) =>
-    plan.experiment.variants.map((variant) => ({ name: subsetName(plan, variant.key), labels: sortedRecord(plan.routing.subsets[variant.key] ?? {}) })),
+    plan.experiment.variants.map((variant) => ({
+      name: subsetName(plan, variant.key),
+      labels: sortedRecord(plan.routing.subsets[variant.key] ?? {}),
+    })),
   );
   return {
     virtualService: {

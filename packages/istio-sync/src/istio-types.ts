@@ -81,11 +81,21 @@ export interface EnvoyFilter {
       readonly applyTo: 'HTTP_FILTER';
       readonly match: {
         readonly context: 'GATEWAY';
-        readonly listener: { readonly filterChain: { readonly filter: { readonly name: string; readonly subFilter: { readonly name: string } } } };
+        readonly listener: {
+          readonly filterChain: {
+            readonly filter: { readonly name: string; readonly subFilter: { readonly name: string } };
+          };
+        };
       };
       readonly patch: {
         readonly operation: 'INSERT_BEFORE';
-        readonly value: { readonly name: string; readonly typed_config: { readonly '@type': string; readonly default_source_code: { readonly inline_string: string } } };
+        readonly value: {
+          readonly name: string;
+          readonly typed_config: {
+            readonly '@type': string;
+            readonly default_source_code: { readonly inline_string: string };
+          };
+        };
       };
     }[];
   };

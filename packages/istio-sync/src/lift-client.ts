@@ -64,17 +64,29 @@ export class LiftClient {
   }
 
   #headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { Accept: 'application/json', ...(this.#apiKey === undefined ? {} : { Authorization: `Bearer ${this.#apiKey}` }), ...extra };
+    return {
+      Accept: 'application/json',
+      ...(this.#apiKey === undefined ? {} : { Authorization: `Bearer ${this.#apiKey}` }),
+      ...extra,
+    };
   }
 
   async #json(path: string, init: RequestInit = {}): Promise<unknown> {
-    const response = await this.#fetch(`${this.#baseUrl}${path}`, { ...init, headers: this.#headers(init.headers as Record<string, string> | undefined) });
+    const response = await this.#fetch(`${this.#baseUrl}${path}`, {
+      ...init,
+      headers: this.#headers(init.headers as Record<string, string> | undefined),
+    });
     const text = await response.text();
     if (!response.ok) {
       let detail = text;
       try {
         const problem = JSON.parse(text) as { detail?: unknown; title?: unknown };
-        detail = typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : text;
+        detail =
+          typeof problem.detail === 'string'
+            ? problem.detail
+            : typeof problem.title === 'string'
+              ? problem.title
+              : text;
       } catch {
         // not problem+json; keep the raw text
       }
@@ -89,7 +101,10 @@ export class LiftClient {
     let cursor: string | null = null;
     do {
       const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor === null ? {} : { cursor }) });
-      const page = (await this.#json(`/v1/experiments?${query.toString()}`)) as { items?: unknown; nextCursor?: unknown };
+      const page = (await this.#json(`/v1/experiments?${query.toString()}`)) as {
+        items?: unknown;
+        nextCursor?: unknown;
+      };
       if (!Array.isArray(page.items)) throw new LiftApiError('GET /v1/experiments: the answer has no items list', 200);
       items.push(...page.items);
       cursor = typeof page.nextCursor === 'string' && page.nextCursor !== '' ? page.nextCursor : null;
@@ -122,8 +137,12 @@ export class LiftClient {
    * when the stream ends (the caller reconnects with backoff), rejects on connection errors.
    */
   async followStream(onEvent: () => void, signal: AbortSignal): Promise<void> {
-    const response = await this.#fetch(`${this.#baseUrl}/v1/sdk/stream`, { headers: this.#headers({ Accept: 'text/event-stream' }), signal });
-    if (!response.ok || response.body === null) throw new LiftApiError(`GET /v1/sdk/stream: ${response.status}`, response.status);
+    const response = await this.#fetch(`${this.#baseUrl}/v1/sdk/stream`, {
+      headers: this.#headers({ Accept: 'text/event-stream' }),
+      signal,
+    });
+    if (!response.ok || response.body === null)
+      throw new LiftApiError(`GET /v1/sdk/stream: ${response.status}`, response.status);
     const decoder = new TextDecoder();
     let buffer = '';
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -133,7 +152,11 @@ export class LiftClient {
         const block = buffer.slice(0, boundary);
         buffer = buffer.slice(boundary + 2);
         const lines = block.split('\n');
-        const event = lines.find((line) => line.startsWith('event:'))?.slice('event:'.length).trim() ?? 'message';
+        const event =
+          lines
+            .find((line) => line.startsWith('event:'))
+            ?.slice('event:'.length)
+            .trim() ?? 'message';
         const hasData = lines.some((line) => line.startsWith('data:'));
         if (hasData && (event === 'config' || event === 'message')) onEvent();
         boundary = buffer.indexOf('\n\n');

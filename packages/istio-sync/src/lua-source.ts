@@ -47,16 +47,30 @@ function luaTest(header: string, test: MatchBlocks[number] extends ReadonlyMap<s
 }
 
 function luaExperiment(experiment: EdgeExperiment): string {
-  const unit = 'header' in experiment.unit ? `header = ${luaString(experiment.unit.header)}` : `cookie = ${luaString(experiment.unit.cookie)}`;
-  const variants = experiment.variants.map((variant) => `{ key = ${luaString(variant.key)}, weight = ${variant.weight} }`).join(', ');
+  const unit =
+    'header' in experiment.unit
+      ? `header = ${luaString(experiment.unit.header)}`
+      : `cookie = ${luaString(experiment.unit.cookie)}`;
+  const variants = experiment.variants
+    .map((variant) => `{ key = ${luaString(variant.key)}, weight = ${variant.weight} }`)
+    .join(', ');
   const overrides = Object.keys(experiment.overrides)
     .sort()
     .map((unitId) => `[${luaString(unitId)}] = ${luaString(experiment.overrides[unitId] as string)}`)
     .join(', ');
   const blocks = experiment.targeting
-    .map((block) => `{ ${[...block.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([header, test]) => luaTest(header, test)).join(', ')} }`)
+    .map(
+      (block) =>
+        `{ ${[...block.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([header, test]) => luaTest(header, test))
+          .join(', ')} }`,
+    )
     .join(', ');
-  const layer = experiment.layer === null ? 'nil' : `{ key = ${luaString(experiment.layer.key)}, from = ${experiment.layer.range[0]}, to = ${experiment.layer.range[1]} }`;
+  const layer =
+    experiment.layer === null
+      ? 'nil'
+      : `{ key = ${luaString(experiment.layer.key)}, from = ${experiment.layer.range[0]}, to = ${experiment.layer.range[1]} }`;
   return [
     '  {',
     `    key = ${luaString(experiment.key)},`,

@@ -35,7 +35,10 @@ export function toDnsLabel(text: string): string {
 
 /** A DNS-1123 subdomain for object names, e.g. `lift-reviews.prod.svc.cluster.local`. */
 export function toObjectName(prefix: string, text: string): string {
-  const name = `${prefix}-${text.toLowerCase().replace(/\*/g, 'wildcard').replace(/[^a-z0-9.-]+/g, '-')}`;
+  const name = `${prefix}-${text
+    .toLowerCase()
+    .replace(/\*/g, 'wildcard')
+    .replace(/[^a-z0-9.-]+/g, '-')}`;
   const isValid = name.length <= DNS_SUBDOMAIN_MAX && name.split('.').every((label) => DNS_LABEL.test(label));
   if (isValid && name === `${prefix}-${text}`) return name;
   const labels = name

@@ -45,7 +45,12 @@ async function findPrunable(cluster: Cluster, desired: readonly IstioResource[])
   for (const { apiVersion, kind } of OWNED_KINDS) {
     for (const live of await cluster.listOwned(apiVersion, kind)) {
       const key = resourceKey({ kind, metadata: live.metadata });
-      if (!wanted.has(key)) candidates.push({ key, live: { ...live, apiVersion, kind }, experiments: live.metadata.annotations?.[EXPERIMENTS_ANNOTATION] ?? '' });
+      if (!wanted.has(key))
+        candidates.push({
+          key,
+          live: { ...live, apiVersion, kind },
+          experiments: live.metadata.annotations?.[EXPERIMENTS_ANNOTATION] ?? '',
+        });
     }
   }
   return candidates.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -59,14 +64,22 @@ async function findPrunable(cluster: Cluster, desired: readonly IstioResource[])
  * @example
  * const report = await reconcile(renderResources(experiments), KubernetesCluster.fromDefaults(), { isApplying: true, isPruning: true });
  */
-export async function reconcile(desired: readonly IstioResource[], cluster: Cluster, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+export async function reconcile(
+  desired: readonly IstioResource[],
+  cluster: Cluster,
+  options: ReconcileOptions = {},
+): Promise<ReconcileReport> {
   const log = options.log ?? (() => undefined);
   const writeOptions = { isDryRun: options.isDryRun ?? false };
   const suffix = writeOptions.isDryRun ? ' (dry run)' : '';
   const diffs: ResourceDiff[] = [];
   const applied: string[] = [];
   for (const resource of desired) {
-    const live = await cluster.get({ apiVersion: resource.apiVersion, kind: resource.kind, metadata: resource.metadata });
+    const live = await cluster.get({
+      apiVersion: resource.apiVersion,
+      kind: resource.kind,
+      metadata: resource.metadata,
+    });
     const diff = diffResource(resource, live, FIELD_MANAGER);
     diffs.push(diff);
     if (diff.action === 'unchanged') continue;
@@ -84,7 +97,10 @@ export async function reconcile(desired: readonly IstioResource[], cluster: Clus
     log(`- ${candidate.key} (experiments ended: ${candidate.experiments || 'unknown'})`);
     if (!isPruning) continue;
     const { apiVersion, kind, metadata } = candidate.live;
-    await cluster.delete({ apiVersion, kind, metadata: { name: metadata.name, namespace: metadata.namespace ?? '' } }, writeOptions);
+    await cluster.delete(
+      { apiVersion, kind, metadata: { name: metadata.name, namespace: metadata.namespace ?? '' } },
+      writeOptions,
+    );
     pruned.push(candidate.key);
     log(`pruned ${candidate.key}${suffix}`);
   }

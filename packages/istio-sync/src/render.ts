@@ -1,5 +1,11 @@
 import { RoutingError, type InputIssue, type RoutedExperiment, type Routing } from './experiment-input.js';
-import { DEFAULT_EDGE_OPTIONS, isEdgeBucketed, renderEdgeFilter, toEdgeExperiment, type EdgeOptions } from './edge-filter.js';
+import {
+  DEFAULT_EDGE_OPTIONS,
+  isEdgeBucketed,
+  renderEdgeFilter,
+  toEdgeExperiment,
+  type EdgeOptions,
+} from './edge-filter.js';
 import { UnroutableConditionError } from './header-matches.js';
 import { mergeHost } from './host-merge.js';
 import type { IstioResource } from './istio-types.js';
@@ -33,7 +39,11 @@ function planOf(experiment: RoutedExperiment, routing: Routing): RoutePlan {
   }
 }
 
-const KIND_ORDER: { readonly [kind in IstioResource['kind']]: number } = { DestinationRule: 0, VirtualService: 1, EnvoyFilter: 2 };
+const KIND_ORDER: { readonly [kind in IstioResource['kind']]: number } = {
+  DestinationRule: 0,
+  VirtualService: 1,
+  EnvoyFilter: 2,
+};
 
 function compareResources(a: IstioResource, b: IstioResource): number {
   const byKind = KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
@@ -52,7 +62,10 @@ function compareResources(a: IstioResource, b: IstioResource): number {
  * @example
  * const resources = renderResources(readExperiments(JSON.parse(text)));
  */
-export function renderResources(experiments: readonly RoutedExperiment[], options: RenderOptions = {}): IstioResource[] {
+export function renderResources(
+  experiments: readonly RoutedExperiment[],
+  options: RenderOptions = {},
+): IstioResource[] {
   const issues: InputIssue[] = [];
   const hosts = new Map<string, { namespace: string; host: string; plans: RoutePlan[] }>();
   const edge: EdgeExperiment[] = [];
@@ -68,7 +81,11 @@ export function renderResources(experiments: readonly RoutedExperiment[], option
       hosts.set(groupKey, group);
     } catch (error) {
       if (!(error instanceof UnroutableConditionError)) throw error;
-      issues.push({ experiment: experiment.key, path: error.path === '' ? 'targeting' : `targeting.${error.path}`, message: error.message });
+      issues.push({
+        experiment: experiment.key,
+        path: error.path === '' ? 'targeting' : `targeting.${error.path}`,
+        message: error.message,
+      });
       continue;
     }
     if (isEdgeBucketed(experiment, routing)) {
@@ -90,4 +107,3 @@ export function renderResources(experiments: readonly RoutedExperiment[], option
   if (issues.length > 0) throw new RoutingError(issues);
   return resources.sort(compareResources);
 }
-

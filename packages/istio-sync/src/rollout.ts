@@ -21,14 +21,26 @@ export function promotion(experiment: RoutedExperiment, routing: Routing, varian
       if (routing.active !== undefined) return none(`canary already promoted to ${routing.active}`);
       const steps = routing.steps ?? [];
       if (steps.length > 1) {
-        return { routing: { ...routing, steps: steps.slice(1) }, isPausing: false, summary: `canary step ${steps[0] ?? ''}% -> ${steps[1] ?? ''}%` };
+        return {
+          routing: { ...routing, steps: steps.slice(1) },
+          isPausing: false,
+          summary: `canary step ${steps[0] ?? ''}% -> ${steps[1] ?? ''}%`,
+        };
       }
-      return { routing: { ...routing, active: variant }, isPausing: false, summary: `canary complete: all traffic to ${variant}` };
+      return {
+        routing: { ...routing, active: variant },
+        isPausing: false,
+        summary: `canary complete: all traffic to ${variant}`,
+      };
     }
     case 'blue-green': {
       const active = routing.active ?? controlOf(experiment);
       if (active === variant) return none(`blue-green already on ${variant}`);
-      return { routing: { ...routing, active: variant }, isPausing: false, summary: `blue-green switch ${active} -> ${variant}` };
+      return {
+        routing: { ...routing, active: variant },
+        isPausing: false,
+        summary: `blue-green switch ${active} -> ${variant}`,
+      };
     }
     case 'ab':
     case 'mirror':

@@ -60,7 +60,10 @@ export function controlOf(experiment: RoutedExperiment): string {
 export function coverageSplit(experiment: RoutedExperiment, coverage: number): WeightedTarget[] {
   const [control, ...treatments] = experiment.variants;
   if (control === undefined) return [];
-  const treated = treatments.map((variant) => ({ variant: variant.key, weight: Math.floor((coverage * variant.weight) / BASIS_POINTS) }));
+  const treated = treatments.map((variant) => ({
+    variant: variant.key,
+    weight: Math.floor((coverage * variant.weight) / BASIS_POINTS),
+  }));
   const rest = BASIS_POINTS - treated.reduce((sum, target) => sum + target.weight, 0);
   return [{ variant: control.key, weight: rest }, ...treated];
 }
@@ -72,7 +75,13 @@ export function allTo(variant: string): WeightedTarget[] {
 
 /** The plan of a paused experiment: the SDK answers the control for everyone, so the mesh does too. */
 export function pausedPlan(experiment: RoutedExperiment, routing: Routing): RoutePlan {
-  return { experiment, routing, variantRoutes: [], matchRoutes: [], defaultRoute: { targets: allTo(controlOf(experiment)), mirrors: [] } };
+  return {
+    experiment,
+    routing,
+    variantRoutes: [],
+    matchRoutes: [],
+    defaultRoute: { targets: allTo(controlOf(experiment)), mirrors: [] },
+  };
 }
 
 export function variantHeaderRoutes(experiment: RoutedExperiment, routing: Routing): VariantHeaderRoute[] {

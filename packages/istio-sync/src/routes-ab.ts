@@ -1,6 +1,13 @@
 import type { RoutedExperiment, Routing } from './experiment-input.js';
 import { toMatchBlocks } from './header-matches.js';
-import { allTo, BASIS_POINTS, controlOf, variantHeaderRoutes, type RoutePlan, type WeightedTarget } from './route-plan.js';
+import {
+  allTo,
+  BASIS_POINTS,
+  controlOf,
+  variantHeaderRoutes,
+  type RoutePlan,
+  type WeightedTarget,
+} from './route-plan.js';
 
 /** The treatments' share of the targeted requests: by their relative weights (per request, not sticky). */
 function treatmentSplit(experiment: RoutedExperiment): WeightedTarget[] {
@@ -11,13 +18,17 @@ function treatmentSplit(experiment: RoutedExperiment): WeightedTarget[] {
   const exact = treatments.map((variant) => (variant.weight * BASIS_POINTS) / total);
   const floors = exact.map(Math.floor);
   let left = BASIS_POINTS - floors.reduce((sum, value) => sum + value, 0);
-  const order = exact.map((value, index) => ({ index, remainder: value - Math.floor(value) })).sort((a, b) => b.remainder - a.remainder || a.index - b.index);
+  const order = exact
+    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
+    .sort((a, b) => b.remainder - a.remainder || a.index - b.index);
   for (const { index } of order) {
     if (left === 0) break;
     floors[index] = (floors[index] ?? 0) + 1;
     left -= 1;
   }
-  return treatments.map((variant, index) => ({ variant: variant.key, weight: floors[index] ?? 0 })).filter((target) => target.weight > 0);
+  return treatments
+    .map((variant, index) => ({ variant: variant.key, weight: floors[index] ?? 0 }))
+    .filter((target) => target.weight > 0);
 }
 
 /**

@@ -14,7 +14,13 @@ export function canaryCoverage(experiment: RoutedExperiment, routing: Routing): 
  */
 export function planCanary(experiment: RoutedExperiment, routing: Routing): RoutePlan {
   if (routing.active !== undefined) {
-    return { experiment, routing, variantRoutes: [], matchRoutes: [], defaultRoute: { targets: allTo(routing.active), mirrors: [] } };
+    return {
+      experiment,
+      routing,
+      variantRoutes: [],
+      matchRoutes: [],
+      defaultRoute: { targets: allTo(routing.active), mirrors: [] },
+    };
   }
   return {
     experiment,

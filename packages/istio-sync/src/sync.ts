@@ -14,7 +14,11 @@ export class InvalidResourcesError extends Error {
 }
 
 /** Renders and validates; throws RoutingError or InvalidResourcesError before anything reaches a cluster. */
-export function renderValidated(experiments: readonly RoutedExperiment[], validator: ResourceValidator, options: RenderOptions = {}): IstioResource[] {
+export function renderValidated(
+  experiments: readonly RoutedExperiment[],
+  validator: ResourceValidator,
+  options: RenderOptions = {},
+): IstioResource[] {
   const resources = renderResources(experiments, options);
   const errors = validator.validate(resources).filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw new InvalidResourcesError(errors.map(formatValidationIssue));
@@ -26,7 +30,12 @@ export interface SyncOptions extends ReconcileOptions {
 }
 
 /** Experiments (in the REST shape) -> validated resources -> one reconcile pass. */
-export async function syncOnce(document: unknown, cluster: Cluster, validator: ResourceValidator, options: SyncOptions = {}): Promise<ReconcileReport> {
+export async function syncOnce(
+  document: unknown,
+  cluster: Cluster,
+  validator: ResourceValidator,
+  options: SyncOptions = {},
+): Promise<ReconcileReport> {
   const resources = renderValidated(readExperiments(document), validator, options.render);
   return reconcile(resources, cluster, options);
 }

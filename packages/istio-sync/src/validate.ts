@@ -35,8 +35,8 @@ function asArray(value: unknown): readonly unknown[] {
 
 // ajv-formats ships as CommonJS; its default export is the plugin function.
 type FormatsPlugin = (ajv: Ajv) => Ajv;
-const addFormats = ((ajvFormats as unknown as { default: { default?: FormatsPlugin } & FormatsPlugin }).default.default ??
-  (ajvFormats as unknown as { default: FormatsPlugin }).default) as FormatsPlugin;
+const addFormats = ((ajvFormats as unknown as { default: { default?: FormatsPlugin } & FormatsPlugin }).default
+  .default ?? (ajvFormats as unknown as { default: FormatsPlugin }).default) as FormatsPlugin;
 
 interface Finding {
   readonly path: string;
@@ -52,8 +52,16 @@ function checkRegexes(value: unknown, path: string, findings: Finding[]): void {
   if (!isRecord(value)) return;
   for (const [key, entry] of Object.entries(value)) {
     if (key === 'regex' && typeof entry === 'string') {
-      if (entry.length > MAX_REGEX_LENGTH) findings.push({ path: `${path}/regex`, message: `regex is ${entry.length} characters; istiod allows at most ${MAX_REGEX_LENGTH}` });
-      else if (!isRe2(entry)) findings.push({ path: `${path}/regex`, message: `${JSON.stringify(entry)} is not an RE2 regex (no look-around, no back-references)` });
+      if (entry.length > MAX_REGEX_LENGTH)
+        findings.push({
+          path: `${path}/regex`,
+          message: `regex is ${entry.length} characters; istiod allows at most ${MAX_REGEX_LENGTH}`,
+        });
+      else if (!isRe2(entry))
+        findings.push({
+          path: `${path}/regex`,
+          message: `${JSON.stringify(entry)} is not an RE2 regex (no look-around, no back-references)`,
+        });
     } else {
       checkRegexes(entry, `${path}/${key}`, findings);
     }
@@ -62,13 +70,15 @@ function checkRegexes(value: unknown, path: string, findings: Finding[]): void {
 
 function checkPercent(value: unknown, path: string, findings: Finding[]): void {
   const percent = isRecord(value) ? value['value'] : value;
-  if (typeof percent === 'number' && (percent < 0 || percent > MAX_PERCENT)) findings.push({ path, message: `mirror percentage ${percent} is outside 0-100` });
+  if (typeof percent === 'number' && (percent < 0 || percent > MAX_PERCENT))
+    findings.push({ path, message: `mirror percentage ${percent} is outside 0-100` });
 }
 
 function checkHeaderNames(headers: unknown, path: string, findings: Finding[]): void {
   if (!isRecord(headers)) return;
   for (const name of Object.keys(headers)) {
-    if (name !== name.toLowerCase()) findings.push({ path: `${path}/${name}`, message: `header name "${name}" must be lower-case` });
+    if (name !== name.toLowerCase())
+      findings.push({ path: `${path}/${name}`, message: `header name "${name}" must be lower-case` });
   }
 }
 
@@ -82,17 +92,23 @@ function checkVirtualService(spec: Json, findings: Finding[]): void {
       destinations.forEach((destination: unknown, position) => {
         const weight = isRecord(destination) ? destination['weight'] : undefined;
         if (typeof weight === 'number') {
-          if (weight < 0) findings.push({ path: `${at}/route/${position}/weight`, message: `weight ${weight} is negative` });
+          if (weight < 0)
+            findings.push({ path: `${at}/route/${position}/weight`, message: `weight ${weight} is negative` });
           total += weight;
         }
       });
-      if (destinations.length > 1 && total === 0) findings.push({ path: `${at}/route`, message: 'the weights of a multi-destination route total 0' });
-      if (route['mirror'] !== undefined && route['mirrors'] !== undefined) findings.push({ path: at, message: 'mirror and mirrors cannot be set together' });
-      if (route['mirrorPercentage'] !== undefined) checkPercent(route['mirrorPercentage'], `${at}/mirrorPercentage`, findings);
+      if (destinations.length > 1 && total === 0)
+        findings.push({ path: `${at}/route`, message: 'the weights of a multi-destination route total 0' });
+      if (route['mirror'] !== undefined && route['mirrors'] !== undefined)
+        findings.push({ path: at, message: 'mirror and mirrors cannot be set together' });
+      if (route['mirrorPercentage'] !== undefined)
+        checkPercent(route['mirrorPercentage'], `${at}/mirrorPercentage`, findings);
       if (route['mirrorPercent'] !== undefined) checkPercent(route['mirrorPercent'], `${at}/mirrorPercent`, findings);
-      if (route['mirror_percent'] !== undefined) checkPercent(route['mirror_percent'], `${at}/mirror_percent`, findings);
+      if (route['mirror_percent'] !== undefined)
+        checkPercent(route['mirror_percent'], `${at}/mirror_percent`, findings);
       asArray(route['mirrors']).forEach((mirror: unknown, position) => {
-        if (isRecord(mirror) && mirror['percentage'] !== undefined) checkPercent(mirror['percentage'], `${at}/mirrors/${position}/percentage`, findings);
+        if (isRecord(mirror) && mirror['percentage'] !== undefined)
+          checkPercent(mirror['percentage'], `${at}/mirrors/${position}/percentage`, findings);
       });
       asArray(route['match']).forEach((match: unknown, position) => {
         if (!isRecord(match)) return;
@@ -108,15 +124,20 @@ function checkDestinationRule(spec: Json, findings: Finding[]): void {
   asArray(spec['subsets']).forEach((subset: unknown, index) => {
     const name = isRecord(subset) ? subset['name'] : undefined;
     if (typeof name !== 'string') return;
-    if (seen.has(name)) findings.push({ path: `/spec/subsets/${index}/name`, message: `duplicate subset name "${name}"` });
+    if (seen.has(name))
+      findings.push({ path: `/spec/subsets/${index}/name`, message: `duplicate subset name "${name}"` });
     seen.add(name);
-    if (!DNS_LABEL.test(name) || name.length > DNS_LABEL_MAX) findings.push({ path: `/spec/subsets/${index}/name`, message: `subset name "${name}" is not a DNS-1123 label` });
+    if (!DNS_LABEL.test(name) || name.length > DNS_LABEL_MAX)
+      findings.push({ path: `/spec/subsets/${index}/name`, message: `subset name "${name}" is not a DNS-1123 label` });
   });
 }
 
 /** Integer formats the CRDs use; ajv-formats knows the string ones. */
 function addKubernetesFormats(ajv: Ajv): void {
-  ajv.addFormat('int32', { type: 'number', validate: (value: number) => Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX });
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (value: number) => Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX,
+  });
   ajv.addFormat('int64', { type: 'number', validate: (value: number) => Number.isInteger(value) });
   ajv.addFormat('double', { type: 'number', validate: (value: number) => Number.isFinite(value) });
 }
@@ -167,21 +188,39 @@ export class ResourceValidator {
 
   /** The issues of one document (`index` is its position, for messages). */
   validateDocument(document: unknown, index = 0): ValidationIssue[] {
-    if (!isRecord(document)) return [{ document: index, resource: '(not an object)', path: '/', message: 'a document must be an object', severity: 'error' }];
+    if (!isRecord(document))
+      return [
+        {
+          document: index,
+          resource: '(not an object)',
+          path: '/',
+          message: 'a document must be an object',
+          severity: 'error',
+        },
+      ];
     const metadata = isRecord(document['metadata']) ? document['metadata'] : {};
     const kind = typeof document['kind'] === 'string' ? document['kind'] : '(no kind)';
     const resource = `${kind} ${typeof metadata['namespace'] === 'string' ? `${metadata['namespace']}/` : ''}${typeof metadata['name'] === 'string' ? metadata['name'] : '(no name)'}`;
-    const issue = (path: string, message: string, severity: 'error' | 'warning' = 'error'): ValidationIssue => ({ document: index, resource, path, message, severity });
+    const issue = (path: string, message: string, severity: 'error' | 'warning' = 'error'): ValidationIssue => ({
+      document: index,
+      resource,
+      path,
+      message,
+      severity,
+    });
     const key = `${String(document['apiVersion'])}|${kind}`;
     const schema = this.#catalog.find(String(document['apiVersion']), kind);
     if (schema === undefined) return [issue('/', `no published schema for ${String(document['apiVersion'])} ${kind}`)];
     const issues: ValidationIssue[] = [];
-    if (typeof metadata['name'] !== 'string' || metadata['name'] === '') issues.push(issue('/metadata/name', 'is required'));
+    if (typeof metadata['name'] !== 'string' || metadata['name'] === '')
+      issues.push(issue('/metadata/name', 'is required'));
     const validate = this.#validatorFor(key, schema);
     if (!validate(document)) {
-      for (const error of validate.errors ?? []) issues.push(issue(error.instancePath || '/', error.message ?? 'is invalid'));
+      for (const error of validate.errors ?? [])
+        issues.push(issue(error.instancePath || '/', error.message ?? 'is invalid'));
     }
-    for (const finding of checkCelRules(schema.schema, document)) issues.push(issue(finding.path, finding.message, finding.isUnchecked ? 'warning' : 'error'));
+    for (const finding of checkCelRules(schema.schema, document))
+      issues.push(issue(finding.path, finding.message, finding.isUnchecked ? 'warning' : 'error'));
     const findings: Finding[] = [];
     const spec = isRecord(document['spec']) ? document['spec'] : {};
     checkRegexes(spec, '/spec', findings);

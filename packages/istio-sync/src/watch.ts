@@ -83,7 +83,13 @@ export async function watch(options: WatchOptions): Promise<void> {
         log: (line) => log({ event: 'reconcile', message: line }),
       });
       const changed = report.diffs.filter((diff) => diff.action !== 'unchanged').length;
-      log({ event: 'synced', resources: resources.length, applied: report.applied.length, pruned: report.pruned.length, unchanged: report.diffs.length - changed });
+      log({
+        event: 'synced',
+        resources: resources.length,
+        applied: report.applied.length,
+        pruned: report.pruned.length,
+        unchanged: report.diffs.length - changed,
+      });
     } catch (error) {
       log({ event: 'error', message: error instanceof Error ? error.message : String(error) });
     }

@@ -47,11 +47,17 @@ const talkInput = () => readFileSync(golden('talk-ios-north-carolina.json'), 'ut
 describe('lift-istio CLI', () => {
   it('render --from file prints the golden YAML', async () => {
     const result = await run(['render', '--from', golden('talk-ios-north-carolina.json').pathname]);
-    expect(result).toEqual({ code: 0, stdout: readFileSync(golden('talk-ios-north-carolina.yaml'), 'utf8'), stderr: '' });
+    expect(result).toEqual({
+      code: 0,
+      stdout: readFileSync(golden('talk-ios-north-carolina.yaml'), 'utf8'),
+      stderr: '',
+    });
   });
 
   it('render --from - reads stdin; render --from <server-url> pages through the server', async () => {
-    expect((await run(['render', '--from', '-'], talkInput())).stdout).toBe(readFileSync(golden('talk-ios-north-carolina.yaml'), 'utf8'));
+    expect((await run(['render', '--from', '-'], talkInput())).stdout).toBe(
+      readFileSync(golden('talk-ios-north-carolina.yaml'), 'utf8'),
+    );
     lift.experiments = (JSON.parse(talkInput()) as { experiments: Record<string, unknown>[] }).experiments;
     const fromServer = await run(['render', '--from', lift.url]);
     expect(fromServer.stdout).toBe(readFileSync(golden('talk-ios-north-carolina.yaml'), 'utf8'));
@@ -64,12 +70,15 @@ describe('lift-istio CLI', () => {
     const result = await run(['render', '--from', '-'], JSON.stringify(input));
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('error: experiment "reviews-v2" targeting.platform.$regex: "^(?!Android)" is not an RE2 regex (no look-around or back-references)\n');
+    expect(result.stderr).toBe(
+      'error: experiment "reviews-v2" targeting.platform.$regex: "^(?!Android)" is not an RE2 regex (no look-around or back-references)\n',
+    );
   });
 
   it('validate passes the golden files and fails bad documents with exit 1', async () => {
     expect((await run(['validate', golden('edge-bucketing.yaml').pathname])).code).toBe(0);
-    const bad = 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: vs, namespace: ns}\nspec:\n  hosts: [web]\n  http:\n  - match: [{headers: {X-Beta: {regex: "(?<=a)b"}}}]\n    route: [{destination: {host: web}, weight: -3}]\n';
+    const bad =
+      'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: vs, namespace: ns}\nspec:\n  hosts: [web]\n  http:\n  - match: [{headers: {X-Beta: {regex: "(?<=a)b"}}}]\n    route: [{destination: {host: web}, weight: -3}]\n';
     const result = await run(['validate', '-'], bad);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('header name "X-Beta" must be lower-case');
@@ -95,7 +104,9 @@ describe('lift-istio CLI', () => {
     writeFileSync(file, JSON.stringify(input));
     const changed = await run(['diff', '--from', file, '--exit-code']);
     expect(changed.code).toBe(3);
-    expect(changed.stdout).toContain('~ VirtualService bookinfo/lift-reviews\n  spec.http[2].match[0].headers.x-region.exact:\n    - "NC"\n    + "SC"\n');
+    expect(changed.stdout).toContain(
+      '~ VirtualService bookinfo/lift-reviews\n  spec.http[2].match[0].headers.x-region.exact:\n    - "NC"\n    + "SC"\n',
+    );
 
     const ended = JSON.parse(talkInput()) as { experiments: { status: string }[] };
     (ended.experiments[0] as { status: string }).status = 'stopped';
@@ -110,9 +121,17 @@ describe('lift-istio CLI', () => {
       key: 'payments',
       status: 'running',
       version: 2,
-      variants: [{ key: 'control', weight: 5000 }, { key: 'treatment', weight: 5000 }],
+      variants: [
+        { key: 'control', weight: 5000 },
+        { key: 'treatment', weight: 5000 },
+      ],
       metrics: { primary: 'purchase', guardrails: [] },
-      routing: { host: 'payments', namespace: 'shop', mode: 'blue-green', subsets: { control: { v: '1' }, treatment: { v: '2' } } },
+      routing: {
+        host: 'payments',
+        namespace: 'shop',
+        mode: 'blue-green',
+        subsets: { control: { v: '1' }, treatment: { v: '2' } },
+      },
     };
     lift.experiments = [structuredClone(experiment)];
     lift.setResults('payments', 'purchase', resultsOf({ verdict: 'inconclusive', pValueSequential: 0.3 }));
@@ -123,7 +142,11 @@ describe('lift-istio CLI', () => {
     lift.setResults('payments', 'purchase', resultsOf({ verdict: 'winning', pValueSequential: 0.002 }));
     const promoted = await run(['promote', 'payments', '--from', lift.url]);
     expect(promoted.code).toBe(0);
-    expect(JSON.parse(promoted.stdout)).toMatchObject({ decision: 'promote', action: 'blue-green switch control -> treatment', figures: { pValueSequential: 0.002 } });
+    expect(JSON.parse(promoted.stdout)).toMatchObject({
+      decision: 'promote',
+      action: 'blue-green switch control -> treatment',
+      figures: { pValueSequential: 0.002 },
+    });
     expect(lift.experiments[0]).toMatchObject({ version: 3, routing: { active: 'treatment' } });
 
     const rolledBack = await run(['rollback', 'payments', '--from', lift.url]);

@@ -15,7 +15,14 @@ const cases = readdirSync(GOLDEN)
 describe('golden YAML per mode', () => {
   it('has the named cases the issue asks for', () => {
     expect(cases).toEqual(
-      expect.arrayContaining(['talk-ios-north-carolina', 'canary-steps', 'mirror-dark-launch', 'blue-green', 'merged-host', 'edge-bucketing']),
+      expect.arrayContaining([
+        'talk-ios-north-carolina',
+        'canary-steps',
+        'mirror-dark-launch',
+        'blue-green',
+        'merged-host',
+        'edge-bucketing',
+      ]),
     );
   });
 

@@ -18,7 +18,9 @@ interface DecideCase {
   readonly context: { readonly [attribute: string]: string | number };
   readonly expected: { readonly variant: string };
 }
-const vectors = JSON.parse(readFileSync(new URL('../../sdk/test/vectors/bucketing.v1.json', import.meta.url), 'utf8')) as {
+const vectors = JSON.parse(
+  readFileSync(new URL('../../sdk/test/vectors/bucketing.v1.json', import.meta.url), 'utf8'),
+) as {
   readonly hash: readonly HashCase[];
   readonly decide: readonly DecideCase[];
 };
@@ -31,7 +33,10 @@ end`;
 
 /** Hashes every input in one luajit run (UTF-8 bytes, as Envoy hands them over). */
 function luaHashes(inputs: readonly string[]): { hash: number; bucket: number }[] {
-  const lines = runLuajit(`${renderLuaSource([])}\n${HASH_DRIVER}`, inputs.map((input) => `${utf8Hex(input)}\n`).join(''));
+  const lines = runLuajit(
+    `${renderLuaSource([])}\n${HASH_DRIVER}`,
+    inputs.map((input) => `${utf8Hex(input)}\n`).join(''),
+  );
   return lines.map((line) => {
     const [h, b] = line.split(' ').map(Number);
     return { hash: h ?? NaN, bucket: b ?? NaN };
@@ -82,7 +87,11 @@ describe('generated Lua bucketing under luajit', () => {
   it('reproduces every hash and bucket of the golden vectors on their UTF-8 bytes', () => {
     const results = luaHashes(vectors.hash.map((vector) => vector.input));
     vectors.hash.forEach((vector, index) => {
-      expect({ name: vector.name, ...results[index] }).toEqual({ name: vector.name, hash: vector.hash, bucket: vector.bucket });
+      expect({ name: vector.name, ...results[index] }).toEqual({
+        name: vector.name,
+        hash: vector.hash,
+        bucket: vector.bucket,
+      });
     });
   });
 
@@ -91,7 +100,10 @@ describe('generated Lua bucketing under luajit', () => {
     const edge = cases.map((vector) => edgeExperimentOf(vector.experiment));
     const input = cases
       .map((vector, index) => {
-        const pairs = Object.entries(vector.context).flatMap(([attribute, value]) => [utf8Hex(headerOf(attribute)), utf8Hex(String(value))]);
+        const pairs = Object.entries(vector.context).flatMap(([attribute, value]) => [
+          utf8Hex(headerOf(attribute)),
+          utf8Hex(String(value)),
+        ]);
         return `${[index + 1, ...pairs].join(' ')}\n`;
       })
       .join('');
@@ -114,7 +126,10 @@ describe('generated Lua bucketing under luajit', () => {
     const edge: EdgeExperiment = { ...edgeExperimentOf(experiment), unit: { cookie: 'lift_vid' } };
     const units = ['user-1', 'user-2', 'user-42', 'u-ñandú', '1001'];
     const lines = [
-      ...units.map((unit) => `1 ${utf8Hex('cookie')} ${utf8Hex(`theme=dark; lift_vid=${unit}; other=1`)} ${utf8Hex('x-lift-banner')} ${utf8Hex('spoofed')}\n`),
+      ...units.map(
+        (unit) =>
+          `1 ${utf8Hex('cookie')} ${utf8Hex(`theme=dark; lift_vid=${unit}; other=1`)} ${utf8Hex('x-lift-banner')} ${utf8Hex('spoofed')}\n`,
+      ),
       `1 ${utf8Hex('cookie')} ${utf8Hex('theme=dark')} ${utf8Hex('x-lift-banner')} ${utf8Hex('on')}\n`,
     ];
     const variants = runLuajit(`${renderLuaSource([edge])}\n${DECIDE_DRIVER}`, lines.join(''));
@@ -122,9 +137,18 @@ describe('generated Lua bucketing under luajit', () => {
   });
 
   it('equals the SDK hash on arbitrary strings (lone surrogates included), in one batch', () => {
-    const inputs = fc.sample(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ maxLength: 64 })), { numRuns: 3000, seed: 42 });
+    const inputs = fc.sample(
+      fc.oneof(
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        fc.string({ maxLength: 64 }),
+      ),
+      { numRuns: 3000, seed: 42 },
+    );
     const results = luaHashes(inputs);
-    const mismatches = inputs.filter((input, index) => results[index]?.hash !== hash(input) || results[index]?.bucket !== bucket(input));
+    const mismatches = inputs.filter(
+      (input, index) => results[index]?.hash !== hash(input) || results[index]?.bucket !== bucket(input),
+    );
     expect(mismatches).toEqual([]);
   });
 
@@ -135,7 +159,10 @@ describe('generated Lua bucketing under luajit', () => {
       coverage: fc.integer({ min: 0, max: 10_000 }),
       split: fc.integer({ min: 0, max: 10_000 }),
     });
-    const samples = fc.sample(fc.tuple(experimentArb, fc.array(fc.string({ minLength: 1, maxLength: 24 }), { minLength: 1, maxLength: 20 })), { numRuns: 60, seed: 7 });
+    const samples = fc.sample(
+      fc.tuple(experimentArb, fc.array(fc.string({ minLength: 1, maxLength: 24 }), { minLength: 1, maxLength: 20 })),
+      { numRuns: 60, seed: 7 },
+    );
     const cases = samples.flatMap(([shape, units]) => {
       const experiment: ExperimentDefinition = {
         key: shape.key,
@@ -169,7 +196,9 @@ describe('generated Lua bucketing under luajit', () => {
         { region: { $exists: true } },
       ),
       layer: fc.option(
-        fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 10_000 })).map(([a, b]) => ({ key: 'layer-1', range: [Math.min(a, b - 1), Math.max(a + 1, b)] as const })),
+        fc
+          .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 10_000 }))
+          .map(([a, b]) => ({ key: 'layer-1', range: [Math.min(a, b - 1), Math.max(a + 1, b)] as const })),
         { nil: undefined },
       ),
       coverage: fc.integer({ min: 0, max: 10_000 }),
@@ -180,7 +209,10 @@ describe('generated Lua bucketing under luajit', () => {
       platform: fc.option(fc.constantFrom(...platforms), { nil: undefined }),
       region: fc.option(fc.constantFrom(...regions), { nil: undefined }),
     });
-    const samples = fc.sample(fc.tuple(shapeArb, fc.array(contextArb, { minLength: 1, maxLength: 15 })), { numRuns: 80, seed: 99 });
+    const samples = fc.sample(fc.tuple(shapeArb, fc.array(contextArb, { minLength: 1, maxLength: 15 })), {
+      numRuns: 80,
+      seed: 99,
+    });
     const cases = samples.flatMap(([shape, contexts]) => {
       const experiment: ExperimentDefinition = {
         key: 'checkout',
@@ -199,7 +231,13 @@ describe('generated Lua bucketing under luajit', () => {
     });
     const edge = cases.map(({ experiment }) => {
       const base = edgeExperimentOf({ ...experiment, targeting: {} });
-      return { ...base, targeting: toMatchBlocks(experiment.targeting ?? {}, { platform: headerOf('platform'), region: headerOf('region') }) };
+      return {
+        ...base,
+        targeting: toMatchBlocks(experiment.targeting ?? {}, {
+          platform: headerOf('platform'),
+          region: headerOf('region'),
+        }),
+      };
     });
     const input = cases
       .map(({ context }, index) => {

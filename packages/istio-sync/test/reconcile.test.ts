@@ -28,12 +28,40 @@ describe('reconcile against a fake API server', () => {
     const report = await reconcile(renderResources([ios]), cluster, { isApplying: true });
     expect(report.applied).toEqual(['DestinationRule shop/lift-web', 'VirtualService shop/lift-web']);
     const patches = api.writes();
-    expect(patches.map((request) => [request.method, request.path, request.contentType, request.query.get('fieldManager'), request.query.get('force'), request.query.get('dryRun')])).toEqual([
-      ['PATCH', '/apis/networking.istio.io/v1/namespaces/shop/destinationrules/lift-web', 'application/apply-patch+yaml', 'lift-istio-sync', 'true', null],
-      ['PATCH', '/apis/networking.istio.io/v1/namespaces/shop/virtualservices/lift-web', 'application/apply-patch+yaml', 'lift-istio-sync', 'true', null],
+    expect(
+      patches.map((request) => [
+        request.method,
+        request.path,
+        request.contentType,
+        request.query.get('fieldManager'),
+        request.query.get('force'),
+        request.query.get('dryRun'),
+      ]),
+    ).toEqual([
+      [
+        'PATCH',
+        '/apis/networking.istio.io/v1/namespaces/shop/destinationrules/lift-web',
+        'application/apply-patch+yaml',
+        'lift-istio-sync',
+        'true',
+        null,
+      ],
+      [
+        'PATCH',
+        '/apis/networking.istio.io/v1/namespaces/shop/virtualservices/lift-web',
+        'application/apply-patch+yaml',
+        'lift-istio-sync',
+        'true',
+        null,
+      ],
     ]);
     const stored = api.objects.get('virtualservices/shop/lift-web') as unknown as VirtualService;
-    expect(stored.spec.http.map((route) => route.name)).toEqual(['ios-variant-control', 'ios-variant-treatment', 'ios-match-0', 'default']);
+    expect(stored.spec.http.map((route) => route.name)).toEqual([
+      'ios-variant-control',
+      'ios-variant-treatment',
+      'ios-match-0',
+      'default',
+    ]);
   });
 
   it('writes nothing when the diff is empty', async () => {
@@ -62,15 +90,31 @@ describe('reconcile against a fake API server', () => {
       (object['spec'] as { hosts: string[] }).hosts = ['hijacked'];
     });
     const report = await reconcile(renderResources([ios]), cluster, { isApplying: true });
-    expect(report.diffs.find((diff) => diff.desired.kind === 'VirtualService')?.differences.map((difference) => difference.path)).toEqual(['spec.hosts']);
+    expect(
+      report.diffs
+        .find((diff) => diff.desired.kind === 'VirtualService')
+        ?.differences.map((difference) => difference.path),
+    ).toEqual(['spec.hosts']);
     expect((api.objects.get('virtualservices/shop/lift-web') as unknown as VirtualService).spec.hosts).toEqual(['web']);
 
-    const withGateway = experimentOf({ key: 'ios', targeting: { platform: 'iOS' }, routing: { gateways: ['shop/public'] } });
+    const withGateway = experimentOf({
+      key: 'ios',
+      targeting: { platform: 'iOS' },
+      routing: { gateways: ['shop/public'] },
+    });
     await reconcile(renderResources([withGateway]), cluster, { isApplying: true });
-    expect((api.objects.get('virtualservices/shop/lift-web') as unknown as VirtualService).spec.gateways).toEqual(['shop/public']);
+    expect((api.objects.get('virtualservices/shop/lift-web') as unknown as VirtualService).spec.gateways).toEqual([
+      'shop/public',
+    ]);
     const update = await reconcile(renderResources([ios]), cluster, { isApplying: true });
-    expect(update.diffs.find((diff) => diff.desired.kind === 'VirtualService')?.differences.map((difference) => difference.path)).toEqual(['spec.gateways']);
-    expect((api.objects.get('virtualservices/shop/lift-web') as unknown as VirtualService).spec.gateways).toBeUndefined();
+    expect(
+      update.diffs
+        .find((diff) => diff.desired.kind === 'VirtualService')
+        ?.differences.map((difference) => difference.path),
+    ).toEqual(['spec.gateways']);
+    expect(
+      (api.objects.get('virtualservices/shop/lift-web') as unknown as VirtualService).spec.gateways,
+    ).toBeUndefined();
   });
 
   it('dry run sends dryRun=All and stores nothing', async () => {
@@ -83,7 +127,12 @@ describe('reconcile against a fake API server', () => {
   it('prunes only objects it owns (by label) whose experiments ended', async () => {
     const other = experimentOf({ key: 'search', routing: { host: 'search' } });
     await reconcile(renderResources([ios, other]), cluster, { isApplying: true });
-    api.seed({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'hand-made', namespace: 'shop', labels: { app: 'web' } }, spec: { hosts: ['x'] } });
+    api.seed({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'hand-made', namespace: 'shop', labels: { app: 'web' } },
+      spec: { hosts: ['x'] },
+    });
     const stopped = { ...other, status: 'stopped' as const };
     const listing = await reconcile(renderResources([ios, stopped]), cluster, { isApplying: true });
     expect(listing.prunable.map((candidate) => [candidate.key, candidate.experiments])).toEqual([
@@ -93,32 +142,75 @@ describe('reconcile against a fake API server', () => {
     expect(api.objects.has('virtualservices/shop/lift-search')).toBe(true);
     const pruning = await reconcile(renderResources([ios, stopped]), cluster, { isApplying: true, isPruning: true });
     expect(pruning.pruned).toEqual(['DestinationRule shop/lift-search', 'VirtualService shop/lift-search']);
-    expect([...api.objects.keys()].sort()).toEqual(['destinationrules/shop/lift-web', 'virtualservices/shop/hand-made', 'virtualservices/shop/lift-web']);
-    expect(api.requests.some((request) => request.method === 'GET' && request.query.get('labelSelector') === 'app.kubernetes.io/managed-by=lift-istio-sync')).toBe(true);
+    expect([...api.objects.keys()].sort()).toEqual([
+      'destinationrules/shop/lift-web',
+      'virtualservices/shop/hand-made',
+      'virtualservices/shop/lift-web',
+    ]);
+    expect(
+      api.requests.some(
+        (request) =>
+          request.method === 'GET' &&
+          request.query.get('labelSelector') === 'app.kubernetes.io/managed-by=lift-istio-sync',
+      ),
+    ).toBe(true);
   });
 
   it('discovers the Istio API group before writing, as kubectl does', async () => {
     // A fresh client: discovery answers are cached per client.
     await reconcile(renderResources([ios]), new KubernetesCluster(api.kubeConfig()), { isApplying: true });
-    expect(api.requests.some((request) => request.method === 'GET' && request.path === '/apis/networking.istio.io/v1')).toBe(true);
+    expect(
+      api.requests.some((request) => request.method === 'GET' && request.path === '/apis/networking.istio.io/v1'),
+    ).toBe(true);
   });
 
   it('the fake API server refuses what a real one refuses: non-SSA patches, apply without field manager, bad dryRun', async () => {
     const url = `${api.url}/apis/networking.istio.io/v1/namespaces/shop/virtualservices/x`;
-    const body = JSON.stringify({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x', namespace: 'shop' }, spec: { hosts: ['x'] } });
-    const merge = await fetch(`${url}?fieldManager=lift-istio-sync`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body });
+    const body = JSON.stringify({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'x', namespace: 'shop' },
+      spec: { hosts: ['x'] },
+    });
+    const merge = await fetch(`${url}?fieldManager=lift-istio-sync`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body,
+    });
     expect(merge.status).toBe(415);
-    const anonymous = await fetch(url, { method: 'PATCH', headers: { 'Content-Type': 'application/apply-patch+yaml' }, body });
+    const anonymous = await fetch(url, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/apply-patch+yaml' },
+      body,
+    });
     expect(anonymous.status).toBe(422);
-    const badDryRun = await fetch(`${url}?fieldManager=m&dryRun=Yes`, { method: 'PATCH', headers: { 'Content-Type': 'application/apply-patch+yaml' }, body });
+    const badDryRun = await fetch(`${url}?fieldManager=m&dryRun=Yes`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/apply-patch+yaml' },
+      body,
+    });
     expect(badDryRun.status).toBe(400);
-    api.seed({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x', namespace: 'shop' }, spec: { hosts: ['y'] } });
-    const conflict = await fetch(`${url}?fieldManager=m`, { method: 'PATCH', headers: { 'Content-Type': 'application/apply-patch+yaml' }, body });
+    api.seed({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'x', namespace: 'shop' },
+      spec: { hosts: ['y'] },
+    });
+    const conflict = await fetch(`${url}?fieldManager=m`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/apply-patch+yaml' },
+      body,
+    });
     expect(conflict.status).toBe(409);
   });
 
   it('takes over fields another manager set, by force, as a controller must', async () => {
-    api.seed({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'lift-web', namespace: 'shop' }, spec: { hosts: ['old'], http: [] } });
+    api.seed({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'lift-web', namespace: 'shop' },
+      spec: { hosts: ['old'], http: [] },
+    });
     await reconcile(renderResources([ios]), cluster, { isApplying: true });
     expect((api.objects.get('virtualservices/shop/lift-web') as unknown as VirtualService).spec.hosts).toEqual(['web']);
   });
@@ -129,7 +221,9 @@ describe('reconcile against a fake API server', () => {
     expect(report.applied).toEqual(['DestinationRule shop/lift-web', 'VirtualService shop/lift-web']);
     const bad = { experiments: [{ ...ios, routing: { ...ios.routing, mirrorPercent: 120 } }] };
     api.requests.length = 0;
-    await expect(syncOnce(bad, cluster, sharedValidator(), { isApplying: true })).rejects.toThrow('routing.mirrorPercent: must be an integer from 0 to 100');
+    await expect(syncOnce(bad, cluster, sharedValidator(), { isApplying: true })).rejects.toThrow(
+      'routing.mirrorPercent: must be an integer from 0 to 100',
+    );
     expect(api.requests).toEqual([]);
   });
 });

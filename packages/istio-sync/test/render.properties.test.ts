@@ -17,7 +17,12 @@ const leaf = fc.oneof(
 );
 const attribute = fc.constantFrom('platform', 'region', 'tier');
 const simple = fc.dictionary(attribute, leaf, { minKeys: 0, maxKeys: 2 });
-const condition = fc.oneof(simple, fc.record({ $or: fc.array(fc.dictionary(attribute, leaf, { minKeys: 1, maxKeys: 2 }), { minLength: 1, maxLength: 3 }) }));
+const condition = fc.oneof(
+  simple,
+  fc.record({
+    $or: fc.array(fc.dictionary(attribute, leaf, { minKeys: 1, maxKeys: 2 }), { minLength: 1, maxLength: 3 }),
+  }),
+);
 
 const experimentArb = (index: number): fc.Arbitrary<RoutedExperiment> =>
   fc
@@ -29,7 +34,12 @@ const experimentArb = (index: number): fc.Arbitrary<RoutedExperiment> =>
       split: fc.integer({ min: 0, max: 10_000 }),
       coverage: fc.integer({ min: 0, max: 10_000 }),
       targeting: condition,
-      steps: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 }).map((steps) => steps.sort((a, b) => a - b)), { nil: undefined }),
+      steps: fc.option(
+        fc
+          .uniqueArray(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 })
+          .map((steps) => steps.sort((a, b) => a - b)),
+        { nil: undefined },
+      ),
       mirrorPercent: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
       isEdge: fc.boolean(),
       gateways: fc.option(fc.constantFrom(['shop/public'], ['mesh', 'shop/public']), { nil: undefined }),
@@ -66,7 +76,9 @@ const experimentArb = (index: number): fc.Arbitrary<RoutedExperiment> =>
       };
     });
 
-const experimentsArb = fc.integer({ min: 1, max: 4 }).chain((count) => fc.tuple(...Array.from({ length: count }, (_, index) => experimentArb(index))));
+const experimentsArb = fc
+  .integer({ min: 1, max: 4 })
+  .chain((count) => fc.tuple(...Array.from({ length: count }, (_, index) => experimentArb(index))));
 
 function tryRender(experiments: readonly RoutedExperiment[]): IstioResource[] | RoutingError {
   try {
@@ -86,12 +98,18 @@ describe('render properties', () => {
         if (rendered instanceof RoutingError) {
           outcomes.refused += 1;
           // Refusals always name an experiment of the input.
-          expect(rendered.issues.every((issue) => experiments.some((experiment) => experiment.key === issue.experiment))).toBe(true);
+          expect(
+            rendered.issues.every((issue) => experiments.some((experiment) => experiment.key === issue.experiment)),
+          ).toBe(true);
           return;
         }
         outcomes.rendered += 1;
         outcomes.resources += rendered.length;
-        expect(sharedValidator().validate(rendered).filter((issue) => issue.severity === 'error')).toEqual([]);
+        expect(
+          sharedValidator()
+            .validate(rendered)
+            .filter((issue) => issue.severity === 'error'),
+        ).toEqual([]);
       }),
       { numRuns: 150, seed: 20261127 },
     );
@@ -103,7 +121,9 @@ describe('render properties', () => {
   it('is deterministic and independent of input order', () => {
     fc.assert(
       fc.property(experimentsArb, fc.integer(), (experiments, seed) => {
-        const shuffled = [...experiments].sort((a, b) => ((a.version * 7919 + seed) % 13) - ((b.version * 7919 + seed) % 13));
+        const shuffled = [...experiments].sort(
+          (a, b) => ((a.version * 7919 + seed) % 13) - ((b.version * 7919 + seed) % 13),
+        );
         const first = tryRender(experiments);
         const second = tryRender(shuffled);
         if (first instanceof RoutingError || second instanceof RoutingError) {

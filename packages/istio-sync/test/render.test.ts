@@ -8,7 +8,8 @@ function issuesOf(run: () => unknown): string[] {
   try {
     run();
   } catch (error) {
-    if (error instanceof RoutingError) return error.issues.map((issue) => `${issue.experiment} ${issue.path}: ${issue.message}`);
+    if (error instanceof RoutingError)
+      return error.issues.map((issue) => `${issue.experiment} ${issue.path}: ${issue.message}`);
     throw error;
   }
   throw new Error('expected a RoutingError');
@@ -22,10 +23,14 @@ function virtualService(resources: ReturnType<typeof renderResources>): VirtualS
 
 describe('renderResources', () => {
   it('refuses a non-RE2 regex (look-around, back-reference) before it reaches a cluster, naming experiment and field', () => {
-    expect(issuesOf(() => renderResources([experimentOf({ targeting: { platform: { $regex: '^(?!Android)' } } })]))).toEqual([
+    expect(
+      issuesOf(() => renderResources([experimentOf({ targeting: { platform: { $regex: '^(?!Android)' } } })])),
+    ).toEqual([
       'exp targeting.platform.$regex: "^(?!Android)" is not an RE2 regex (no look-around or back-references)',
     ]);
-    expect(issuesOf(() => renderResources([experimentOf({ targeting: { platform: { $regex: '(a)\\1' } } })]))[0]).toContain('is not an RE2 regex');
+    expect(
+      issuesOf(() => renderResources([experimentOf({ targeting: { platform: { $regex: '(a)\\1' } } })]))[0],
+    ).toContain('is not an RE2 regex');
   });
 
   it('names a condition that cannot be a header match', () => {
@@ -35,7 +40,9 @@ describe('renderResources', () => {
     expect(issuesOf(() => renderResources([experimentOf({ targeting: { region: { $gt: 'A' } } })]))).toEqual([
       'exp targeting.region.$gt: $gt cannot be a header match (use $eq, $in, $regex, $exists, $and, $or)',
     ]);
-    expect(issuesOf(() => renderResources([experimentOf({ targeting: { $nor: [{ platform: 'iOS' }] } })]))[0]).toContain('$nor cannot be a header match');
+    expect(
+      issuesOf(() => renderResources([experimentOf({ targeting: { $nor: [{ platform: 'iOS' }] } })]))[0],
+    ).toContain('$nor cannot be a header match');
   });
 
   it('refuses overlapping matches of two experiments on one host, naming both', () => {
@@ -55,15 +62,25 @@ describe('renderResources', () => {
   it('decides literal-against-regex overlaps exactly', () => {
     const apple = experimentOf({ key: 'a', targeting: { platform: { $regex: '^i(OS|PadOS)$' } } });
     const android = experimentOf({ key: 'b', targeting: { platform: { $in: ['Android', 'HarmonyOS'] } } });
-    expect(renderResources([apple, android]).map((resource) => resource.kind)).toEqual(['DestinationRule', 'VirtualService']);
+    expect(renderResources([apple, android]).map((resource) => resource.kind)).toEqual([
+      'DestinationRule',
+      'VirtualService',
+    ]);
     const ipad = experimentOf({ key: 'c', targeting: { platform: 'iPadOS' } });
-    expect(issuesOf(() => renderResources([apple, ipad]))[0]).toContain('its header matches overlap those of experiment "a"');
+    expect(issuesOf(() => renderResources([apple, ipad]))[0]).toContain(
+      'its header matches overlap those of experiment "a"',
+    );
   });
 
   it('refuses two experiments whose defaults differ on one host', () => {
     const ab = experimentOf({ key: 'a', targeting: { platform: 'iOS' } });
-    const canary = experimentOf({ key: 'c', routing: { mode: 'canary', subsets: { control: { version: 'v1' }, treatment: { version: 'v3' } } } });
-    expect(issuesOf(() => renderResources([ab, canary]))[0]).toContain('its default route (everything not matched) differs from that of experiment "a"');
+    const canary = experimentOf({
+      key: 'c',
+      routing: { mode: 'canary', subsets: { control: { version: 'v1' }, treatment: { version: 'v3' } } },
+    });
+    expect(issuesOf(() => renderResources([ab, canary]))[0]).toContain(
+      'its default route (everything not matched) differs from that of experiment "a"',
+    );
   });
 
   it('orders variant-header routes, then the most specific matches, the default last', () => {
@@ -83,20 +100,32 @@ describe('renderResources', () => {
 
   it('routes a paused experiment entirely to its control and drops stopped ones', () => {
     const paused = experimentOf({ status: 'paused', targeting: { platform: 'iOS' } });
-    expect(virtualService(renderResources([paused])).spec.http).toEqual([{ name: 'default', route: [{ destination: { host: 'web', subset: 'exp-control' } }] }]);
+    expect(virtualService(renderResources([paused])).spec.http).toEqual([
+      { name: 'default', route: [{ destination: { host: 'web', subset: 'exp-control' } }] },
+    ]);
     expect(renderResources([experimentOf({ status: 'stopped' })])).toEqual([]);
   });
 
   it('promotes a canary past its steps: everything to active', () => {
     const promoted = experimentOf({ routing: { mode: 'canary', steps: [100], active: 'treatment' } });
-    expect(virtualService(renderResources([promoted])).spec.http).toEqual([{ name: 'default', route: [{ destination: { host: 'web', subset: 'exp-treatment' } }] }]);
+    expect(virtualService(renderResources([promoted])).spec.http).toEqual([
+      { name: 'default', route: [{ destination: { host: 'web', subset: 'exp-treatment' } }] },
+    ]);
   });
 
   it('reads the REST shape and names the experiment and field of bad input', () => {
-    expect(() => readExperiments({ experiments: [{ key: 'x', status: 'running', variants: [{ key: 'a', weight: 10_000 }] }] })).toThrow(
-      'experiment "x" variants: must list at least two variants (the first is the control)',
-    );
-    const bad = { key: 'y', status: 'running', variants: [{ key: 'a', weight: 5000 }, { key: 'b', weight: 5000 }], routing: { host: 'h', namespace: 'n', mode: 'ab', subsets: { a: { v: '1' } }, mirrorPercent: 101 } };
+    expect(() =>
+      readExperiments({ experiments: [{ key: 'x', status: 'running', variants: [{ key: 'a', weight: 10_000 }] }] }),
+    ).toThrow('experiment "x" variants: must list at least two variants (the first is the control)');
+    const bad = {
+      key: 'y',
+      status: 'running',
+      variants: [
+        { key: 'a', weight: 5000 },
+        { key: 'b', weight: 5000 },
+      ],
+      routing: { host: 'h', namespace: 'n', mode: 'ab', subsets: { a: { v: '1' } }, mirrorPercent: 101 },
+    };
     expect(issuesOf(() => readExperiments({ experiments: [bad] }))).toEqual([
       'y routing.subsets: variant "b" has no subset (pod labels)',
       'y routing.mirrorPercent: must be an integer from 0 to 100',
@@ -104,7 +133,10 @@ describe('renderResources', () => {
   });
 
   it('refuses $regex targeting for an edge-bucketed experiment (Lua has no RE2)', () => {
-    const edge = experimentOf({ targeting: { platform: { $regex: 'iOS|iPadOS' } }, routing: { headers: { userId: 'x-user-id', platform: 'x-platform' } } });
+    const edge = experimentOf({
+      targeting: { platform: { $regex: 'iOS|iPadOS' } },
+      routing: { headers: { userId: 'x-user-id', platform: 'x-platform' } },
+    });
     expect(issuesOf(() => renderResources([edge]))[0]).toContain('the edge filter cannot evaluate $regex');
   });
 });

@@ -29,7 +29,13 @@ function canary(overrides: Record<string, unknown> = {}): Record<string, unknown
     layer: null,
     overrides: {},
     metrics: { primary: 'purchase', guardrails: ['refunds'], conversionWindowHours: 168 },
-    routing: { host: 'payments', namespace: 'shop', mode: 'canary', subsets: { control: { version: 'v1' }, treatment: { version: 'v2' } }, steps: [10, 50, 100] },
+    routing: {
+      host: 'payments',
+      namespace: 'shop',
+      mode: 'canary',
+      subsets: { control: { version: 'v1' }, treatment: { version: 'v2' } },
+      steps: [10, 50, 100],
+    },
     ...overrides,
   };
 }
@@ -46,7 +52,10 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
   }
 }
 
-const weights = () => (kube.objects.get('virtualservices/shop/lift-payments') as unknown as VirtualService | undefined)?.spec.http.at(-1)?.route.map((route) => route.weight);
+const weights = () =>
+  (kube.objects.get('virtualservices/shop/lift-payments') as unknown as VirtualService | undefined)?.spec.http
+    .at(-1)
+    ?.route.map((route) => route.weight);
 
 beforeAll(async () => {
   kube = await new FakeKubeApi().start();
@@ -73,7 +82,9 @@ describe('LiftClient', () => {
   });
 
   it('reports problem+json details', async () => {
-    await expect(new LiftClient({ baseUrl: lift.url, apiKey: 'wrong' }).listExperiments()).rejects.toThrow('401 Send an API key');
+    await expect(new LiftClient({ baseUrl: lift.url, apiKey: 'wrong' }).listExperiments()).rejects.toThrow(
+      '401 Send an API key',
+    );
   });
 });
 
@@ -85,12 +96,21 @@ describe('auto rollout against a fake results server', () => {
     const log: Record<string, unknown>[] = [];
     const clock = new Map<string, number>();
     const experiments = readExperiments(await client.listExperiments());
-    const options = { stepIntervalMs: 60_000, now: () => 1_000_000, log: (entry: Record<string, unknown>) => log.push(entry) };
+    const options = {
+      stepIntervalMs: 60_000,
+      now: () => 1_000_000,
+      log: (entry: Record<string, unknown>) => log.push(entry),
+    };
     expect(await runAutoRollout(experiments, client, clock, options)).toBe(true);
     const patch = lift.requests.find((request) => request.method === 'PATCH');
     expect(patch?.headers['if-match']).toBe('"4"');
     expect(JSON.parse(patch?.body ?? '{}')).toMatchObject({ routing: { steps: [50, 100] } });
-    expect(log[0]).toMatchObject({ experiment: 'payments', decision: 'promote', action: 'canary step 10% -> 50%', figures: { pValueSequential: 0.004, metric: 'purchase' } });
+    expect(log[0]).toMatchObject({
+      experiment: 'payments',
+      decision: 'promote',
+      action: 'canary step 10% -> 50%',
+      figures: { pValueSequential: 0.004, metric: 'purchase' },
+    });
 
     // The next look within the step interval waits instead of racing through the steps.
     const again = readExperiments(await client.listExperiments());
@@ -103,16 +123,30 @@ describe('auto rollout against a fake results server', () => {
     lift.setResults('payments', 'purchase', resultsOf({ verdict: 'winning', pValueSequential: 0.004 }));
     lift.setResults('payments', 'refunds', resultsOf({ verdict: 'losing', pValueSequential: 0.01 }));
     const log: Record<string, unknown>[] = [];
-    await runAutoRollout(readExperiments(await client.listExperiments()), client, new Map(), { stepIntervalMs: 0, log: (entry) => log.push(entry) });
-    expect(lift.requests.filter((request) => request.method === 'POST').map((request) => request.path)).toEqual(['/v1/experiments/payments/pause']);
+    await runAutoRollout(readExperiments(await client.listExperiments()), client, new Map(), {
+      stepIntervalMs: 0,
+      log: (entry) => log.push(entry),
+    });
+    expect(lift.requests.filter((request) => request.method === 'POST').map((request) => request.path)).toEqual([
+      '/v1/experiments/payments/pause',
+    ]);
     expect(lift.experiments[0]?.['status']).toBe('paused');
-    expect(log[0]).toMatchObject({ decision: 'rollback', reason: 'guardrail refunds is losing for treatment', figures: { metric: 'refunds', verdict: 'losing' } });
+    expect(log[0]).toMatchObject({
+      decision: 'rollback',
+      reason: 'guardrail refunds is losing for treatment',
+      figures: { metric: 'refunds', verdict: 'losing' },
+    });
   });
 
   it('holds, and says why, when results cannot be read', async () => {
     lift.experiments = [canary()];
     const log: Record<string, unknown>[] = [];
-    expect(await runAutoRollout(readExperiments(await client.listExperiments()), client, new Map(), { stepIntervalMs: 0, log: (entry) => log.push(entry) })).toBe(false);
+    expect(
+      await runAutoRollout(readExperiments(await client.listExperiments()), client, new Map(), {
+        stepIntervalMs: 0,
+        log: (entry) => log.push(entry),
+      }),
+    ).toBe(false);
     expect(String(log[0]?.['reason'])).toContain('could not read results');
   });
 });
@@ -184,14 +218,20 @@ describe('watch', () => {
     // The first pass promotes 10% -> 50% before rendering, so the mesh starts at the new step.
     await until(() => weights()?.[1] === 25);
     expect(lift.experiments[0]).toMatchObject({ version: 5, routing: { steps: [50, 100] } });
-    expect(log.find((entry) => entry['event'] === 'gate')).toMatchObject({ decision: 'promote', action: 'canary step 10% -> 50%', figures: { pValueSequential: 0.001 } });
+    expect(log.find((entry) => entry['event'] === 'gate')).toMatchObject({
+      decision: 'promote',
+      action: 'canary step 10% -> 50%',
+      figures: { pValueSequential: 0.001 },
+    });
 
     lift.setResults('payments', 'refunds', resultsOf({ verdict: 'losing', pValueSequential: 0.01 }));
     lift.push();
     await until(() => weights()?.length === 1);
     expect(lift.experiments[0]?.['status']).toBe('paused');
     const vs = kube.objects.get('virtualservices/shop/lift-payments') as unknown as VirtualService;
-    expect(vs.spec.http).toEqual([{ name: 'default', route: [{ destination: { host: 'payments', subset: 'payments-control' } }] }]);
+    expect(vs.spec.http).toEqual([
+      { name: 'default', route: [{ destination: { host: 'payments', subset: 'payments-control' } }] },
+    ]);
     expect(log.some((entry) => entry['event'] === 'gate' && entry['decision'] === 'rollback')).toBe(true);
     controller.abort();
     await running;

@@ -20,7 +20,11 @@ export const users = Array.from({ length: USERS }, (_, i) => ({
  * (which would make every benchmark pay for megamorphic calls).
  */
 export function measure(name, iterations, operation) {
-  const loop = new Function('operation', 'iterations', 'let sink = 0; for (let i = 0; i < iterations; i++) sink ^= operation(i) ? 1 : 0; return sink;');
+  const loop = new Function(
+    'operation',
+    'iterations',
+    'let sink = 0; for (let i = 0; i < iterations; i++) sink ^= operation(i) ? 1 : 0; return sink;',
+  );
   let sink = loop(operation, iterations / 4); // warm-up, lets the JIT settle
   const perRound = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -112,4 +116,3 @@ export function printTable(title, rows, baseline) {
     console.log(`  ${row.name.padEnd(44)} ${row.ns.toFixed(1).padStart(8)} ns/op${note}`);
   }
 }
-

@@ -7,7 +7,14 @@ import { build } from 'esbuild';
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 async function gzippedSize(contents) {
-  const result = await build({ stdin: { contents, resolveDir: packageRoot, loader: 'js' }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false });
+  const result = await build({
+    stdin: { contents, resolveDir: packageRoot, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+  });
   const bytes = result.outputFiles[0].contents;
   return { minified: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length };
 }
@@ -24,7 +31,9 @@ export async function benchmarkBundleSize() {
   for (const [name, entry] of rows) {
     const size = await gzippedSize(entry);
     sizes.push(size.gzipped);
-    console.log(`  ${name.padEnd(44)} ${String(size.minified).padStart(7)} B min  ${String(size.gzipped).padStart(6)} B gzip`);
+    console.log(
+      `  ${name.padEnd(44)} ${String(size.minified).padStart(7)} B min  ${String(size.gzipped).padStart(6)} B gzip`,
+    );
   }
   return { liftClient: sizes[0], liftCore: sizes[1], growthBook: sizes[3] };
 }

@@ -3,7 +3,12 @@ import { createClient } from '../dist/index.js';
 import { growthBookClient, liftExperiment, measure, printTable, USERS, users } from './bench-support.js';
 
 /** A fetch that accepts everything at once: the benchmark measures the client, not a network. */
-export const acceptingFetch = async () => ({ ok: true, status: 202, headers: { get: () => null }, text: async () => '{}' });
+export const acceptingFetch = async () => ({
+  ok: true,
+  status: 202,
+  headers: { get: () => null },
+  text: async () => '{}',
+});
 
 export async function benchmarkClient() {
   const mask = USERS - 1;
@@ -21,8 +26,16 @@ export async function benchmarkClient() {
   growthBook.setTrackingCallback(() => (tracked += 1));
   const contexts = users.map((attributes) => ({ attributes }));
 
-  const liftRow = measure('Lift client.decide + exposure logging', 2_000_000, (i) => lift.decide('checkout-button', users[i & mask]).inExperiment);
-  const growthBookRow = measure('GrowthBookClient.evalFeature + trackingCallback', 200_000, (i) => growthBook.evalFeature('checkout-button', contexts[i & mask]).on);
+  const liftRow = measure(
+    'Lift client.decide + exposure logging',
+    2_000_000,
+    (i) => lift.decide('checkout-button', users[i & mask]).inExperiment,
+  );
+  const growthBookRow = measure(
+    'GrowthBookClient.evalFeature + trackingCallback',
+    200_000,
+    (i) => growthBook.evalFeature('checkout-button', contexts[i & mask]).on,
+  );
   printTable('Client decision with exposure logging, 4096 distinct users', [liftRow, growthBookRow], liftRow);
   console.log(`  (exposures logged: Lift ${exposures}, GrowthBook ${tracked}: each logs a user once)`);
   await lift.close();

@@ -17,7 +17,14 @@ async function measureLift(count) {
   const { createClient } = await import('../dist/index.js');
   const { liftExperiment } = await import('./bench-support.js');
   const { acceptingFetch } = await import('./client-bench.js');
-  const lift = createClient({ serverUrl: 'http://127.0.0.1:9', fetch: acceptingFetch, refresh: 'none', config: { version: 1, experiments: [{ ...liftExperiment, targeting: {} }] }, openTelemetry: false, flushIntervalMs: 10 });
+  const lift = createClient({
+    serverUrl: 'http://127.0.0.1:9',
+    fetch: acceptingFetch,
+    refresh: 'none',
+    config: { version: 1, experiments: [{ ...liftExperiment, targeting: {} }] },
+    openTelemetry: false,
+    flushIntervalMs: 10,
+  });
   lift.decide('checkout-button', { userId: 'warm-up' });
   await lift.flush();
   const before = heapMb();
@@ -57,11 +64,22 @@ if (process.argv[2] === '--child') {
 
 export async function benchmarkMemory() {
   const self = fileURLToPath(import.meta.url);
-  const run = (sdk, count) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', self, '--child', sdk, String(count)], { encoding: 'utf8' })).growth;
+  const run = (sdk, count) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--expose-gc', '--max-old-space-size=8192', self, '--child', sdk, String(count)],
+        { encoding: 'utf8' },
+      ),
+    ).growth;
   const liftMb = run('lift', LIFT_USERS);
   const growthBookMb = run('growthbook', GROWTHBOOK_USERS);
   console.log('\nHeap growth while deciding distinct users, each of them exposed once');
-  console.log(`  Lift client         ${LIFT_USERS.toLocaleString('en-US').padStart(11)} users  ${liftMb.toFixed(1).padStart(8)} MB`);
-  console.log(`  GrowthBookClient    ${GROWTHBOOK_USERS.toLocaleString('en-US').padStart(11)} users  ${growthBookMb.toFixed(1).padStart(8)} MB`);
+  console.log(
+    `  Lift client         ${LIFT_USERS.toLocaleString('en-US').padStart(11)} users  ${liftMb.toFixed(1).padStart(8)} MB`,
+  );
+  console.log(
+    `  GrowthBookClient    ${GROWTHBOOK_USERS.toLocaleString('en-US').padStart(11)} users  ${growthBookMb.toFixed(1).padStart(8)} MB`,
+  );
   return { liftUsers: LIFT_USERS, liftMb, growthBookUsers: GROWTHBOOK_USERS, growthBookMb };
 }

@@ -47,11 +47,26 @@ const sources = (await readdir(`${packageRoot}src`, { recursive: true }))
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
   .map((file) => `src/${file}`);
 
-const options = { absWorkingDir: packageRoot, format: 'esm', platform: 'neutral', target: 'es2022', mangleProps: INTERNAL_PROPERTIES, logLevel: 'warning' };
+const options = {
+  absWorkingDir: packageRoot,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  mangleProps: INTERNAL_PROPERTIES,
+  logLevel: 'warning',
+};
 
 // Files built one by one get their own short names; one bundle of everything first fixes a single
 // mapping (esbuild's mangle cache) that every file then uses.
-const { mangleCache } = await build({ ...options, entryPoints: sources, bundle: true, packages: 'external', write: false, outdir: 'dist', mangleCache: {} });
+const { mangleCache } = await build({
+  ...options,
+  entryPoints: sources,
+  bundle: true,
+  packages: 'external',
+  write: false,
+  outdir: 'dist',
+  mangleCache: {},
+});
 
 await rm(`${packageRoot}dist`, { recursive: true, force: true });
 await build({ ...options, entryPoints: sources, outbase: 'src', outdir: 'dist', mangleCache, sourcemap: true });

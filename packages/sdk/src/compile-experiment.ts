@@ -48,7 +48,8 @@ function check(condition: unknown, field: string, requirement: string): asserts 
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
-const isBasisPoints = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= BUCKET_COUNT;
+const isBasisPoints = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= BUCKET_COUNT;
 
 /** Whether a definition leaves an optional field out. */
 const isAbsent = (value: unknown): value is null | undefined => value === undefined || value === null;
@@ -61,7 +62,14 @@ export function makeDecision(
   bucketValue: number | null,
   payload: unknown,
 ): Decision {
-  return { experiment, variant, inExperiment: reason === 'assigned' || reason === 'sticky', reason, bucket: bucketValue, payload };
+  return {
+    experiment,
+    variant,
+    inExperiment: reason === 'assigned' || reason === 'sticky',
+    reason,
+    bucket: bucketValue,
+    payload,
+  };
 }
 
 /** Decisions shared by every caller (those without a bucket) are frozen so no caller can change another's. */
@@ -82,14 +90,23 @@ function compileRanges(variants: unknown, coverage: unknown): VariantRange[] {
     check(isRecord(variant) && isNonEmptyString(variant.key), `${field}.key`, NON_EMPTY_STRING);
     check(!ranges.some((range) => range.key === variant.key), `${field}.key`, 'unique');
     check(isBasisPoints(variant.weight), `${field}.weight`, BASIS_POINTS);
-    ranges.push({ key: variant.key, payload: variant.payload ?? null, start: total, end: total + Math.floor((coverage * variant.weight) / BUCKET_COUNT) });
+    ranges.push({
+      key: variant.key,
+      payload: variant.payload ?? null,
+      start: total,
+      end: total + Math.floor((coverage * variant.weight) / BUCKET_COUNT),
+    });
     total += variant.weight;
   });
   check(total === BUCKET_COUNT, 'the sum of variant weights', `10000, not ${total}`);
   return ranges;
 }
 
-function compileOverrides(key: string, overrides: unknown, ranges: readonly VariantRange[]): ReadonlyMap<string, Decision> | null {
+function compileOverrides(
+  key: string,
+  overrides: unknown,
+  ranges: readonly VariantRange[],
+): ReadonlyMap<string, Decision> | null {
   if (isAbsent(overrides)) return null;
   check(isRecord(overrides), 'overrides', 'an object of unit -> variant');
   const decisions = new Map<string, Decision>();
@@ -105,7 +122,11 @@ function compileLayer(layer: unknown): CompiledExperiment['layer'] {
   if (isAbsent(layer)) return null;
   check(isRecord(layer) && isNonEmptyString(layer.key), 'layer.key', NON_EMPTY_STRING);
   const [from, to] = Array.isArray(layer.range) && layer.range.length === 2 ? (layer.range as unknown[]) : [];
-  check(isBasisPoints(from) && isBasisPoints(to) && from < to, 'layer.range', '[from, to] with 0 <= from < to <= 10000');
+  check(
+    isBasisPoints(from) && isBasisPoints(to) && from < to,
+    'layer.range',
+    '[from, to] with 0 <= from < to <= 10000',
+  );
   return { state: hashState(`${layer.key}:`), from, to };
 }
 
@@ -123,7 +144,8 @@ function compileRules(definition: Record<string, unknown>, key: string, savedGro
     isSticky: sticky,
     unitPath: splitPath(unitAttribute),
     overrides: compileOverrides(key, definition.overrides, ranges),
-    targeting: isRecord(targeting) && Object.keys(targeting).length > 0 ? compileCondition(targeting, savedGroups) : null,
+    targeting:
+      isRecord(targeting) && Object.keys(targeting).length > 0 ? compileCondition(targeting, savedGroups) : null,
     layer: compileLayer(definition.layer),
     allocationState: hashState(`${salt}:`),
     ranges,
@@ -146,14 +168,27 @@ export function compileExperiment(definition: ExperimentDefinition, savedGroups?
   const first: unknown = Array.isArray(record.variants) ? record.variants[0] : undefined;
   const control = isRecord(first) && typeof first.key === 'string' ? first : null;
   const fixed = {} as Record<(typeof FIXED_REASONS)[number], Decision>;
-  for (const reason of FIXED_REASONS) fixed[reason] = sharedDecision(key, control && (control.key as string), reason, control?.payload ?? null);
+  for (const reason of FIXED_REASONS)
+    fixed[reason] = sharedDecision(key, control && (control.key as string), reason, control?.payload ?? null);
   try {
     check(record === (definition as unknown), 'an experiment definition', 'an object');
     check(key, 'key', NON_EMPTY_STRING);
     return { key, problem: null, fixed, ...compileRules(record, key, savedGroups) };
   } catch (error) {
     // Nothing but `problem` is read from a definition that has one: every decision is `error`.
-    return { key, problem: error instanceof Error ? error.message : String(error), fixed, isRunning: false, isSticky: false, unitPath: [], overrides: null, targeting: null, layer: null, allocationState: hashState(''), ranges: [] };
+    return {
+      key,
+      problem: error instanceof Error ? error.message : String(error),
+      fixed,
+      isRunning: false,
+      isSticky: false,
+      unitPath: [],
+      overrides: null,
+      targeting: null,
+      layer: null,
+      allocationState: hashState(''),
+      ranges: [],
+    };
   }
 }
 
@@ -184,7 +219,11 @@ function allocate(compiled: CompiledExperiment, unit: string): Decision {
  * The decision that keeps a unit on a variant it was given before (step 7), bucket included, or
  * null when the variant no longer exists.
  */
-export function stickyDecision(compiled: CompiledExperiment, variant: string, bucketValue: number | null): Decision | null {
+export function stickyDecision(
+  compiled: CompiledExperiment,
+  variant: string,
+  bucketValue: number | null,
+): Decision | null {
   for (const range of compiled.ranges) {
     if (range.key === variant) return makeDecision(compiled.key, range.key, 'sticky', bucketValue, range.payload);
   }

@@ -1,4 +1,11 @@
-import { compileExperiment, decideCompiled, isStickyOverridable, stickyDecision, unitOf, type CompiledExperiment } from './compile-experiment.js';
+import {
+  compileExperiment,
+  decideCompiled,
+  isStickyOverridable,
+  stickyDecision,
+  unitOf,
+  type CompiledExperiment,
+} from './compile-experiment.js';
 
 export { isStickyOverridable };
 import type { Attributes, Decision, ExperimentDefinition } from './types.js';
@@ -57,7 +64,8 @@ export function decide(experiment: ExperimentDefinition, context: Attributes): D
  */
 export function readUnit(experiment: ExperimentDefinition, context: Attributes): string | null {
   try {
-    if (experiment === null || typeof experiment !== 'object' || context === null || typeof context !== 'object') return null;
+    if (experiment === null || typeof experiment !== 'object' || context === null || typeof context !== 'object')
+      return null;
     const compiled = compiledFor(experiment);
     return compiled.problem === null ? unitOf(compiled, context) : null;
   } catch {
@@ -74,7 +82,11 @@ export function readUnit(experiment: ExperimentDefinition, context: Attributes):
  * const decision = decide(experiment, context);
  * const final = applySticky(experiment, decision, recordedVariant); // reason 'sticky' when it applies
  */
-export function applySticky(experiment: ExperimentDefinition, decision: Decision, recordedVariant: string | null | undefined): Decision {
+export function applySticky(
+  experiment: ExperimentDefinition,
+  decision: Decision,
+  recordedVariant: string | null | undefined,
+): Decision {
   if (recordedVariant === null || recordedVariant === undefined) return decision;
   if (!isStickyOverridable(decision)) return decision;
   try {

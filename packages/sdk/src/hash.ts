@@ -82,7 +82,8 @@ function consume(state: HashState, input: string, finish: boolean): number | Has
     }
     for (let k = extra; k >= 0; k--) {
       // The lead byte's marker (none, 110, 1110, 11110) is the `extra`-th byte of LEAD_MARKERS.
-      const byte = k === extra ? ((LEAD_MARKERS >>> (8 * extra)) & 0xff) | (c >>> (6 * extra)) : 0x80 | ((c >>> (6 * k)) & 0x3f);
+      const byte =
+        k === extra ? ((LEAD_MARKERS >>> (8 * extra)) & 0xff) | (c >>> (6 * extra)) : 0x80 | ((c >>> (6 * k)) & 0x3f);
       pending |= byte << pendingBits;
       pendingBits += 8;
       length += 1;

@@ -5,13 +5,7 @@
 
 /** A value an attribute may hold: nested objects are read through dotted paths. */
 export type AttributeValue =
-  | string
-  | number
-  | boolean
-  | null
-  | undefined
-  | readonly AttributeValue[]
-  | { readonly [key: string]: AttributeValue };
+  string | number | boolean | null | undefined | readonly AttributeValue[] | { readonly [key: string]: AttributeValue };
 
 /** The attributes of one evaluation context, e.g. `{ userId: 'u1', platform: 'iOS' }`. */
 export type Attributes = { readonly [key: string]: AttributeValue };

@@ -74,15 +74,26 @@ describe.runIf(canRunChromium)('the SDK in headless Chromium', () => {
       });
       const page = await browser.newPage();
       await page.goto(server.url);
-      const result = (await page.evaluate('window.result')) as { decision: { variant: string; reason: string }; pending: number };
+      const result = (await page.evaluate('window.result')) as {
+        decision: { variant: string; reason: string };
+        pending: number;
+      };
       expect(result.decision.reason).toBe('assigned');
       expect(result.pending).toBe(2);
       expect(server.events.size).toBe(0);
       await page.goto('about:blank'); // pagehide: the client hands its queue to keepalive requests
       await waitFor(() => server.events.size === 2, 5000);
       const events = [...server.events.values()];
-      expect(events.find((e) => e.type === 'exposure')).toMatchObject({ unit: 'visitor-1', variant: result.decision.variant });
-      expect(events.find((e) => e.type === 'conversion')).toMatchObject({ name: 'add-to-cart', unit: 'visitor-1', value: 999.5, properties: { sku: 'acme-laptop' } });
+      expect(events.find((e) => e.type === 'exposure')).toMatchObject({
+        unit: 'visitor-1',
+        variant: result.decision.variant,
+      });
+      expect(events.find((e) => e.type === 'conversion')).toMatchObject({
+        name: 'add-to-cart',
+        unit: 'visitor-1',
+        value: 999.5,
+        properties: { sku: 'acme-laptop' },
+      });
       await page.close();
     } finally {
       await server.stop();
@@ -106,8 +117,18 @@ describe.runIf(canRunChromium)('the SDK in headless Chromium', () => {
       const stream = server.requests.find((r) => r.url.startsWith('/v1/sdk/stream'));
       expect(stream?.url).toBe(`/v1/sdk/stream?apiKey=${server.sdkKey}`);
       server.publish({ version: 2, experiments: [{ ...experiment, status: 'paused' } as never] });
-      await page.waitForFunction(() => (globalThis as unknown as { lift: { configVersion: unknown } }).lift.configVersion === 2, undefined, { timeout: 5000 });
-      const reason = await page.evaluate((key) => (globalThis as unknown as { lift: { decide(k: string, c: object): { reason: string } } }).lift.decide(key, { userId: 'visitor-1' }).reason, experiment.key);
+      await page.waitForFunction(
+        () => (globalThis as unknown as { lift: { configVersion: unknown } }).lift.configVersion === 2,
+        undefined,
+        { timeout: 5000 },
+      );
+      const reason = await page.evaluate(
+        (key) =>
+          (globalThis as unknown as { lift: { decide(k: string, c: object): { reason: string } } }).lift.decide(key, {
+            userId: 'visitor-1',
+          }).reason,
+        experiment.key,
+      );
       expect(reason).toBe('not-running');
       await page.close();
     } finally {

@@ -13,7 +13,13 @@ interface DecideVector {
   readonly name: string;
   readonly experiment: ExperimentDefinition;
   readonly context: Attributes;
-  readonly expected: { variant: string; inExperiment: boolean; reason: string; bucket: number | null; payload: unknown };
+  readonly expected: {
+    variant: string;
+    inExperiment: boolean;
+    reason: string;
+    bucket: number | null;
+    payload: unknown;
+  };
 }
 
 const vectors = JSON.parse(readFileSync(new URL('./vectors/bucketing.v1.json', import.meta.url), 'utf8')) as {
@@ -33,6 +39,9 @@ describe('bucketing golden vectors v1', () => {
   });
 
   it.each(vectors.decide)('decide: $name', (vector) => {
-    expect(decide(vector.experiment, vector.context)).toEqual({ experiment: vector.experiment.key, ...vector.expected });
+    expect(decide(vector.experiment, vector.context)).toEqual({
+      experiment: vector.experiment.key,
+      ...vector.expected,
+    });
   });
 });

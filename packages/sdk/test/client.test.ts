@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, createMemoryStickyStore, type ConfigSnapshot, type ExposureEvent, type LiftClient, type LiftError } from '../src/index.js';
+import {
+  createClient,
+  createMemoryStickyStore,
+  type ConfigSnapshot,
+  type ExposureEvent,
+  type LiftClient,
+  type LiftError,
+} from '../src/index.js';
 import { FakeLiftServer, waitFor } from './support/fake-lift-server.js';
 
 const checkout = {
@@ -108,7 +115,12 @@ describe('createClient: exposures', () => {
   it('logs one exposure per unit and variant, not for overrides or units outside the experiment', async () => {
     const server = await startServer();
     const exposures: ExposureEvent[] = [];
-    const lift = client({ serverUrl: server.url, sdkKey: server.sdkKey, refresh: 'none', onExposure: (e) => exposures.push(e) });
+    const lift = client({
+      serverUrl: server.url,
+      sdkKey: server.sdkKey,
+      refresh: 'none',
+      onExposure: (e) => exposures.push(e),
+    });
     await lift.ready({ timeoutMs: 2000 });
     for (let i = 0; i < 3; i++) lift.decide('checkout-button', { userId: 'u-1', platform: 'iOS' });
     lift.decide('checkout-button', { userId: 'qa-1', platform: 'iOS' });
@@ -136,12 +148,24 @@ describe('createClient: exposures', () => {
 describe('createClient: delivery', () => {
   it('sends conversions with the unit from the context, in batches of maxBatchSize', async () => {
     const server = await startServer();
-    const lift = client({ serverUrl: server.url, sdkKey: server.sdkKey, refresh: 'none', maxBatchSize: 10, flushIntervalMs: 60_000 });
+    const lift = client({
+      serverUrl: server.url,
+      sdkKey: server.sdkKey,
+      refresh: 'none',
+      maxBatchSize: 10,
+      flushIntervalMs: 60_000,
+    });
     for (let i = 0; i < 25; i++) lift.track('purchase', { userId: `u-${i}` }, i + 0.5, { currency: 'USD' });
     await lift.flush();
     await waitFor(() => server.events.size === 25);
     expect(server.batches.map((b) => b.length)).toEqual([10, 10, 5]);
-    expect(server.events.values().next().value).toMatchObject({ type: 'conversion', name: 'purchase', unit: 'u-0', value: 0.5, properties: { currency: 'USD' } });
+    expect(server.events.values().next().value).toMatchObject({
+      type: 'conversion',
+      name: 'purchase',
+      unit: 'u-0',
+      value: 0.5,
+      properties: { currency: 'USD' },
+    });
   });
 
   it('flushes on its interval without being asked', async () => {
@@ -156,7 +180,14 @@ describe('createClient: delivery', () => {
     server.faults = ['drop', '500', '429', 'slow', '503', 'drop', 'slow', '500'];
     server.retryAfterSeconds = 0;
     const errors: LiftError[] = [];
-    const lift = client({ serverUrl: server.url, sdkKey: server.sdkKey, refresh: 'none', maxBatchSize: 7, flushIntervalMs: 20, onError: (e) => errors.push(e) });
+    const lift = client({
+      serverUrl: server.url,
+      sdkKey: server.sdkKey,
+      refresh: 'none',
+      maxBatchSize: 7,
+      flushIntervalMs: 20,
+      onError: (e) => errors.push(e),
+    });
     const sent = new Set<string>();
     for (let i = 0; i < 60; i++) lift.track('purchase', { userId: `u-${i}` }, 1);
     await waitFor(() => server.events.size === 60, 20_000);
@@ -170,7 +201,13 @@ describe('createClient: delivery', () => {
     const server = await startServer();
     server.faults = ['429'];
     server.retryAfterSeconds = 1;
-    const lift = client({ serverUrl: server.url, sdkKey: server.sdkKey, refresh: 'none', flushIntervalMs: 10, onError: () => {} });
+    const lift = client({
+      serverUrl: server.url,
+      sdkKey: server.sdkKey,
+      refresh: 'none',
+      flushIntervalMs: 10,
+      onError: () => {},
+    });
     lift.track('purchase', { userId: 'u-1' });
     await waitFor(() => server.requests.some((r) => r.url === '/v1/events'));
     const first = Date.now();
@@ -182,7 +219,13 @@ describe('createClient: delivery', () => {
     const server = await startServer();
     server.faults = ['400'];
     const errors: LiftError[] = [];
-    const lift = client({ serverUrl: server.url, sdkKey: server.sdkKey, refresh: 'none', flushIntervalMs: 60_000, onError: (e) => errors.push(e) });
+    const lift = client({
+      serverUrl: server.url,
+      sdkKey: server.sdkKey,
+      refresh: 'none',
+      flushIntervalMs: 60_000,
+      onError: (e) => errors.push(e),
+    });
     lift.track('purchase', { userId: 'u-1' });
     await lift.flush();
     expect(errors.map((e) => [e.code, e.status, e.count])).toEqual([['events-rejected', 400, 1]]);
@@ -193,7 +236,15 @@ describe('createClient: delivery', () => {
 
   it('bounds the queue while the server is down: drops the oldest and says how many', async () => {
     const errors: LiftError[] = [];
-    const lift = client({ serverUrl: 'http://127.0.0.1:9', sdkKey: 'k', refresh: 'none', maxQueueSize: 5, flushIntervalMs: 60_000, closeTimeoutMs: 0, onError: (e) => errors.push(e) });
+    const lift = client({
+      serverUrl: 'http://127.0.0.1:9',
+      sdkKey: 'k',
+      refresh: 'none',
+      maxQueueSize: 5,
+      flushIntervalMs: 60_000,
+      closeTimeoutMs: 0,
+      onError: (e) => errors.push(e),
+    });
     for (let i = 0; i < 8; i++) lift.track('purchase', { userId: `u-${i}` });
     expect(lift.pendingEvents).toBe(5);
     await Promise.resolve(); // drops are reported once per burst, after it
@@ -203,7 +254,12 @@ describe('createClient: delivery', () => {
 
   it('close() delivers what is queued', async () => {
     const server = await startServer();
-    const lift = createClient({ serverUrl: server.url, sdkKey: server.sdkKey, refresh: 'none', flushIntervalMs: 60_000 });
+    const lift = createClient({
+      serverUrl: server.url,
+      sdkKey: server.sdkKey,
+      refresh: 'none',
+      flushIntervalMs: 60_000,
+    });
     for (let i = 0; i < 3; i++) lift.track('purchase', { userId: `u-${i}` });
     await lift.close();
     expect(server.events.size).toBe(3);
@@ -228,7 +284,13 @@ describe('createClient: sticky', () => {
     const first = client({ config: { version: 1, experiments: [sticky] }, stickyStore: store });
     const units = Array.from({ length: 200 }, (_, i) => `u-${i}`);
     const before = new Map(units.map((u) => [u, first.decide('checkout-button', { userId: u }).variant]));
-    const reweighted = { ...sticky, variants: [{ key: 'control', weight: 1000 }, { key: 'moved', weight: 9000 }] };
+    const reweighted = {
+      ...sticky,
+      variants: [
+        { key: 'control', weight: 1000 },
+        { key: 'moved', weight: 9000 },
+      ],
+    };
     const second = client({ config: { version: 2, experiments: [reweighted] }, stickyStore: store });
     for (const unit of units) {
       const decision = second.decide('checkout-button', { userId: unit });

@@ -69,7 +69,12 @@ describe('decide, step by step', () => {
     expect(decide(salted, { userId: 'u-1' }).bucket).toBe(bucket('checkout-2026:u-1'));
     const none = { ...checkout, coverage: 0 };
     const decision = decide(none, { userId: 'u-1' });
-    expect(decision).toMatchObject({ variant: 'control', inExperiment: false, reason: 'traffic', bucket: bucket('checkout-button:u-1') });
+    expect(decision).toMatchObject({
+      variant: 'control',
+      inExperiment: false,
+      reason: 'traffic',
+      bucket: bucket('checkout-button:u-1'),
+    });
   });
 
   it('6. a variant owns [W_i, W_i + floor(c * w_i / 10000))', () => {
@@ -112,10 +117,37 @@ describe('decide, step by step', () => {
 
 describe('decide on bad input', () => {
   const cases: [string, unknown][] = [
-    ['weights not summing to 10000', { ...checkout, variants: [{ key: 'control', weight: 5000 }, { key: 'b', weight: 4000 }] }],
-    ['fractional weight', { ...checkout, variants: [{ key: 'control', weight: 5000.5 }, { key: 'b', weight: 4999.5 }] }],
+    [
+      'weights not summing to 10000',
+      {
+        ...checkout,
+        variants: [
+          { key: 'control', weight: 5000 },
+          { key: 'b', weight: 4000 },
+        ],
+      },
+    ],
+    [
+      'fractional weight',
+      {
+        ...checkout,
+        variants: [
+          { key: 'control', weight: 5000.5 },
+          { key: 'b', weight: 4999.5 },
+        ],
+      },
+    ],
     ['coverage above 10000', { ...checkout, coverage: 10_001 }],
-    ['duplicate variant keys', { ...checkout, variants: [{ key: 'control', weight: 5000 }, { key: 'control', weight: 5000 }] }],
+    [
+      'duplicate variant keys',
+      {
+        ...checkout,
+        variants: [
+          { key: 'control', weight: 5000 },
+          { key: 'control', weight: 5000 },
+        ],
+      },
+    ],
     ['unknown status', { ...checkout, status: 'live' }],
     ['override naming no variant', { ...checkout, overrides: { u: 'nope' } }],
     ['inverted layer range', { ...checkout, layer: { key: 'l', range: [5000, 1000] } }],
@@ -141,7 +173,20 @@ describe('decide on bad input', () => {
   });
 
   it('answers error when reading the context throws', () => {
-    const hostile = new Proxy({}, { get: () => { throw new Error('boom'); }, has: () => { throw new Error('boom'); }, getOwnPropertyDescriptor: () => { throw new Error('boom'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom');
+        },
+        has: () => {
+          throw new Error('boom');
+        },
+        getOwnPropertyDescriptor: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     expect(decide(checkout, hostile)).toMatchObject({ reason: 'error', variant: 'control' });
   });
 });
@@ -158,7 +203,13 @@ describe('readUnit and applySticky (DESIGN.md steps 1 and 7)', () => {
   it('lets a recorded variant win over layer and allocation only', () => {
     const assigned = decide(checkout, { userId: 'u-1' });
     const other = assigned.variant === 'control' ? 'moved' : 'control';
-    expect(applySticky(checkout, assigned, other)).toEqual({ ...assigned, variant: other, reason: 'sticky', inExperiment: true, payload: other === 'moved' ? { position: 'top' } : { position: 'bottom' } });
+    expect(applySticky(checkout, assigned, other)).toEqual({
+      ...assigned,
+      variant: other,
+      reason: 'sticky',
+      inExperiment: true,
+      payload: other === 'moved' ? { position: 'top' } : { position: 'bottom' },
+    });
     const outOfTraffic = decide({ ...checkout, coverage: 0 }, { userId: 'u-1' });
     expect(applySticky(checkout, outOfTraffic, 'moved').reason).toBe('sticky');
     const overridden = decide({ ...checkout, overrides: { 'qa-1': 'control' } }, { userId: 'qa-1' });

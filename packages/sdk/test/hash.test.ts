@@ -31,9 +31,12 @@ describe.each<[string, HashFunctions]>([
 
   it('agrees with the oracle on arbitrary UTF-16 code units', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 }), (input) => {
-        expect(hash(input)).toBe(oracle(input));
-      }),
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
+        (input) => {
+          expect(hash(input)).toBe(oracle(input));
+        },
+      ),
       { numRuns: 5000 },
     );
   });
@@ -51,9 +54,13 @@ describe.each<[string, HashFunctions]>([
 
   it('hashes a prefix state and a suffix as the concatenation', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }), (prefix, suffix) => {
-        expect(hashFrom(hashState(prefix) as never, suffix)).toBe(hash(prefix + suffix));
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 20 }),
+        fc.string({ unit: 'binary', maxLength: 20 }),
+        (prefix, suffix) => {
+          expect(hashFrom(hashState(prefix) as never, suffix)).toBe(hash(prefix + suffix));
+        },
+      ),
       { numRuns: 3000 },
     );
   });

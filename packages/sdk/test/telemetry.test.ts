@@ -6,7 +6,17 @@ import { createClient, type ConfigSnapshot } from '../src/index.js';
 
 const config: ConfigSnapshot = {
   version: 1,
-  experiments: [{ key: 'checkout-button', status: 'running', coverage: 10_000, variants: [{ key: 'control', weight: 5000 }, { key: 'moved', weight: 5000 }] }],
+  experiments: [
+    {
+      key: 'checkout-button',
+      status: 'running',
+      coverage: 10_000,
+      variants: [
+        { key: 'control', weight: 5000 },
+        { key: 'moved', weight: 5000 },
+      ],
+    },
+  ],
 };
 
 describe('OpenTelemetry', () => {

@@ -87,7 +87,10 @@ interface MeasuredLoad extends LoadResult {
  * Runs one load in the child process; `serverCpuUs` is this process's CPU time per request
  * answered, `databaseCpuUs` that of `database`'s PostgreSQL backends (when given).
  */
-async function load(options: { url: string; method: string; headers?: Record<string, string>; bodies?: string[] }, database?: string): Promise<MeasuredLoad> {
+async function load(
+  options: { url: string; method: string; headers?: Record<string, string>; bodies?: string[] },
+  database?: string,
+): Promise<MeasuredLoad> {
   const file = join(tmpdir(), `lift-load-${process.pid}.json`);
   await writeFile(file, JSON.stringify({ ...options, rate: RATE, duration: DURATION_S }));
   const databaseCpu = database === undefined ? null : await startBackendCpuMeter(database);
@@ -123,7 +126,8 @@ function trackInFlight(server: Server): () => number {
 async function drain(inFlight: () => number): Promise<number> {
   const startedAt = Date.now();
   while (inFlight() > 0) {
-    if (Date.now() - startedAt > DRAIN_LIMIT_MS) throw new Error(`${inFlight()} requests still unanswered ${DRAIN_LIMIT_MS} ms after the load stopped`);
+    if (Date.now() - startedAt > DRAIN_LIMIT_MS)
+      throw new Error(`${inFlight()} requests still unanswered ${DRAIN_LIMIT_MS} ms after the load stopped`);
     await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
   }
   return Date.now() - startedAt;
@@ -188,8 +192,12 @@ async function main(): Promise<void> {
 
     // One unit per request, so the first phase is first contact throughout.
     const units = RATE * DURATION_S;
-    const bodies = Array.from({ length: units }, (_, index) => JSON.stringify({ context: { userId: `user-${index}`, platform: index % 3 === 0 ? 'web' : 'iOS' } }));
-    console.log(`assignment latency: ${RATE} req/s for ${DURATION_S} s (first second is warm-up), steady, ${units} distinct units, 2 experiments (one sticky), loopback only`);
+    const bodies = Array.from({ length: units }, (_, index) =>
+      JSON.stringify({ context: { userId: `user-${index}`, platform: index % 3 === 0 ? 'web' : 'iOS' } }),
+    );
+    console.log(
+      `assignment latency: ${RATE} req/s for ${DURATION_S} s (first second is warm-up), steady, ${units} distinct units, 2 experiments (one sticky), loopback only`,
+    );
     const helloResult = await load({ url: `${helloUrl}/hello`, method: 'GET' });
     const assignLoad = {
       url: `${liftUrl}/v1/assignments`,
@@ -209,10 +217,18 @@ async function main(): Promise<void> {
     console.log(describe('assign, first contact', firstResult));
     console.log(describe('assign, returning', assignResult));
     if (firstBacklogMs + returningBacklogMs > DRAIN_POLL_MS) {
-      console.log(`backlog                answered ${firstBacklogMs} ms (first contact) and ${returningBacklogMs} ms (returning) after the load stopped: the server fell behind`);
+      console.log(
+        `backlog                answered ${firstBacklogMs} ms (first contact) and ${returningBacklogMs} ms (returning) after the load stopped: the server fell behind`,
+      );
     }
-    console.log(`p99 ratio (returning)  ${(assignResult.p99 / Math.max(helloResult.p99, 1)).toFixed(1)}x the hello-JSON endpoint (hello p99 ${helloResult.p99} ms, floored at 1 ms)`);
-    const isMet = assignResult.p99 <= TARGET_P99_MS && assignResult.non2xx === 0 && assignResult.errors === 0 && assignResult.answered === assignResult.offered;
+    console.log(
+      `p99 ratio (returning)  ${(assignResult.p99 / Math.max(helloResult.p99, 1)).toFixed(1)}x the hello-JSON endpoint (hello p99 ${helloResult.p99} ms, floored at 1 ms)`,
+    );
+    const isMet =
+      assignResult.p99 <= TARGET_P99_MS &&
+      assignResult.non2xx === 0 &&
+      assignResult.errors === 0 &&
+      assignResult.answered === assignResult.offered;
     console.log(`target (returning)     p99 <= ${TARGET_P99_MS} ms at ${RATE} req/s: ${isMet ? 'met' : 'NOT met'}`);
     lift.close();
   } catch (error) {

@@ -57,12 +57,26 @@ function buildBatches(experiment: string): BenchEvent[][] {
     for (let index = 0; index < EXPOSURES_PER_BATCH; index += 1) {
       const unit = `user-${exposed}`;
       exposed += 1;
-      batch.push({ id: createEventId(), type: 'exposure', experiment, variant: exposed % 2 === 0 ? 'control' : 'treatment', unit, timestamp: at });
+      batch.push({
+        id: createEventId(),
+        type: 'exposure',
+        experiment,
+        variant: exposed % 2 === 0 ? 'control' : 'treatment',
+        unit,
+        timestamp: at,
+      });
     }
     for (let index = EXPOSURES_PER_BATCH; index < BATCH_SIZE; index += 1) {
       const unit = `user-${Math.floor(Math.random() * exposed)}`;
       const later = new Date(start + batchIndex * 1000 + 500).toISOString();
-      batch.push({ id: createEventId(), type: 'conversion', name: index % 3 === 0 ? 'refund' : 'purchase', unit, value: (index % 50) + 0.5, timestamp: later });
+      batch.push({
+        id: createEventId(),
+        type: 'conversion',
+        name: index % 3 === 0 ? 'refund' : 'purchase',
+        unit,
+        value: (index % 50) + 0.5,
+        timestamp: later,
+      });
     }
     batches.push(batch);
   }
@@ -71,14 +85,28 @@ function buildBatches(experiment: string): BenchEvent[][] {
 
 function copyLine(event: BenchEvent, experimentId: string, day: string): string {
   const { id, type, variant = null, name = null, unit, value = null, timestamp } = event;
-  return encodeCopyRow([id, type, type === 'exposure' ? experimentId : null, variant, name, unit, value, null, timestamp, day]);
+  return encodeCopyRow([
+    id,
+    type,
+    type === 'exposure' ? experimentId : null,
+    variant,
+    name,
+    unit,
+    value,
+    null,
+    timestamp,
+    day,
+  ]);
 }
 
 async function main(): Promise<void> {
   const logger = pino({ level: 'error' });
   const benchDatabase = await createBenchDatabase();
   try {
-    const database = await openDatabase({ kind: 'postgres', connectionString: benchDatabase.url, poolSize: POOL_SIZE }, logger);
+    const database = await openDatabase(
+      { kind: 'postgres', connectionString: benchDatabase.url, poolSize: POOL_SIZE },
+      logger,
+    );
     await migrateToLatest(database.db);
     const lift = createApp({ database, logger, options: { maxInFlightIngest: CLIENTS * 2 } });
     await lift.keys.bootstrapAdmin(ADMIN_KEY);
@@ -113,12 +141,18 @@ async function main(): Promise<void> {
     const batches = buildBatches(experimentKey);
     const bodiesFile = join(tmpdir(), `lift-ingest-${process.pid}.ndjson`);
     await writeFile(bodiesFile, batches.map((events) => JSON.stringify({ events })).join('\n'));
-    console.log(`ingest: ${TOTAL_EVENTS.toLocaleString('en')} events, ${batches.length} batches of ${BATCH_SIZE}, ${CLIENTS} clients -> ${url}`);
+    console.log(
+      `ingest: ${TOTAL_EVENTS.toLocaleString('en')} events, ${batches.length} batches of ${BATCH_SIZE}, ${CLIENTS} clients -> ${url}`,
+    );
 
     // The clients run in a process of their own (the server keeps this one's event loop).
-    const loader = spawn(process.execPath, [fileURLToPath(new URL('./ingest-load.mjs', import.meta.url)), bodiesFile, url, sdkKey, String(CLIENTS)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const loader = spawn(
+      process.execPath,
+      [fileURLToPath(new URL('./ingest-load.mjs', import.meta.url)), bodiesFile, url, sdkKey, String(CLIENTS)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const closed = once(loader, 'close');
     const output = createInterface({ input: loader.stdout });
     let startedAt = 0;
@@ -169,7 +203,11 @@ async function main(): Promise<void> {
     })();
     await pipeline(
       Readable.from(lines),
-      copyClient.query(copyFrom('copy copy_ceiling (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on) from stdin')),
+      copyClient.query(
+        copyFrom(
+          'copy copy_ceiling (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on) from stdin',
+        ),
+      ),
     );
     const copySeconds = (performance.now() - copyStartedAt) / 1000;
     const copyRate = TOTAL_EVENTS / copySeconds;
@@ -177,8 +215,12 @@ async function main(): Promise<void> {
 
     const ratio = endToEndRate / copyRate;
     const fmt = (value: number) => Math.round(value).toLocaleString('en');
-    console.log(`HTTP ingest : ${fmt(httpRate)} events/s acknowledged (${httpSeconds.toFixed(1)} s; ${retries} batches retried after 503)`);
-    console.log(`facts folded: ${fmt(endToEndRate)} events/s until the per-unit facts included every event (${foldedSeconds.toFixed(1)} s)`);
+    console.log(
+      `HTTP ingest : ${fmt(httpRate)} events/s acknowledged (${httpSeconds.toFixed(1)} s; ${retries} batches retried after 503)`,
+    );
+    console.log(
+      `facts folded: ${fmt(endToEndRate)} events/s until the per-unit facts included every event (${foldedSeconds.toFixed(1)} s)`,
+    );
     const perEvent = (seconds: number) => `${((seconds * 1e6) / TOTAL_EVENTS).toFixed(1)} µs`;
     if (databaseCpuSeconds !== null) {
       // What one event costs the machine, ingest and fold together: the ceiling those costs leave
@@ -188,8 +230,12 @@ async function main(): Promise<void> {
         `CPU per event: ${perEvent(serverCpuSeconds)} server, ${perEvent(databaseCpuSeconds)} PostgreSQL, ${perEvent(load.cpuSeconds)} load generator -> at most ${fmt(availableParallelism() / cpuPerEvent)} events/s on ${availableParallelism()} cores`,
       );
     }
-    console.log(`stored      : ${fmt(stored.events)} events, ${fmt(stored.units)} exposed units, ${fmt(stored.conversions)} counted conversions`);
-    console.log(`COPY ceiling: ${fmt(copyRate)} rows/s (${copySeconds.toFixed(1)} s, pg-copy-streams into a bare table)`);
+    console.log(
+      `stored      : ${fmt(stored.events)} events, ${fmt(stored.units)} exposed units, ${fmt(stored.conversions)} counted conversions`,
+    );
+    console.log(
+      `COPY ceiling: ${fmt(copyRate)} rows/s (${copySeconds.toFixed(1)} s, pg-copy-streams into a bare table)`,
+    );
     console.log(`ratio       : ${ratio.toFixed(2)}x COPY (facts included)`);
     console.log(
       `targets     : >= ${fmt(TARGET_EVENTS_PER_SECOND)} events/s ${endToEndRate >= TARGET_EVENTS_PER_SECOND ? 'met' : 'NOT met'} (facts included); >= ${TARGET_RATIO}x COPY ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`,

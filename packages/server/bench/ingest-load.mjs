@@ -8,7 +8,9 @@ import { performance } from 'node:perf_hooks';
 
 const [file, url, sdkKey, clients] = process.argv.slice(2);
 if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(url ?? '')) throw new Error(`refusing a non-loopback target: ${url}`);
-const bodies = readFileSync(file ?? '', 'utf8').split('\n').filter((line) => line.length > 0);
+const bodies = readFileSync(file ?? '', 'utf8')
+  .split('\n')
+  .filter((line) => line.length > 0);
 const headers = { Authorization: `Bearer ${sdkKey}`, 'Content-Type': 'application/json' };
 
 let next = 0;
@@ -29,4 +31,6 @@ await Promise.all(
   }),
 );
 const cpu = process.cpuUsage();
-process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - startedAt) / 1000, retries, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ seconds: (performance.now() - startedAt) / 1000, retries, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`,
+);

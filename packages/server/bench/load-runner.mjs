@@ -77,7 +77,8 @@ function scheduledInterval(callback, periodMs, ...args) {
 }
 const nativeClearInterval = globalThis.clearInterval;
 globalThis.setInterval = scheduledInterval;
-globalThis.clearInterval = (handle) => (typeof handle?.clear === 'function' && 'timer' in handle ? handle.clear() : nativeClearInterval(handle));
+globalThis.clearInterval = (handle) =>
+  typeof handle?.clear === 'function' && 'timer' in handle ? handle.clear() : nativeClearInterval(handle);
 
 /** Connections when the options name none (see above). */
 const DEFAULT_CONNECTIONS = 50;
@@ -86,12 +87,21 @@ const STOP_GRACE_MS = 5_000;
 const BURST_WINDOW_MS = 10;
 const MS_PER_SECOND = 1_000;
 
-const { url, method, headers, bodies, rate, duration, connections = DEFAULT_CONNECTIONS } = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'));
+const {
+  url,
+  method,
+  headers,
+  bodies,
+  rate,
+  duration,
+  connections = DEFAULT_CONNECTIONS,
+} = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'));
 if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`refusing a non-loopback target: ${url}`);
 
 const streams = connections;
 const perStream = rate / streams;
-if (!Number.isInteger(perStream * duration)) throw new Error(`rate ${rate} x duration ${duration} must be a multiple of ${streams} connections`);
+if (!Number.isInteger(perStream * duration))
+  throw new Error(`rate ${rate} x duration ${duration} must be a multiple of ${streams} connections`);
 /** How often each connection sends. */
 const intervalMs = MS_PER_SECOND / perStream;
 
@@ -138,7 +148,8 @@ function startStream(index) {
   });
   pendingSchedule = null;
   instance.on('response', (_client, statusCode, _bytes, latencyMs) => {
-    if (statusCode >= 200 && statusCode < 300) samples.push({ sentAt: performance.now() - startedAt - latencyMs, latencyMs });
+    if (statusCode >= 200 && statusCode < 300)
+      samples.push({ sentAt: performance.now() - startedAt - latencyMs, latencyMs });
   });
   runs.push(
     new Promise((resolve, reject) => {
@@ -155,11 +166,16 @@ function startStream(index) {
 }
 
 const instances = [];
-const starters = Array.from({ length: streams }, (_, index) => setTimeout(() => instances.push(startStream(index)), (index * intervalMs) / streams));
-const deadline = setTimeout(() => {
-  for (const timer of starters) clearTimeout(timer);
-  for (const instance of instances) instance.stop();
-}, (duration * MS_PER_SECOND) + STOP_GRACE_MS);
+const starters = Array.from({ length: streams }, (_, index) =>
+  setTimeout(() => instances.push(startStream(index)), (index * intervalMs) / streams),
+);
+const deadline = setTimeout(
+  () => {
+    for (const timer of starters) clearTimeout(timer);
+    for (const instance of instances) instance.stop();
+  },
+  duration * MS_PER_SECOND + STOP_GRACE_MS,
+);
 await new Promise((resolve) => setTimeout(resolve, MS_PER_SECOND + BURST_WINDOW_MS));
 await Promise.all(runs);
 clearTimeout(deadline);
@@ -171,7 +187,8 @@ for (const { latencyMs } of counted) {
   for (let missing = latencyMs - intervalMs; missing >= intervalMs; missing -= intervalMs) latencies.push(missing);
 }
 latencies.sort((a, b) => a - b);
-const percentile = (p) => (latencies.length === 0 ? NaN : latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]);
+const percentile = (p) =>
+  latencies.length === 0 ? NaN : latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
 const round = (value) => Math.round(value * 100) / 100;
 
 const sendTimes = counted.map((sample) => sample.sentAt);
@@ -198,7 +215,10 @@ process.stdout.write(
     busiestWindow: Math.max(...windows.values()),
     steadyWindow: (rate * BURST_WINDOW_MS) / MS_PER_SECOND,
     /** Share of one core the load generator used: close to 1 and its own delays count as latency. */
-    generatorCpu: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e3 / (performance.now() - startedAt) * 100) / 100,
+    generatorCpu:
+      Math.round(
+        ((process.cpuUsage().user + process.cpuUsage().system) / 1e3 / (performance.now() - startedAt)) * 100,
+      ) / 100,
     errors: totals.errors,
     timeouts: totals.timeouts,
     non2xx: totals.non2xx,

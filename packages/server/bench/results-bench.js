@@ -10,7 +10,10 @@ import { createApp } from '../dist/app.js';
 import { openDatabase } from '../dist/db/database.js';
 import { migrateToLatest } from '../dist/db/migrations.js';
 
-const ADMIN_URL = process.env.LIFT_BENCH_DATABASE_URL ?? process.env.LIFT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ADMIN_URL =
+  process.env.LIFT_BENCH_DATABASE_URL ??
+  process.env.LIFT_TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/test';
 const UNITS = Number(process.env.LIFT_BENCH_UNITS ?? 1_000_000);
 const CONVERSIONS_PER_UNIT = 9;
 /** Every 199th unit (so both variants alike) is also exposed to the other one: excluded as a multiple exposure. */
@@ -147,7 +150,10 @@ async function main() {
     const call = async (method, path, body) => {
       const response = await fetch(`${base}${path}`, {
         method,
-        headers: { Authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: {
+          Authorization: `Bearer ${ADMIN_KEY}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
@@ -189,7 +195,9 @@ async function main() {
         await holder.end();
       };
       const counts = await generate(client, experiment.id, markFolded);
-      log(`data: ${counts.events.toLocaleString('en')} raw events, ${counts.units.toLocaleString('en')} exposed units, ${counts.facts.toLocaleString('en')} per-unit metric facts`);
+      log(
+        `data: ${counts.events.toLocaleString('en')} raw events, ${counts.units.toLocaleString('en')} exposed units, ${counts.facts.toLocaleString('en')} per-unit metric facts`,
+      );
 
       const runs = [];
       let results;
@@ -198,14 +206,19 @@ async function main() {
         runs.push(ms);
         results = result;
       }
-      const naive = await timed(() => client.query(NAIVE_QUERY, [experiment.id, 'purchase', WINDOW_HOURS, Object.keys(overrides)]));
+      const naive = await timed(() =>
+        client.query(NAIVE_QUERY, [experiment.id, 'purchase', WINDOW_HOURS, Object.keys(overrides)]),
+      );
 
       // The two must agree, or the comparison means nothing.
       for (const row of naive.result.rows) {
         const variant = results.variants.find((v) => v.key === row.variant);
-        const sameValue = Math.abs(variant.value.mean * variant.units - row.value_sum) <= 1e-6 * Math.max(1, row.value_sum);
+        const sameValue =
+          Math.abs(variant.value.mean * variant.units - row.value_sum) <= 1e-6 * Math.max(1, row.value_sum);
         if (variant.units !== row.units || variant.conversions !== row.conversions || !sameValue) {
-          throw new Error(`naive and endpoint disagree on ${row.variant}: ${JSON.stringify(row)} vs ${JSON.stringify(variant)}`);
+          throw new Error(
+            `naive and endpoint disagree on ${row.variant}: ${JSON.stringify(row)} vs ${JSON.stringify(variant)}`,
+          );
         }
       }
       const first = runs[0];
@@ -214,10 +227,14 @@ async function main() {
       console.log('');
       console.log(`GET /v1/experiments/${key}/results?metric=purchase over HTTP (${RESULT_RUNS} calls)`);
       console.log(`  first call      ${first.toFixed(0)} ms`);
-      console.log(`  median          ${typical.toFixed(0)} ms   (target <= ${TARGET_MS} ms: ${typical <= TARGET_MS ? 'met' : 'MISSED'})`);
+      console.log(
+        `  median          ${typical.toFixed(0)} ms   (target <= ${TARGET_MS} ms: ${typical <= TARGET_MS ? 'met' : 'MISSED'})`,
+      );
       console.log(`  all runs        ${runs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
       console.log(`naive per-unit GROUP BY over the raw events: ${naive.ms.toFixed(0)} ms`);
-      console.log(`ratio naive / results: ${ratio.toFixed(1)}x   (target >= ${TARGET_RATIO}x: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'})`);
+      console.log(
+        `ratio naive / results: ${ratio.toFixed(1)}x   (target >= ${TARGET_RATIO}x: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'})`,
+      );
       console.log(
         `numbers agree: ${results.variants.map((v) => `${v.key} ${v.units} units, ${v.conversions} converted`).join('; ')}; ` +
           `${results.multipleExposures.units} multiple-exposure and ${results.overrides.units} override units excluded; verdict ${results.variants[1]?.verdict}`,

@@ -96,14 +96,27 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   // Keys and the served config are cached in memory, kept fresh by the change feed (LISTEN/NOTIFY).
   const keys = new KeysService(new KeysRepository(database.db), { feed: database.feed });
   const sdkConfig = new SdkConfigService(new SdkConfigRepository(database.db), { feed: database.feed });
-  const experiments = new ExperimentsService(new ExperimentsRepository(database.db, { onConfigPublished: () => sdkConfig.noteChange() }));
-  const eventsRepository = new EventsRepository(database.db, { copyFrom: database.copyFrom, runPrepared: database.runPrepared });
+  const experiments = new ExperimentsService(
+    new ExperimentsRepository(database.db, { onConfigPublished: () => sdkConfig.noteChange() }),
+  );
+  const eventsRepository = new EventsRepository(database.db, {
+    copyFrom: database.copyFrom,
+    runPrepared: database.runPrepared,
+  });
   const facts = new FactFolder(eventsRepository, logger);
   const results = new ResultsService(new ResultsRepository(database.db), { catchUp: () => facts.foldNow() });
-  const stream = new ConfigStream({ service: sdkConfig, feed: database.feed, logger, heartbeatMs: options.heartbeatMs });
+  const stream = new ConfigStream({
+    service: sdkConfig,
+    feed: database.feed,
+    logger,
+    heartbeatMs: options.heartbeatMs,
+  });
   const telemetry = createTelemetry(() => sdkConfig.lastKnownVersion);
   const requireRole = createRoleGuard((secret) => keys.authenticate(secret));
-  const openApi = buildOpenApiDocument([healthPaths, keysPaths, experimentsPaths, resultsPaths, sdkConfigPaths, eventsPaths, assignmentsPaths], API_VERSION);
+  const openApi = buildOpenApiDocument(
+    [healthPaths, keysPaths, experimentsPaths, resultsPaths, sdkConfigPaths, eventsPaths, assignmentsPaths],
+    API_VERSION,
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -113,12 +126,18 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   app.use(createRequestLogging(logger));
   app.use(telemetry.middleware);
 
-  app.use(createHealthRouter({ isDatabaseReachable: () => database.isReachable(), isShuttingDown: () => isShuttingDown }));
+  app.use(
+    createHealthRouter({ isDatabaseReachable: () => database.isReachable(), isShuttingDown: () => isShuttingDown }),
+  );
   app.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
   // Swagger UI's assets are served from the package itself, so /docs works without internet access.
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { customSiteTitle: 'Lift API', swaggerOptions: { url: '/openapi.json' } }));
+  app.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(undefined, { customSiteTitle: 'Lift API', swaggerOptions: { url: '/openapi.json' } }),
+  );
   const uiFolder = webUiFolder();
   // The web UI (@lift/web) calls only the public API; unbuilt, /ui falls through to the 404 problem.
   if (uiFolder !== null) app.use('/ui', express.static(uiFolder, { fallthrough: true }));
@@ -130,7 +149,18 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   app.use(createSdkConfigRouter(sdkConfig, stream, requireRole, { corsOrigins: options.corsOrigins }));
   const events = new EventsService(eventsRepository, { facts });
   const stopPartitionMaintenance = startPartitionMaintenance(events, logger);
-  app.use(createAssignmentsRouter(new AssignmentsService(new AssignmentsRepository(database.db, { runPrepared: database.runPrepared }), sdkConfig, events, { catchUp: () => facts.foldNow() }), requireRole, { corsOrigins: options.corsOrigins }));
+  app.use(
+    createAssignmentsRouter(
+      new AssignmentsService(
+        new AssignmentsRepository(database.db, { runPrepared: database.runPrepared }),
+        sdkConfig,
+        events,
+        { catchUp: () => facts.foldNow() },
+      ),
+      requireRole,
+      { corsOrigins: options.corsOrigins },
+    ),
+  );
   app.use(createEventsRouter(events, requireRole, { corsOrigins: options.corsOrigins }));
   app.use(createKeysRouter(keys, requireRole));
   app.use(createExperimentsRouter(experiments, requireRole));

@@ -5,7 +5,12 @@ import { DomainError } from './errors/domain-error.js';
 describe('loadConfig', () => {
   it('defaults to port 8080 and the embedded database in ./.lift/data', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8080, database: { kind: 'pglite', dataDir: './.lift/data' }, adminKey: undefined, logLevel: 'info' });
+    expect(config).toMatchObject({
+      port: 8080,
+      database: { kind: 'pglite', dataDir: './.lift/data' },
+      adminKey: undefined,
+      logLevel: 'info',
+    });
     expect(config.app).toEqual({ bodyLimit: '1mb', corsOrigins: ['*'], heartbeatMs: 15000 });
   });
 
@@ -32,7 +37,9 @@ describe('loadConfig', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(DomainError);
-      const paths = ((error as DomainError).extensions['errors'] as { path: string }[]).map((entry) => entry.path).sort();
+      const paths = ((error as DomainError).extensions['errors'] as { path: string }[])
+        .map((entry) => entry.path)
+        .sort();
       expect(paths).toEqual(['DATABASE_URL', 'LIFT_ADMIN_KEY', 'LOG_LEVEL', 'PORT']);
     }
   });

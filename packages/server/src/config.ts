@@ -22,8 +22,16 @@ const environmentSchema = z.object({
   LIFT_CORS_ORIGINS: z
     .string()
     .default('*')
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0)),
-  LIFT_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i).default(DEFAULT_APP_OPTIONS.bodyLimit),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    ),
+  LIFT_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i)
+    .default(DEFAULT_APP_OPTIONS.bodyLimit),
   LIFT_SSE_HEARTBEAT_MS: z.coerce.number().pipe(z.int().min(1)).default(DEFAULT_APP_OPTIONS.heartbeatMs),
   LIFT_SHUTDOWN_TIMEOUT_MS: z.coerce.number().pipe(z.int().min(0)).default(DEFAULT_SHUTDOWN_TIMEOUT_MS),
 });
@@ -47,14 +55,19 @@ export interface ServerConfig {
  */
 export function loadConfig(environment: NodeJS.ProcessEnv): ServerConfig {
   // An empty variable (`DATABASE_URL=`) means unset, as in most twelve-factor tools.
-  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) throw validationError(toFieldErrors(parsed.error));
   const env = parsed.data;
   return {
     port: env.PORT,
     host: env.HOST,
-    database: env.DATABASE_URL === undefined ? { kind: 'pglite', dataDir: env.LIFT_DATA_DIR } : { kind: 'postgres', connectionString: env.DATABASE_URL, poolSize: env.LIFT_DB_POOL_SIZE },
+    database:
+      env.DATABASE_URL === undefined
+        ? { kind: 'pglite', dataDir: env.LIFT_DATA_DIR }
+        : { kind: 'postgres', connectionString: env.DATABASE_URL, poolSize: env.LIFT_DB_POOL_SIZE },
     adminKey: env.LIFT_ADMIN_KEY,
     logLevel: env.LOG_LEVEL,
     app: { bodyLimit: env.LIFT_BODY_LIMIT, corsOrigins: env.LIFT_CORS_ORIGINS, heartbeatMs: env.LIFT_SSE_HEARTBEAT_MS },

@@ -12,8 +12,12 @@ async function migrate(): Promise<void> {
   const database = await openDatabase(config.database, logger);
   try {
     const applied = await migrateToLatest(database.db);
-    for (const migration of applied) logger.info({ migration: migration.migrationName, status: migration.status }, 'migration');
-    logger.info({ applied: applied.length, database: database.kind }, applied.length === 0 ? 'database is up to date' : 'migrated');
+    for (const migration of applied)
+      logger.info({ migration: migration.migrationName, status: migration.status }, 'migration');
+    logger.info(
+      { applied: applied.length, database: database.kind },
+      applied.length === 0 ? 'database is up to date' : 'migrated',
+    );
   } finally {
     await database.close();
   }

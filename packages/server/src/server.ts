@@ -24,9 +24,9 @@ export interface RunningServer {
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
-    level,
-    base: { service: 'lift-server' },
-    // API keys never reach the logs, whether sent as a header or (SSE) in the query.
+      level,
+      base: { service: 'lift-server' },
+      // API keys never reach the logs, whether sent as a header or (SSE) in the query.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.apiKey'], censor: '[redacted]' },
     },
     destination,
@@ -45,7 +45,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const database = await openDatabase(config.database, logger);
   try {
     const applied = await migrateToLatest(database.db);
-    for (const migration of applied) logger.info({ migration: migration.migrationName, status: migration.status }, 'migration');
+    for (const migration of applied)
+      logger.info({ migration: migration.migrationName, status: migration.status }, 'migration');
     const lift = createApp({ database, logger, options: config.app });
     const bootstrap = await lift.keys.bootstrapAdmin(config.adminKey);
     if (bootstrap.generatedKey !== undefined) {
@@ -79,7 +80,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   }
 }
 
-async function drainAndClose(server: Server, lift: LiftApp, database: DatabaseHandle, timeoutMs: number, logger: Logger): Promise<void> {
+async function drainAndClose(
+  server: Server,
+  lift: LiftApp,
+  database: DatabaseHandle,
+  timeoutMs: number,
+  logger: Logger,
+): Promise<void> {
   logger.info('shutting down: draining requests');
   lift.beginShutdown();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -23,7 +23,14 @@ describe.each(BACKENDS)('API keys on %s', (backend) => {
     expect(created.headers['location']).toBe(`/v1/api-keys/${created.body.id}`);
     const one = await t.api.get(created.headers['location'] as string).set(asAdmin());
     expect(one.status).toBe(200);
-    expect(one.body).toEqual({ id: created.body.id, name: 'web shop', role: 'sdk', createdBy: expect.any(String), createdAt: created.body.createdAt, revokedAt: null });
+    expect(one.body).toEqual({
+      id: created.body.id,
+      name: 'web shop',
+      role: 'sdk',
+      createdBy: expect.any(String),
+      createdAt: created.body.createdAt,
+      revokedAt: null,
+    });
 
     const listed = await t.api.get('/v1/api-keys').set(asAdmin());
     expect(listed.status).toBe(200);
@@ -32,9 +39,13 @@ describe.each(BACKENDS)('API keys on %s', (backend) => {
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
     expect(item).not.toHaveProperty('key');
 
-    const { rows } = await sql<{ secret_hash: string }>`select secret_hash from api_keys where id = ${created.body.id}`.execute(t.database.db);
+    const { rows } = await sql<{
+      secret_hash: string;
+    }>`select secret_hash from api_keys where id = ${created.body.id}`.execute(t.database.db);
     expect(rows[0]?.secret_hash).toBe(hashSecret(created.body.key));
-    const dump = await sql<{ dump: string }>`select row_to_json(k)::text as dump from api_keys k`.execute(t.database.db);
+    const dump = await sql<{ dump: string }>`select row_to_json(k)::text as dump from api_keys k`.execute(
+      t.database.db,
+    );
     expect(dump.rows.map((row) => row.dump).join()).not.toContain(created.body.key);
 
     expect((await t.api.get('/v1/sdk/config').set(asAdmin(created.body.key))).status).toBe(200);
@@ -68,7 +79,9 @@ describe.each(BACKENDS)('API keys on %s', (backend) => {
 
   it('refuses to revoke the last active admin key', async () => {
     const keys = await t.api.get('/v1/api-keys').set(asAdmin());
-    const admins = keys.body.items.filter((key: { role: string; revokedAt: string | null }) => key.role === 'admin' && key.revokedAt === null);
+    const admins = keys.body.items.filter(
+      (key: { role: string; revokedAt: string | null }) => key.role === 'admin' && key.revokedAt === null,
+    );
     expect(admins).toHaveLength(1);
     const response = await t.api.delete(`/v1/api-keys/${admins[0].id}`).set(asAdmin());
     expect(response.status).toBe(409);

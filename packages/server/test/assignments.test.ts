@@ -23,7 +23,8 @@ describe.each(BACKENDS)('assignments on %s', (backend) => {
     const body = experimentBody(overrides);
     const created = await t.api.post('/v1/experiments').set(admin()).send(body);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    if (isStarted) expect((await t.api.post(`/v1/experiments/${String(body['key'])}/start`).set(admin())).status).toBe(200);
+    if (isStarted)
+      expect((await t.api.post(`/v1/experiments/${String(body['key'])}/start`).set(admin())).status).toBe(200);
     return created.body as { id: string; key: string };
   };
   const assign = async (body: Record<string, unknown>) => {
@@ -32,7 +33,14 @@ describe.each(BACKENDS)('assignments on %s', (backend) => {
     return response.body.decisions as Decision[];
   };
   const stickyRows = async (experimentId: string) =>
-    (await sql<{ unit: string; variant: string }>`select unit, variant from sticky_assignments where experiment_id = ${experimentId} order by unit`.execute(t.database.db)).rows;
+    (
+      await sql<{
+        unit: string;
+        variant: string;
+      }>`select unit, variant from sticky_assignments where experiment_id = ${experimentId} order by unit`.execute(
+        t.database.db,
+      )
+    ).rows;
 
   it('decides exactly as the SDK does with the served config, for every running experiment', async () => {
     const plain = await create({ coverage: 6000 });
@@ -41,28 +49,63 @@ describe.each(BACKENDS)('assignments on %s', (backend) => {
     for (let index = 0; index < 40; index += 1) {
       const context = { userId: index === 0 ? 'qa-1' : `user-${index}`, platform: index % 2 === 0 ? 'iOS' : 'Android' };
       const decisions = await assign({ context, logExposures: false });
-      expect(decisions.map((decision) => decision.experiment)).toEqual(config.experiments.map((experiment) => experiment.key));
+      expect(decisions.map((decision) => decision.experiment)).toEqual(
+        config.experiments.map((experiment) => experiment.key),
+      );
       for (const definition of config.experiments) {
-        expect(decisions.find((decision) => decision.experiment === definition.key)).toEqual(decide(definition, context));
+        expect(decisions.find((decision) => decision.experiment === definition.key)).toEqual(
+          decide(definition, context),
+        );
       }
     }
-    const subset = await assign({ context: { userId: 'x' }, experiments: [targeted.key, plain.key], logExposures: false });
+    const subset = await assign({
+      context: { userId: 'x' },
+      experiments: [targeted.key, plain.key],
+      logExposures: false,
+    });
     expect(subset.map((decision) => decision.experiment)).toEqual([targeted.key, plain.key]);
   });
 
   it('answers not-running for drafts and reason error for unknown keys', async () => {
     const draft = await create({}, false);
-    const [ofDraft, ofUnknown] = await assign({ context: { userId: 'u' }, experiments: [draft.key, 'no-such-experiment'] });
-    expect(ofDraft).toMatchObject({ experiment: draft.key, variant: 'control', inExperiment: false, reason: 'not-running' });
-    expect(ofUnknown).toEqual({ experiment: 'no-such-experiment', variant: null, inExperiment: false, reason: 'error', bucket: null, payload: null });
+    const [ofDraft, ofUnknown] = await assign({
+      context: { userId: 'u' },
+      experiments: [draft.key, 'no-such-experiment'],
+    });
+    expect(ofDraft).toMatchObject({
+      experiment: draft.key,
+      variant: 'control',
+      inExperiment: false,
+      reason: 'not-running',
+    });
+    expect(ofUnknown).toEqual({
+      experiment: 'no-such-experiment',
+      variant: null,
+      inExperiment: false,
+      reason: 'error',
+      bucket: null,
+      payload: null,
+    });
   });
 
   it('logs an exposure for in-experiment decisions (once), and the lookup enrolls nobody', async () => {
     const experiment = await create();
     const lookup = await t.api.get(`/v1/experiments/${experiment.key}/assignments/look-1`).set(analyst());
     expect(lookup.status).toBe(200);
-    expect(lookup.body).toMatchObject({ unit: 'look-1', recorded: null, exposure: null, decision: { experiment: experiment.key, reason: 'assigned' } });
-    const exposures = async () => Number((await sql<{ n: string }>`select count(*)::text as n from events where experiment_id = ${experiment.id}`.execute(t.database.db)).rows[0]?.n);
+    expect(lookup.body).toMatchObject({
+      unit: 'look-1',
+      recorded: null,
+      exposure: null,
+      decision: { experiment: experiment.key, reason: 'assigned' },
+    });
+    const exposures = async () =>
+      Number(
+        (
+          await sql<{
+            n: string;
+          }>`select count(*)::text as n from events where experiment_id = ${experiment.id}`.execute(t.database.db)
+        ).rows[0]?.n,
+      );
     expect(await exposures()).toBe(0);
     const [decision] = await assign({ context: { userId: 'look-1' }, experiments: [experiment.key] });
     await assign({ context: { userId: 'look-1' }, experiments: [experiment.key] });
@@ -77,12 +120,16 @@ describe.each(BACKENDS)('assignments on %s', (backend) => {
     const config = (await t.api.get('/v1/sdk/config').set(sdk())).body as ConfigSnapshot;
     const definition = config.experiments.find((candidate) => candidate.key === experiment.key);
     if (definition === undefined) throw new Error('not served');
-    const matching = await t.api.get(`/v1/experiments/${experiment.key}/assignments/acct-7?device.os=ios&__proto__.polluted=yes`).set(analyst());
+    const matching = await t.api
+      .get(`/v1/experiments/${experiment.key}/assignments/acct-7?device.os=ios&__proto__.polluted=yes`)
+      .set(analyst());
     expect(matching.status, JSON.stringify(matching.body)).toBe(200);
     expect(matching.body.decision).toEqual(decide(definition, { account: { id: 'acct-7' }, device: { os: 'ios' } }));
     expect(matching.body.decision).toMatchObject({ inExperiment: true, reason: 'assigned' });
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-    const other = await t.api.get(`/v1/experiments/${experiment.key}/assignments/acct-7?device.os=android`).set(analyst());
+    const other = await t.api
+      .get(`/v1/experiments/${experiment.key}/assignments/acct-7?device.os=android`)
+      .set(analyst());
     expect(other.body.decision).toMatchObject({ inExperiment: false, reason: 'targeting' });
   });
 
@@ -102,10 +149,22 @@ describe.each(BACKENDS)('assignments on %s', (backend) => {
       { key: 'treatment', weight: 10000 },
     ])}::jsonb, version = version + 1 where id = ${experiment.id}`.execute(t.database.db);
     // Announced the way the app announces its own changes, so every replica refreshes its config.
-    await sql`with bumped as (update sdk_config_state set version = version + 1 returning version) select pg_notify(${CONFIG_CHANNEL}, version::text) from bumped`.execute(t.database.db);
+    await sql`with bumped as (update sdk_config_state set version = version + 1 returning version) select pg_notify(${CONFIG_CHANNEL}, version::text) from bumped`.execute(
+      t.database.db,
+    );
     // Until it hears, a replica decides with the old weights: wait for a unit they would put in control.
-    const oldDefinition = { ...(await t.api.get('/v1/sdk/config').set(sdk())).body.experiments.find((entry: { key: string }) => entry.key === experiment.key), variants: [{ key: 'control', weight: 5000 }, { key: 'treatment', weight: 5000 }] };
-    const probes = Array.from({ length: 200 }, (_, index) => `sticky-probe-${index}`).filter((unit) => decide(oldDefinition, { userId: unit }).variant === 'control');
+    const oldDefinition = {
+      ...(await t.api.get('/v1/sdk/config').set(sdk())).body.experiments.find(
+        (entry: { key: string }) => entry.key === experiment.key,
+      ),
+      variants: [
+        { key: 'control', weight: 5000 },
+        { key: 'treatment', weight: 5000 },
+      ],
+    };
+    const probes = Array.from({ length: 200 }, (_, index) => `sticky-probe-${index}`).filter(
+      (unit) => decide(oldDefinition, { userId: unit }).variant === 'control',
+    );
     const deadline = Date.now() + 1_000;
     for (const unit of probes) {
       const [probe] = await assign({ context: { userId: unit }, experiments: [experiment.key], logExposures: false });
@@ -125,7 +184,12 @@ describe.each(BACKENDS)('assignments on %s', (backend) => {
   it(`records exactly one variant when ${PARALLEL_FIRST_REQUESTS} first requests for one unit race`, async () => {
     const experiment = await create({ sticky: true });
     const responses = await Promise.all(
-      Array.from({ length: PARALLEL_FIRST_REQUESTS }, () => t.api.post('/v1/assignments').set(sdk()).send({ context: { userId: 'racer' }, experiments: [experiment.key] })),
+      Array.from({ length: PARALLEL_FIRST_REQUESTS }, () =>
+        t.api
+          .post('/v1/assignments')
+          .set(sdk())
+          .send({ context: { userId: 'racer' }, experiments: [experiment.key] }),
+      ),
     );
     expect(responses.every((response) => response.status === 200)).toBe(true);
     const variants = new Set(responses.map((response) => (response.body.decisions as Decision[])[0]?.variant));

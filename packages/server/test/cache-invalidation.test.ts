@@ -55,7 +55,10 @@ describe.each(BACKENDS)('cached keys and config across replicas on %s', (backend
   const admin = bearer(ADMIN_KEY);
 
   async function issueKey(role: string): Promise<{ id: string; key: string }> {
-    const created = await request(a.app).post('/v1/api-keys').set(admin).send({ name: `cached ${role}`, role });
+    const created = await request(a.app)
+      .post('/v1/api-keys')
+      .set(admin)
+      .send({ name: `cached ${role}`, role });
     expect(created.status).toBe(201);
     return created.body as { id: string; key: string };
   }
@@ -65,7 +68,13 @@ describe.each(BACKENDS)('cached keys and config across replicas on %s', (backend
   }
 
   /** Polls until `path` answers `expected`; returns how long that took. */
-  async function waitForStatus(app: LiftApp, path: string, key: string, expected: number, boundMs: number): Promise<number> {
+  async function waitForStatus(
+    app: LiftApp,
+    path: string,
+    key: string,
+    expected: number,
+    boundMs: number,
+  ): Promise<number> {
     const startedAt = Date.now();
     for (;;) {
       const elapsed = Date.now() - startedAt;
@@ -102,7 +111,9 @@ describe.each(BACKENDS)('cached keys and config across replicas on %s', (backend
 
   it('keeps the last active admin an admin, leaves revoked keys alone, and validates the body', async () => {
     const admins = await request(a.app).get('/v1/api-keys').set(admin);
-    const active = (admins.body.items as { id: string; role: string; revokedAt: string | null }[]).filter((key) => key.role === 'admin' && key.revokedAt === null);
+    const active = (admins.body.items as { id: string; role: string; revokedAt: string | null }[]).filter(
+      (key) => key.role === 'admin' && key.revokedAt === null,
+    );
     expect(active).toHaveLength(1);
     const demoted = await request(a.app).patch(`/v1/api-keys/${active[0]?.id}`).set(admin).send({ role: 'sdk' });
     expect(demoted.status).toBe(409);
@@ -115,7 +126,10 @@ describe.each(BACKENDS)('cached keys and config across replicas on %s', (backend
     expect((await request(a.app).delete(`/v1/api-keys/${id}`).set(admin)).status).toBe(204);
     expect((await request(a.app).patch(`/v1/api-keys/${id}`).set(admin).send({ role: 'admin' })).status).toBe(409);
     expect((await request(a.app).patch(`/v1/api-keys/${id}`).set(admin).send({})).status).toBe(400);
-    expect((await request(a.app).patch('/v1/api-keys/00000000-0000-4000-8000-000000000000').set(admin).send({ role: 'sdk' })).status).toBe(404);
+    expect(
+      (await request(a.app).patch('/v1/api-keys/00000000-0000-4000-8000-000000000000').set(admin).send({ role: 'sdk' }))
+        .status,
+    ).toBe(404);
   });
 
   it('decides with a config change as soon as the admin call that made it returns, on the same replica', async () => {
@@ -124,7 +138,10 @@ describe.each(BACKENDS)('cached keys and config across replicas on %s', (backend
     const experimentKey = String(body['key']);
     expect((await request(a.app).post('/v1/experiments').set(admin).send(body)).status).toBe(201);
     const decide = async (app: LiftApp): Promise<Decision | undefined> => {
-      const response = await request(app.app).post('/v1/assignments').set(bearer(sdkKey)).send({ context: { userId: 'u-1' }, logExposures: false });
+      const response = await request(app.app)
+        .post('/v1/assignments')
+        .set(bearer(sdkKey))
+        .send({ context: { userId: 'u-1' }, logExposures: false });
       expect(response.status).toBe(200);
       return (response.body.decisions as Decision[]).find((decision) => decision.experiment === experimentKey);
     };
@@ -139,10 +156,15 @@ describe.each(BACKENDS)('cached keys and config across replicas on %s', (backend
       expect((await request(a.app).post(`/v1/experiments/${experimentKey}/${action}`).set(admin)).status).toBe(200);
       expect((await decide(a))?.reason, `after ${action}`).toBe(reason);
       const config = await request(a.app).get('/v1/sdk/config').set(bearer(sdkKey));
-      const served = (config.body.experiments as { key: string; status: string }[]).find((experiment) => experiment.key === experimentKey);
+      const served = (config.body.experiments as { key: string; status: string }[]).find(
+        (experiment) => experiment.key === experimentKey,
+      );
       expect(served?.status, `config after ${action}`).toBe(action === 'pause' ? 'paused' : 'running');
     }
-    const patched = await request(a.app).patch(`/v1/experiments/${experimentKey}`).set(admin).send({ overrides: { 'u-1': 'treatment' } });
+    const patched = await request(a.app)
+      .patch(`/v1/experiments/${experimentKey}`)
+      .set(admin)
+      .send({ overrides: { 'u-1': 'treatment' } });
     expect(patched.status).toBe(200);
     expect(await decide(a)).toMatchObject({ reason: 'override', variant: 'treatment' });
     // The other replica hears of it through the change feed.
@@ -159,7 +181,9 @@ describe.each(BACKENDS)('cached keys and config across replicas on %s', (backend
     const [, second] = handles;
     if (second === undefined) throw new Error('no second database handle');
     // Kill b's LISTEN connection: the revocation's NOTIFY may never reach it.
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`.execute(second.db);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`.execute(
+      second.db,
+    );
     expect((await request(a.app).delete(`/v1/api-keys/${id}`).set(admin)).status).toBe(204);
     expect(await status(a, '/v1/sdk/config', key)).toBe(401);
     await waitForStatus(b, '/v1/sdk/config', key, 401, RECONNECT_BOUND_MS);

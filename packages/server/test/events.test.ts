@@ -39,10 +39,16 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   const exposure = exposureEvent;
   const conversion = conversionEvent;
   const count = async (table: 'events') =>
-    Number((await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(t.database.db)).rows[0]?.n);
+    Number(
+      (await sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(t.database.db)).rows[0]?.n,
+    );
   const exposures = async (experimentId: string) => {
     await t.lift.facts.foldNow();
-    return (await sql<ExposureRow>`select unit, variant, first_exposed_at, is_multiple from unit_exposures where experiment_id = ${experimentId} order by unit`.execute(t.database.db)).rows;
+    return (
+      await sql<ExposureRow>`select unit, variant, first_exposed_at, is_multiple from unit_exposures where experiment_id = ${experimentId} order by unit`.execute(
+        t.database.db,
+      )
+    ).rows;
   };
   const facts = async (experimentId: string) => {
     await t.lift.facts.foldNow();
@@ -56,7 +62,11 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   it('stores a batch, answers 202 with counts, and stores nothing twice when it is replayed', async () => {
     const experiment = await start();
     const now = Date.now();
-    const batch = [exposure(experiment.key, 'control', 'u1', now - HOUR), conversion('purchase', 'u1', now, 10), conversion('purchase', 'u1', now, 5)];
+    const batch = [
+      exposure(experiment.key, 'control', 'u1', now - HOUR),
+      conversion('purchase', 'u1', now, 10),
+      conversion('purchase', 'u1', now, 5),
+    ];
     const before = await count('events');
     const first = await send(batch);
     expect(first.status, JSON.stringify(first.body)).toBe(202);
@@ -75,23 +85,35 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     const properties = { note: 'tab\there\nline\\end\r', nested: { list: [1, 'a\\b', null, true] } };
     for (const size of [1, COPY_SIZED_BATCH]) {
       const event = { ...conversion('purchase', unit, Date.now(), 1.5e-7), properties };
-      const padding = Array.from({ length: size - 1 }, (_, index) => conversion('purchase', `pad-${index}`, Date.now(), index));
+      const padding = Array.from({ length: size - 1 }, (_, index) =>
+        conversion('purchase', `pad-${index}`, Date.now(), index),
+      );
       const response = await send([...padding, event]);
       expect(response.status, JSON.stringify(response.body)).toBe(202);
       expect(response.body).toEqual({ accepted: size, duplicates: 0 });
-      const stored = (await sql<{ unit: string; value: number; properties: unknown }>`select unit, value, properties from events where id = ${event.id}`.execute(t.database.db))
-        .rows;
+      const stored = (
+        await sql<{
+          unit: string;
+          value: number;
+          properties: unknown;
+        }>`select unit, value, properties from events where id = ${event.id}`.execute(t.database.db)
+      ).rows;
       expect(stored).toEqual([{ unit, value: 1.5e-7, properties }]);
     }
   });
 
   it('stores nothing twice when a COPY-sized batch is replayed whole or in part', async () => {
     const before = await count('events');
-    const batch = Array.from({ length: COPY_SIZED_BATCH }, (_, index) => conversion('purchase', `big-${index}`, Date.now(), 1));
+    const batch = Array.from({ length: COPY_SIZED_BATCH }, (_, index) =>
+      conversion('purchase', `big-${index}`, Date.now(), 1),
+    );
     expect((await send(batch)).body).toEqual({ accepted: COPY_SIZED_BATCH, duplicates: 0 });
     expect((await send(batch)).body).toEqual({ accepted: 0, duplicates: COPY_SIZED_BATCH });
     const fresh = Array.from({ length: 10 }, (_, index) => conversion('purchase', `big-new-${index}`, Date.now(), 1));
-    expect((await send([...batch.slice(10), ...fresh])).body).toEqual({ accepted: 10, duplicates: COPY_SIZED_BATCH - 10 });
+    expect((await send([...batch.slice(10), ...fresh])).body).toEqual({
+      accepted: 10,
+      duplicates: COPY_SIZED_BATCH - 10,
+    });
     expect(await count('events')).toBe(before + COPY_SIZED_BATCH + 10);
   });
 
@@ -173,7 +195,14 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   it('needs the sdk (or admin) role', async () => {
     const event = conversion('purchase', 'u', Date.now());
     expect((await t.api.post('/v1/events').send({ events: [event] })).status).toBe(401);
-    expect((await t.api.post('/v1/events').set({ Authorization: `Bearer ${t.keys.analyst}` }).send({ events: [event] })).status).toBe(403);
+    expect(
+      (
+        await t.api
+          .post('/v1/events')
+          .set({ Authorization: `Bearer ${t.keys.analyst}` })
+          .send({ events: [event] })
+      ).status,
+    ).toBe(403);
   });
 
   it('counts a unit in the variant of its earliest exposure, even when it arrives last, and flags a second variant', async () => {
@@ -181,7 +210,10 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     const now = Date.now();
     await send([exposure(experiment.key, 'treatment', 'late', now - HOUR)]);
     await send([exposure(experiment.key, 'control', 'late', now - 2 * HOUR)]);
-    await send([exposure(experiment.key, 'control', 'steady', now - 2 * HOUR), exposure(experiment.key, 'control', 'steady', now - HOUR)]);
+    await send([
+      exposure(experiment.key, 'control', 'steady', now - 2 * HOUR),
+      exposure(experiment.key, 'control', 'steady', now - HOUR),
+    ]);
     const rows = await exposures(experiment.id);
     expect(rows).toEqual([
       { unit: 'late', variant: 'control', first_exposed_at: new Date(now - 2 * HOUR), is_multiple: true },
@@ -190,7 +222,9 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   });
 
   it('keeps metric facts: only conversions at or after the first exposure and inside the window, primary and guardrails', async () => {
-    const experiment = await start({ metrics: { primary: 'purchase', guardrails: ['refund'], conversionWindowHours: 24 } });
+    const experiment = await start({
+      metrics: { primary: 'purchase', guardrails: ['refund'], conversionWindowHours: 24 },
+    });
     const now = Date.now();
     const exposedAt = now - 30 * HOUR;
     await send([
@@ -215,13 +249,32 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
   it('recomputes a unit’s facts from its raw conversions when its exposure arrives after them, or moves earlier', async () => {
     const experiment = await start({ metrics: { primary: 'purchase', conversionWindowHours: 10 } });
     const now = Date.now();
-    await send([conversion('purchase', 'late-u', now - 5 * HOUR, 1), conversion('purchase', 'late-u', now - 2 * HOUR, 2)]);
+    await send([
+      conversion('purchase', 'late-u', now - 5 * HOUR, 1),
+      conversion('purchase', 'late-u', now - 2 * HOUR, 2),
+    ]);
     expect(await facts(experiment.id)).toEqual([]);
     await send([exposure(experiment.key, 'control', 'late-u', now - 3 * HOUR)]);
-    expect(await facts(experiment.id)).toEqual([{ metric: 'purchase', unit: 'late-u', first_converted_at: new Date(now - 2 * HOUR), conversions: 1, value_sum: 2 }]);
+    expect(await facts(experiment.id)).toEqual([
+      {
+        metric: 'purchase',
+        unit: 'late-u',
+        first_converted_at: new Date(now - 2 * HOUR),
+        conversions: 1,
+        value_sum: 2,
+      },
+    ]);
     // An earlier exposure moves the window [first, first + 10 h): now both conversions count.
     await send([exposure(experiment.key, 'control', 'late-u', now - 6 * HOUR)]);
-    expect(await facts(experiment.id)).toEqual([{ metric: 'purchase', unit: 'late-u', first_converted_at: new Date(now - 5 * HOUR), conversions: 2, value_sum: 3 }]);
+    expect(await facts(experiment.id)).toEqual([
+      {
+        metric: 'purchase',
+        unit: 'late-u',
+        first_converted_at: new Date(now - 5 * HOUR),
+        conversions: 2,
+        value_sum: 3,
+      },
+    ]);
     // Much earlier: the window [now - 20 h, now - 10 h) holds neither, so the facts go.
     await send([exposure(experiment.key, 'control', 'late-u', now - 20 * HOUR)]);
     expect(await facts(experiment.id)).toEqual([]);
@@ -231,7 +284,9 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
     ['one after another', false],
     ['concurrently', true],
   ])('agrees with a from-scratch recomputation after shuffled batches sent %s', async (_mode, isConcurrent) => {
-    const experiment = await start({ metrics: { primary: 'purchase', guardrails: ['refund'], conversionWindowHours: 5 } });
+    const experiment = await start({
+      metrics: { primary: 'purchase', guardrails: ['refund'], conversionWindowHours: 5 },
+    });
     const now = Date.now() - 48 * HOUR;
     let seed = 7;
     const random = () => {
@@ -245,7 +300,9 @@ describe.each(BACKENDS)('POST /v1/events on %s', (backend) => {
       if (random() < 0.3) events.push(exposure(experiment.key, random() < 0.5 ? 'control' : 'treatment', unit, at));
       else events.push(conversion(random() < 0.7 ? 'purchase' : 'refund', unit, at, Math.floor(random() * 10)));
     }
-    const batches = Array.from({ length: Math.ceil(events.length / 37) }, (_, index) => events.slice(index * 37, index * 37 + 37));
+    const batches = Array.from({ length: Math.ceil(events.length / 37) }, (_, index) =>
+      events.slice(index * 37, index * 37 + 37),
+    );
     if (isConcurrent) {
       // Exposures and conversions of the same units race in separate transactions.
       const responses = await Promise.all(batches.map((batch) => send(batch)));

@@ -28,13 +28,25 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
       overrides: { 'qa-user': 'treatment' },
       sticky: true,
       metrics: { primary: 'purchase', guardrails: ['refund'], conversionWindowHours: 72 },
-      routing: { host: 'shop', namespace: 'acme', mode: 'ab', subsets: { control: { version: 'v1' }, treatment: { version: 'v2' } } },
+      routing: {
+        host: 'shop',
+        namespace: 'acme',
+        mode: 'ab',
+        subsets: { control: { version: 'v1' }, treatment: { version: 'v2' } },
+      },
     });
     const response = await t.api.post('/v1/experiments').set(admin()).send(body);
     expect(response.status).toBe(201);
     expect(response.headers['location']).toBe(`/v1/experiments/${String(body['key'])}`);
     expect(response.headers['etag']).toBe('"1"');
-    expect(response.body).toMatchObject({ ...body, status: 'draft', version: 1, coverage: 10000, unitAttribute: 'userId', startedAt: null });
+    expect(response.body).toMatchObject({
+      ...body,
+      status: 'draft',
+      version: 1,
+      coverage: 10000,
+      unitAttribute: 'userId',
+      startedAt: null,
+    });
 
     const minimal = await create();
     expect(minimal).toMatchObject({
@@ -50,33 +62,79 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
     });
     const read = await t.api.get(`/v1/experiments/${minimal.key}`).set(admin());
     expect(read.body).toEqual(minimal);
-    expect((await t.api.get(`/v1/experiments/${minimal.key}`).set(admin()).set('If-None-Match', '"1"')).status).toBe(304);
-    expect((await t.api.get(`/v1/experiments/${minimal.key}`).set(admin()).set('If-None-Match', '"2"')).status).toBe(200);
+    expect((await t.api.get(`/v1/experiments/${minimal.key}`).set(admin()).set('If-None-Match', '"1"')).status).toBe(
+      304,
+    );
+    expect((await t.api.get(`/v1/experiments/${minimal.key}`).set(admin()).set('If-None-Match', '"2"')).status).toBe(
+      200,
+    );
   });
 
   it('refuses a duplicate key with 409', async () => {
     const first = await create();
-    const again = await t.api.post('/v1/experiments').set(admin()).send(experimentBody({ key: first.key }));
+    const again = await t.api
+      .post('/v1/experiments')
+      .set(admin())
+      .send(experimentBody({ key: first.key }));
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('key-taken');
   });
 
   it.each([
-    ['weights that do not sum to 10000', { variants: [{ key: 'a', weight: 5000 }, { key: 'b', weight: 4000 }] }, 'variants'],
-    ['fractional weights', { variants: [{ key: 'a', weight: 5000.5 }, { key: 'b', weight: 4999.5 }] }, 'variants.0.weight'],
-    ['duplicate variant keys', { variants: [{ key: 'a', weight: 5000 }, { key: 'a', weight: 5000 }] }, 'variants.1.key'],
+    [
+      'weights that do not sum to 10000',
+      {
+        variants: [
+          { key: 'a', weight: 5000 },
+          { key: 'b', weight: 4000 },
+        ],
+      },
+      'variants',
+    ],
+    [
+      'fractional weights',
+      {
+        variants: [
+          { key: 'a', weight: 5000.5 },
+          { key: 'b', weight: 4999.5 },
+        ],
+      },
+      'variants.0.weight',
+    ],
+    [
+      'duplicate variant keys',
+      {
+        variants: [
+          { key: 'a', weight: 5000 },
+          { key: 'a', weight: 5000 },
+        ],
+      },
+      'variants.1.key',
+    ],
     ['a single variant', { variants: [{ key: 'a', weight: 10000 }] }, 'variants'],
     ['coverage over 10000', { coverage: 10001 }, 'coverage'],
     ['negative coverage', { coverage: -1 }, 'coverage'],
     ['an unknown targeting operator', { targeting: { region: { $foo: 1 } } }, 'targeting.region.$foo'],
-    ['a nested unknown operator', { targeting: { $and: [{ a: 1 }, { platform: { $bar: 1 } }] } }, 'targeting.$and.1.platform.$bar'],
+    [
+      'a nested unknown operator',
+      { targeting: { $and: [{ a: 1 }, { platform: { $bar: 1 } }] } },
+      'targeting.$and.1.platform.$bar',
+    ],
     ['an empty layer range', { layer: { key: 'l', range: [5000, 5000] } }, 'layer.range'],
     ['a layer range past 10000', { layer: { key: 'l', range: [0, 10001] } }, 'layer.range.1'],
     ['an override to an unknown variant', { overrides: { u1: 'nope' } }, 'overrides.u1'],
-    ['routing to an unknown variant', { routing: { host: 'h', namespace: 'n', mode: 'ab', subsets: { nope: {} } } }, 'routing.subsets.nope'],
+    [
+      'routing to an unknown variant',
+      { routing: { host: 'h', namespace: 'n', mode: 'ab', subsets: { nope: {} } } },
+      'routing.subsets.nope',
+    ],
     ['a bad key', { key: 'Has Spaces' }, 'key'],
     ['an unknown field', { colour: 'red' }, 'colour'],
-    ['a conversion window of 0', { metrics: { primary: 'p', conversionWindowHours: 0 } }, 'metrics.conversionWindowHours'],
+    [
+      'a conversion window of 0',
+      { metrics: { primary: 'p', conversionWindowHours: 0 } },
+      'metrics.conversionWindowHours',
+    ],
   ])('refuses %s with 400 naming the field', async (_name, overrides, path) => {
     const response = await t.api.post('/v1/experiments').set(admin()).send(experimentBody(overrides));
     expect(response.status).toBe(400);
@@ -88,27 +146,41 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
     const layer = `layer-${backend}`;
     const first = await create({ layer: { key: layer, range: [0, 5000] } });
     await create({ layer: { key: layer, range: [5000, 10000] } });
-    const overlapping = await t.api.post('/v1/experiments').set(admin()).send(experimentBody({ layer: { key: layer, range: [4000, 6000] } }));
+    const overlapping = await t.api
+      .post('/v1/experiments')
+      .set(admin())
+      .send(experimentBody({ layer: { key: layer, range: [4000, 6000] } }));
     expect(overlapping.status).toBe(409);
     expect(overlapping.body).toMatchObject({ code: 'layer-overlap', conflictingExperiment: first.key });
     expect(overlapping.body.detail).toContain(first.key);
 
     const movable = await create({ layer: { key: `${layer}-b`, range: [0, 1000] } });
-    const patch = await t.api.patch(`/v1/experiments/${movable.key}`).set(admin()).send({ layer: { key: layer, range: [2000, 3000] } });
+    const patch = await t.api
+      .patch(`/v1/experiments/${movable.key}`)
+      .set(admin())
+      .send({ layer: { key: layer, range: [2000, 3000] } });
     expect(patch.status).toBe(409);
     expect(patch.body.conflictingExperiment).toBe(first.key);
 
     // A stopped experiment frees its range.
     await act(first.key, 'start');
     await act(first.key, 'stop');
-    const reused = await t.api.post('/v1/experiments').set(admin()).send(experimentBody({ layer: { key: layer, range: [0, 5000] } }));
+    const reused = await t.api
+      .post('/v1/experiments')
+      .set(admin())
+      .send(experimentBody({ layer: { key: layer, range: [0, 5000] } }));
     expect(reused.status, JSON.stringify(reused.body)).toBe(201);
   });
 
   it('serializes concurrent writers: one wins a layer range, one start succeeds', async () => {
     const layer = `race-${backend}`;
     const creates = await Promise.all(
-      Array.from({ length: 8 }, () => t.api.post('/v1/experiments').set(admin()).send(experimentBody({ layer: { key: layer, range: [1000, 6000] } }))),
+      Array.from({ length: 8 }, () =>
+        t.api
+          .post('/v1/experiments')
+          .set(admin())
+          .send(experimentBody({ layer: { key: layer, range: [1000, 6000] } })),
+      ),
     );
     expect(creates.map((response) => response.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
 
@@ -124,9 +196,22 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
     const patched = await t.api
       .patch(`/v1/experiments/${draft.key}`)
       .set(admin())
-      .send({ variants: [{ key: 'control', weight: 2000 }, { key: 'treatment', weight: 8000 }], coverage: 5000, owner: null, metrics: { guardrails: ['latency'] } });
+      .send({
+        variants: [
+          { key: 'control', weight: 2000 },
+          { key: 'treatment', weight: 8000 },
+        ],
+        coverage: 5000,
+        owner: null,
+        metrics: { guardrails: ['latency'] },
+      });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ version: 2, coverage: 5000, owner: null, metrics: { primary: 'purchase', guardrails: ['latency'], conversionWindowHours: 168 } });
+    expect(patched.body).toMatchObject({
+      version: 2,
+      coverage: 5000,
+      owner: null,
+      metrics: { primary: 'purchase', guardrails: ['latency'], conversionWindowHours: 168 },
+    });
 
     const unchanged = await t.api.patch(`/v1/experiments/${draft.key}`).set(admin()).send({ coverage: 5000 });
     expect(unchanged.body.version).toBe(2);
@@ -140,13 +225,30 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
     expect(updated.actorKeyId).toMatch(/^[0-9a-f-]{36}$/);
     expect(updated.actorName).toBe('bootstrap admin');
     expect(Date.parse(updated.changedAt)).toBeGreaterThanOrEqual(Date.parse(created.changedAt));
-    expect(updated.changes.map((change: { field: string }) => change.field).sort()).toEqual(['coverage', 'metrics.guardrails', 'owner', 'variants']);
-    expect(updated.changes.find((change: { field: string }) => change.field === 'coverage')).toEqual({ field: 'coverage', from: 10000, to: 5000 });
+    expect(updated.changes.map((change: { field: string }) => change.field).sort()).toEqual([
+      'coverage',
+      'metrics.guardrails',
+      'owner',
+      'variants',
+    ]);
+    expect(updated.changes.find((change: { field: string }) => change.field === 'coverage')).toEqual({
+      field: 'coverage',
+      from: 10000,
+      to: 5000,
+    });
   });
 
   it('validates a patch against the merged experiment', async () => {
     const draft = await create({ overrides: { 'qa-user': 'treatment' } });
-    const response = await t.api.patch(`/v1/experiments/${draft.key}`).set(admin()).send({ variants: [{ key: 'solo', weight: 5000 }, { key: 'duo', weight: 5000 }] });
+    const response = await t.api
+      .patch(`/v1/experiments/${draft.key}`)
+      .set(admin())
+      .send({
+        variants: [
+          { key: 'solo', weight: 5000 },
+          { key: 'duo', weight: 5000 },
+        ],
+      });
     expect(response.status).toBe(400);
     expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual(['overrides.qa-user']);
     const bad = await t.api.patch(`/v1/experiments/${draft.key}`).set(admin()).send({ coverage: 'all', key: 'other' });
@@ -158,7 +260,12 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
     const running = await create({ coverage: 5000, overrides: { 'qa-1': 'treatment' } });
     expect((await act(running.key, 'start')).status).toBe(200);
     for (const patch of [
-      { variants: [{ key: 'control', weight: 3000 }, { key: 'treatment', weight: 7000 }] },
+      {
+        variants: [
+          { key: 'control', weight: 3000 },
+          { key: 'treatment', weight: 7000 },
+        ],
+      },
       { coverage: 4000 },
       { salt: 'new-salt' },
       { unitAttribute: 'deviceId' },
@@ -178,12 +285,28 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
     const allowed = await t.api
       .patch(`/v1/experiments/${running.key}`)
       .set(admin())
-      .send({ name: 'Renamed', hypothesis: 'New words', description: 'More', owner: 'other-team', overrides: { 'qa-2': 'control' }, metrics: { guardrails: ['errors'] }, coverage: 8000 });
+      .send({
+        name: 'Renamed',
+        hypothesis: 'New words',
+        description: 'More',
+        owner: 'other-team',
+        overrides: { 'qa-2': 'control' },
+        metrics: { guardrails: ['errors'] },
+        coverage: 8000,
+      });
     expect(allowed.status).toBe(200);
-    expect(allowed.body).toMatchObject({ name: 'Renamed', coverage: 8000, overrides: { 'qa-2': 'control' }, version: 3 });
+    expect(allowed.body).toMatchObject({
+      name: 'Renamed',
+      coverage: 8000,
+      overrides: { 'qa-2': 'control' },
+      version: 3,
+    });
 
     // Sending the unchanged allocation back with an allowed edit is fine.
-    const roundTrip = await t.api.patch(`/v1/experiments/${running.key}`).set(admin()).send({ variants: allowed.body.variants, name: 'Again' });
+    const roundTrip = await t.api
+      .patch(`/v1/experiments/${running.key}`)
+      .set(admin())
+      .send({ variants: allowed.body.variants, name: 'Again' });
     expect(roundTrip.status).toBe(200);
   });
 
@@ -206,7 +329,10 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
     } while (cursor !== null);
     expect(all.map((experiment) => experiment.key)).toEqual(made.map((experiment) => experiment.key));
 
-    const running = await t.api.get('/v1/experiments').query({ owner, status: 'running' }).set({ Authorization: `Bearer ${t.keys.analyst}` });
+    const running = await t.api
+      .get('/v1/experiments')
+      .query({ owner, status: 'running' })
+      .set({ Authorization: `Bearer ${t.keys.analyst}` });
     expect(running.body.items.map((experiment: { key: string }) => experiment.key)).toEqual([made[0]?.key]);
     const bad = await t.api.get('/v1/experiments').query({ status: 'flying', limit: 0, cursor: 'xyz' }).set(admin());
     expect(bad.status).toBe(400);
@@ -215,10 +341,18 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
 
   it('makes writes conditional on If-Match', async () => {
     const draft = await create();
-    const stale = await t.api.patch(`/v1/experiments/${draft.key}`).set(admin()).set('If-Match', '"7"').send({ name: 'x' });
+    const stale = await t.api
+      .patch(`/v1/experiments/${draft.key}`)
+      .set(admin())
+      .set('If-Match', '"7"')
+      .send({ name: 'x' });
     expect(stale.status).toBe(412);
     expect(stale.body.currentVersion).toBe(1);
-    const fresh = await t.api.patch(`/v1/experiments/${draft.key}`).set(admin()).set('If-Match', '"1"').send({ name: 'x' });
+    const fresh = await t.api
+      .patch(`/v1/experiments/${draft.key}`)
+      .set(admin())
+      .set('If-Match', '"1"')
+      .send({ name: 'x' });
     expect(fresh.status).toBe(200);
     expect(fresh.headers['etag']).toBe('"2"');
   });

@@ -19,7 +19,10 @@ describe('createExpressServer', () => {
     servers.push(server);
     const seen: Seen = [];
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-      seen.push({ request: Object.getPrototypeOf(req) === app.request, response: Object.getPrototypeOf(res) === app.response });
+      seen.push({
+        request: Object.getPrototypeOf(req) === app.request,
+        response: Object.getPrototypeOf(res) === app.response,
+      });
     });
     return { url: await listenOnLoopback(server), seen };
   }
@@ -28,12 +31,21 @@ describe('createExpressServer', () => {
     const app = express();
     app.use(express.json());
     app.post('/echo', (req, res) => {
-      res.status(201).json({ body: req.body as unknown, path: req.path, isRequest: req instanceof IncomingMessage, isResponse: res instanceof ServerResponse });
+      res.status(201).json({
+        body: req.body as unknown,
+        path: req.path,
+        isRequest: req instanceof IncomingMessage,
+        isResponse: res instanceof ServerResponse,
+      });
     });
     const { url, seen } = await serve(app);
 
     for (let round = 0; round < 3; round += 1) {
-      const response = await fetch(`${url}/echo`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ round }) });
+      const response = await fetch(`${url}/echo`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ round }),
+      });
       expect(response.status).toBe(201);
       expect(await response.json()).toEqual({ body: { round }, path: '/echo', isRequest: true, isResponse: true });
     }

@@ -15,7 +15,10 @@ const HOUR = 3_600_000;
 const exposure = exposureEvent;
 const conversion = (unit: string, at: number, value = 1) => conversionEvent('purchase', unit, at, value);
 
-async function factTotals(db: DatabaseHandle['db'], experimentId: string): Promise<{ units: number; conversions: number; value: number }> {
+async function factTotals(
+  db: DatabaseHandle['db'],
+  experimentId: string,
+): Promise<{ units: number; conversions: number; value: number }> {
   const result = await sql<{ units: number; conversions: number; value: number }>`
     select (select count(*)::int from unit_exposures where experiment_id = ${experimentId}) as units,
       coalesce(sum(conversions), 0)::int as conversions, coalesce(sum(value_sum), 0)::float8 as value
@@ -40,10 +43,18 @@ describe.each(BACKENDS)('folding events into per-unit facts on %s', (backend) =>
     const sent = await t.api
       .post('/v1/events')
       .set({ Authorization: `Bearer ${t.keys.sdk}` })
-      .send({ events: [exposure(experiment.key, 'control', 'a', now - HOUR), exposure(experiment.key, 'treatment', 'b', now - HOUR), conversion('b', now)] });
+      .send({
+        events: [
+          exposure(experiment.key, 'control', 'a', now - HOUR),
+          exposure(experiment.key, 'treatment', 'b', now - HOUR),
+          conversion('b', now),
+        ],
+      });
     expect(sent.status).toBe(202);
     // No wait for the background sweep: reading results folds first.
-    const results = await t.api.get(`/v1/experiments/${experiment.key}/results`).set({ Authorization: `Bearer ${t.keys.analyst}` });
+    const results = await t.api
+      .get(`/v1/experiments/${experiment.key}/results`)
+      .set({ Authorization: `Bearer ${t.keys.analyst}` });
     expect(results.status, JSON.stringify(results.body)).toBe(200);
     const variants = (results.body as { variants: { key: string; units: number; conversions: number }[] }).variants;
     expect(variants.map(({ key, units, conversions }) => ({ key, units, conversions }))).toEqual([
@@ -59,7 +70,9 @@ describe.each(BACKENDS)('folding events into per-unit facts on %s', (backend) =>
       .post('/v1/events')
       .set({ Authorization: `Bearer ${t.keys.sdk}` })
       .send({ events: [exposure(experiment.key, 'control', 'bg', now - HOUR), conversion('bg', now, 4)] });
-    await expect.poll(() => factTotals(t.database.db, experiment.id), { timeout: 5_000, interval: 50 }).toEqual({ units: 1, conversions: 1, value: 4 });
+    await expect
+      .poll(() => factTotals(t.database.db, experiment.id), { timeout: 5_000, interval: 50 })
+      .toEqual({ units: 1, conversions: 1, value: 4 });
     await t.lift.facts.foldNow();
     await t.lift.facts.foldNow();
     expect(await factTotals(t.database.db, experiment.id)).toEqual({ units: 1, conversions: 1, value: 4 });
@@ -100,7 +113,14 @@ describe.runIf(BACKENDS.includes('postgres'))('folding across transactions and r
     const experiment = await start(replica);
     const now = Date.now();
     const api = request(replica.app);
-    expect((await api.post('/v1/events').set({ Authorization: `Bearer ${sdkKey}` }).send({ events: [exposure(experiment.key, 'control', 'late', now - HOUR)] })).status).toBe(202);
+    expect(
+      (
+        await api
+          .post('/v1/events')
+          .set({ Authorization: `Bearer ${sdkKey}` })
+          .send({ events: [exposure(experiment.key, 'control', 'late', now - HOUR)] })
+      ).status,
+    ).toBe(202);
 
     // A writer that holds its transaction open across several sweeps, while later ones commit.
     const slow = new pg.Client({ connectionString });
@@ -111,7 +131,14 @@ describe.runIf(BACKENDS.includes('postgres'))('folding across transactions and r
         `insert into events (id, type, name, unit, value, occurred_at, received_on) values ($1, 'conversion', 'purchase', 'late', 10, $2, (now() at time zone 'UTC')::date)`,
         [randomUUID(), new Date(now).toISOString()],
       );
-      expect((await api.post('/v1/events').set({ Authorization: `Bearer ${sdkKey}` }).send({ events: [conversion('late', now, 1)] })).status).toBe(202);
+      expect(
+        (
+          await api
+            .post('/v1/events')
+            .set({ Authorization: `Bearer ${sdkKey}` })
+            .send({ events: [conversion('late', now, 1)] })
+        ).status,
+      ).toBe(202);
       await replica.facts.foldNow();
       expect(await factTotals(database.db, experiment.id)).toEqual({ units: 1, conversions: 1, value: 1 });
       await slow.query('commit');
@@ -132,14 +159,19 @@ describe.runIf(BACKENDS.includes('postgres'))('folding across transactions and r
     const batches = Array.from({ length: 24 }, (_, index) =>
       Array.from({ length: 20 }, (_, position) => {
         const unit = `r${(index * 7 + position) % 40}`;
-        return position % 4 === 0 ? exposure(experiment.key, index % 2 === 0 ? 'control' : 'treatment', unit, now - HOUR - index * 1000) : conversion(unit, now, 1);
+        return position % 4 === 0
+          ? exposure(experiment.key, index % 2 === 0 ? 'control' : 'treatment', unit, now - HOUR - index * 1000)
+          : conversion(unit, now, 1);
       }),
     );
     const folds: Promise<void>[] = [];
     await Promise.all(
       batches.map(async (events, index) => {
         const replica = index % 2 === 0 ? first : second;
-        const response = await request(replica.app).post('/v1/events').set({ Authorization: `Bearer ${sdkKey}` }).send({ events });
+        const response = await request(replica.app)
+          .post('/v1/events')
+          .set({ Authorization: `Bearer ${sdkKey}` })
+          .send({ events });
         expect(response.status).toBe(202);
         folds.push(replica.facts.foldNow());
       }),
@@ -151,7 +183,9 @@ describe.runIf(BACKENDS.includes('postgres'))('folding across transactions and r
         select unit, min(occurred_at) as at from events where type = 'exposure' and experiment_id = ${experiment.id} group by unit
       )
       select (select count(*)::int from first) as units, count(ev.id)::int as conversions
-      from first f join events ev on ev.unit = f.unit and ev.type = 'conversion' and ev.occurred_at >= f.at and ev.occurred_at < f.at + interval '168 hours'`.execute(database.db);
+      from first f join events ev on ev.unit = f.unit and ev.type = 'conversion' and ev.occurred_at >= f.at and ev.occurred_at < f.at + interval '168 hours'`.execute(
+      database.db,
+    );
     const totals = await factTotals(database.db, experiment.id);
     expect({ units: totals.units, conversions: totals.conversions }).toEqual(expected.rows[0]);
     expect(totals.conversions).toBeGreaterThan(0);

@@ -20,7 +20,12 @@ describe.each(BACKENDS)('HTTP errors and plumbing on %s', (backend) => {
     expect(response.status).toBe(404);
     expect(response.headers['content-type']).toMatch(PROBLEM);
     expect(response.headers['x-request-id']).toBe('req-123');
-    expect(response.body).toMatchObject({ status: 404, code: 'route-not-found', requestId: 'req-123', instance: '/v1/nope' });
+    expect(response.body).toMatchObject({
+      status: 404,
+      code: 'route-not-found',
+      requestId: 'req-123',
+      instance: '/v1/nope',
+    });
   });
 
   it('generates a request id when none (or a bad one) is sent', async () => {
@@ -30,7 +35,11 @@ describe.each(BACKENDS)('HTTP errors and plumbing on %s', (backend) => {
   });
 
   it('answers malformed JSON with 400', async () => {
-    const response = await t.api.post('/v1/experiments').set(bearer(t.keys.admin)).set('Content-Type', 'application/json').send('{"key": ');
+    const response = await t.api
+      .post('/v1/experiments')
+      .set(bearer(t.keys.admin))
+      .set('Content-Type', 'application/json')
+      .send('{"key": ');
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(PROBLEM);
     expect(response.body.code).toBe('malformed-json');
@@ -38,24 +47,40 @@ describe.each(BACKENDS)('HTTP errors and plumbing on %s', (backend) => {
   });
 
   it('answers a JSON scalar body with 400 (objects and arrays only)', async () => {
-    const response = await t.api.post('/v1/experiments').set(bearer(t.keys.admin)).set('Content-Type', 'application/json').send('"hello"');
+    const response = await t.api
+      .post('/v1/experiments')
+      .set(bearer(t.keys.admin))
+      .set('Content-Type', 'application/json')
+      .send('"hello"');
     expect(response.status).toBe(400);
   });
 
   it('answers a non-JSON body with 415', async () => {
-    const response = await t.api.post('/v1/experiments').set(bearer(t.keys.admin)).set('Content-Type', 'text/plain').send('key=x');
+    const response = await t.api
+      .post('/v1/experiments')
+      .set(bearer(t.keys.admin))
+      .set('Content-Type', 'text/plain')
+      .send('key=x');
     expect(response.status).toBe(415);
     expect(response.body.code).toBe('unsupported-media-type');
   });
 
   it('answers a JSON body in an unsupported charset with 415', async () => {
-    const response = await t.api.post('/v1/api-keys').set(bearer(t.keys.admin)).set('Content-Type', 'application/json; charset=latin1').send('{"name":"x","role":"sdk"}');
+    const response = await t.api
+      .post('/v1/api-keys')
+      .set(bearer(t.keys.admin))
+      .set('Content-Type', 'application/json; charset=latin1')
+      .send('{"name":"x","role":"sdk"}');
     expect(response.status).toBe(415);
     expect(response.headers['content-type']).toMatch(PROBLEM);
   });
 
   it('answers a form body with 415', async () => {
-    const response = await t.api.post('/v1/api-keys').set(bearer(t.keys.admin)).type('form').send({ name: 'x', role: 'sdk' });
+    const response = await t.api
+      .post('/v1/api-keys')
+      .set(bearer(t.keys.admin))
+      .type('form')
+      .send({ name: 'x', role: 'sdk' });
     expect(response.status).toBe(415);
   });
 
@@ -84,14 +109,25 @@ describe.each(BACKENDS)('HTTP errors and plumbing on %s', (backend) => {
       .send({ key: 'Bad Key', variants: [{ key: 'a', weight: 1.5 }], coverage: 20000, extra: true });
     expect(response.status).toBe(400);
     const paths = (response.body.errors as { path: string }[]).map((error) => error.path);
-    expect(paths).toEqual(expect.arrayContaining(['key', 'name', 'hypothesis', 'variants.0.weight', 'coverage', 'metrics', 'extra']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['key', 'name', 'hypothesis', 'variants.0.weight', 'coverage', 'metrics', 'extra']),
+    );
   });
 
   it('refuses NUL characters, which PostgreSQL cannot store, naming the field', async () => {
-    const body = experimentBody({ name: 'a\u0000b', variants: [{ key: 'a', weight: 5000, payload: { 'k\u0000': 1 } }, { key: 'b', weight: 5000 }] });
+    const body = experimentBody({
+      name: 'a\u0000b',
+      variants: [
+        { key: 'a', weight: 5000, payload: { 'k\u0000': 1 } },
+        { key: 'b', weight: 5000 },
+      ],
+    });
     const response = await t.api.post('/v1/experiments').set(bearer(t.keys.admin)).send(body);
     expect(response.status).toBe(400);
-    expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual(['name', 'variants.0.payload.k\u0000']);
+    expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual([
+      'name',
+      'variants.0.payload.k\u0000',
+    ]);
   });
 
   it('serves /healthz, /readyz, /openapi.json and /docs', async () => {
@@ -101,9 +137,18 @@ describe.each(BACKENDS)('HTTP errors and plumbing on %s', (backend) => {
     expect(openApi.status).toBe(200);
     expect(openApi.body.openapi).toBe('3.1.0');
     expect(Object.keys(openApi.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/api-keys', '/v1/experiments', '/v1/experiments/{key}', '/v1/experiments/{key}/start', '/v1/sdk/config', '/v1/sdk/stream']),
+      expect.arrayContaining([
+        '/v1/api-keys',
+        '/v1/experiments',
+        '/v1/experiments/{key}',
+        '/v1/experiments/{key}/start',
+        '/v1/sdk/config',
+        '/v1/sdk/stream',
+      ]),
     );
-    expect(openApi.body.components.schemas.CreateExperiment.required).toEqual(expect.arrayContaining(['key', 'name', 'hypothesis', 'variants', 'metrics']));
+    expect(openApi.body.components.schemas.CreateExperiment.required).toEqual(
+      expect.arrayContaining(['key', 'name', 'hypothesis', 'variants', 'metrics']),
+    );
     const docs = await t.api.get('/docs/');
     expect(docs.status).toBe(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);

@@ -26,7 +26,10 @@ describe('with the database unreachable', () => {
   let db: Kysely<Database>;
   beforeAll(async () => {
     // Nothing listens on port 1: every connection attempt is refused.
-    const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 1_000 });
+    const pool = new pg.Pool({
+      connectionString: 'postgres://postgres@127.0.0.1:1/none',
+      connectionTimeoutMillis: 1_000,
+    });
     pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const database: DatabaseHandle = {
@@ -78,7 +81,11 @@ describe.each(BACKENDS)('bounded ingest on %s', (backend) => {
     const body = JSON.stringify({ events: [conversion('slow')] });
     const slow = httpRequest(`${url}/v1/events`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${t.keys.sdk}`, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) },
+      headers: {
+        Authorization: `Bearer ${t.keys.sdk}`,
+        'Content-Type': 'application/json',
+        'Content-Length': String(Buffer.byteLength(body)),
+      },
     });
     const slowResponse = new Promise<number>((resolve, reject) => {
       slow.on('response', (response) => {
@@ -129,87 +136,118 @@ describe.runIf(BACKENDS.includes('postgres'))('connections killed mid-ingest (pg
     await t?.close();
   });
 
-  it('stores every event the SDK client delivers exactly once, and never acknowledges what it did not store', { timeout: 120_000 }, async () => {
-    const body = experimentBody();
-    expect((await t.api.post('/v1/experiments').set({ Authorization: `Bearer ${t.keys.admin}` }).send(body)).status).toBe(201);
-    expect((await t.api.post(`/v1/experiments/${String(body['key'])}/start`).set({ Authorization: `Bearer ${t.keys.admin}` })).status).toBe(200);
+  it(
+    'stores every event the SDK client delivers exactly once, and never acknowledges what it did not store',
+    { timeout: 120_000 },
+    async () => {
+      const body = experimentBody();
+      expect(
+        (
+          await t.api
+            .post('/v1/experiments')
+            .set({ Authorization: `Bearer ${t.keys.admin}` })
+            .send(body)
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await t.api
+            .post(`/v1/experiments/${String(body['key'])}/start`)
+            .set({ Authorization: `Bearer ${t.keys.admin}` })
+        ).status,
+      ).toBe(200);
 
-    const sent = new Set<string>();
-    const acknowledged = new Set<string>();
-    const statuses = new Map<number, number>();
-    const problems: unknown[] = [];
-    const recordingFetch: FetchLike = async (input, init) => {
-      const isEvents = String(input).endsWith('/v1/events');
-      const ids = isEvents && typeof init?.body === 'string' ? (JSON.parse(init.body) as { events: { id: string }[] }).events.map((event) => event.id) : [];
-      for (const id of ids) sent.add(id);
-      const response = await fetch(input as string, init as RequestInit);
-      if (isEvents) {
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        if (response.status === 202) for (const id of ids) acknowledged.add(id);
-        if (response.status === 503) {
-          expect(response.headers.get('retry-after')).not.toBeNull();
-          problems.push(await response.clone().json());
+      const sent = new Set<string>();
+      const acknowledged = new Set<string>();
+      const statuses = new Map<number, number>();
+      const problems: unknown[] = [];
+      const recordingFetch: FetchLike = async (input, init) => {
+        const isEvents = String(input).endsWith('/v1/events');
+        const ids =
+          isEvents && typeof init?.body === 'string'
+            ? (JSON.parse(init.body) as { events: { id: string }[] }).events.map((event) => event.id)
+            : [];
+        for (const id of ids) sent.add(id);
+        const response = await fetch(input as string, init as RequestInit);
+        if (isEvents) {
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          if (response.status === 202) for (const id of ids) acknowledged.add(id);
+          if (response.status === 503) {
+            expect(response.headers.get('retry-after')).not.toBeNull();
+            problems.push(await response.clone().json());
+          }
         }
-      }
-      return response;
-    };
-    const client = createClient({
-      serverUrl: url,
-      sdkKey: t.keys.sdk,
-      fetch: recordingFetch,
-      refresh: 'none',
-      flushIntervalMs: 10,
-      maxBatchSize: 100,
-      maxQueueSize: 100_000,
-      closeTimeoutMs: 90_000,
-      openTelemetry: false,
-    });
-    expect(await client.ready({ timeoutMs: 5_000 })).toBe(true);
+        return response;
+      };
+      const client = createClient({
+        serverUrl: url,
+        sdkKey: t.keys.sdk,
+        fetch: recordingFetch,
+        refresh: 'none',
+        flushIntervalMs: 10,
+        maxBatchSize: 100,
+        maxQueueSize: 100_000,
+        closeTimeoutMs: 90_000,
+        openTelemetry: false,
+      });
+      expect(await client.ready({ timeoutMs: 5_000 })).toBe(true);
 
-    let isKilling = true;
-    let kills = 0;
-    const killing = (async () => {
-      while (isKilling) {
-        const result = await killer.query(
-          'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = $1',
-          ['active'],
-        );
-        kills += (result.rows[0] as { n: number }).n;
-        await new Promise((resolve) => setTimeout(resolve, KILL_INTERVAL_MS));
+      let isKilling = true;
+      let kills = 0;
+      const killing = (async () => {
+        while (isKilling) {
+          const result = await killer.query(
+            'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = $1',
+            ['active'],
+          );
+          kills += (result.rows[0] as { n: number }).n;
+          await new Promise((resolve) => setTimeout(resolve, KILL_INTERVAL_MS));
+        }
+      })();
+      const started = Date.now();
+      let round = 0;
+      while (Date.now() - started < KILL_DURATION_MS) {
+        for (let unit = 0; unit < UNITS; unit += 1) {
+          const context = { userId: `killed-${round}-${unit}` };
+          client.decide(String(body['key']), context);
+          client.track('purchase', context, unit);
+        }
+        round += 1;
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-    })();
-    const started = Date.now();
-    let round = 0;
-    while (Date.now() - started < KILL_DURATION_MS) {
-      for (let unit = 0; unit < UNITS; unit += 1) {
-        const context = { userId: `killed-${round}-${unit}` };
-        client.decide(String(body['key']), context);
-        client.track('purchase', context, unit);
-      }
-      round += 1;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    isKilling = false;
-    await killing;
-    await client.close();
+      isKilling = false;
+      await killing;
+      await client.close();
 
-    expect(client.pendingEvents).toBe(0);
-    expect(kills).toBeGreaterThan(0);
-    expect(statuses.get(500)).toBeUndefined();
-    expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
-    expect(problems.every((problem) => (problem as { code?: string }).code === 'database-unavailable' || (problem as { code?: string }).code === 'overloaded')).toBe(true);
-    const stored = await sql<{ id: string; copies: number }>`select id::text, count(*)::int as copies from events group by id`.execute(t.database.db);
-    const storedIds = new Set(stored.rows.map((row) => row.id));
-    expect(stored.rows.filter((row) => row.copies !== 1)).toEqual([]);
-    expect([...acknowledged].filter((id) => !storedIds.has(id))).toEqual([]);
-    expect([...sent].filter((id) => !storedIds.has(id))).toEqual([]);
-    expect(storedIds.size).toBe(sent.size);
-    expect(sent.size).toBe(round * UNITS * 2);
-    // The facts agree with the raw events that survived the kills.
-    await t.lift.facts.foldNow();
-    const exposures = await sql<{ n: number }>`select count(*)::int as n from unit_exposures`.execute(t.database.db);
-    expect(exposures.rows[0]?.n).toBe(round * UNITS);
-    const facts = await sql<{ n: number }>`select coalesce(sum(conversions), 0)::int as n from unit_metric_facts`.execute(t.database.db);
-    expect(facts.rows[0]?.n).toBe(round * UNITS);
-  });
+      expect(client.pendingEvents).toBe(0);
+      expect(kills).toBeGreaterThan(0);
+      expect(statuses.get(500)).toBeUndefined();
+      expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+      expect(
+        problems.every(
+          (problem) =>
+            (problem as { code?: string }).code === 'database-unavailable' ||
+            (problem as { code?: string }).code === 'overloaded',
+        ),
+      ).toBe(true);
+      const stored = await sql<{
+        id: string;
+        copies: number;
+      }>`select id::text, count(*)::int as copies from events group by id`.execute(t.database.db);
+      const storedIds = new Set(stored.rows.map((row) => row.id));
+      expect(stored.rows.filter((row) => row.copies !== 1)).toEqual([]);
+      expect([...acknowledged].filter((id) => !storedIds.has(id))).toEqual([]);
+      expect([...sent].filter((id) => !storedIds.has(id))).toEqual([]);
+      expect(storedIds.size).toBe(sent.size);
+      expect(sent.size).toBe(round * UNITS * 2);
+      // The facts agree with the raw events that survived the kills.
+      await t.lift.facts.foldNow();
+      const exposures = await sql<{ n: number }>`select count(*)::int as n from unit_exposures`.execute(t.database.db);
+      expect(exposures.rows[0]?.n).toBe(round * UNITS);
+      const facts = await sql<{
+        n: number;
+      }>`select coalesce(sum(conversions), 0)::int as n from unit_metric_facts`.execute(t.database.db);
+      expect(facts.rows[0]?.n).toBe(round * UNITS);
+    },
+  );
 });

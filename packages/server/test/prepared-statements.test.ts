@@ -19,8 +19,11 @@ describe.runIf(BACKENDS.includes('postgres'))('named prepared statements on Post
   });
 
   const insert = (unit: string) =>
-    sql`insert into events (id, type, name, unit, occurred_at, received_on) values (${randomUUID()}::uuid, 'conversion', 'purchase', ${unit}, now(), current_date)`.compile(database.db);
-  const countOf = (unit: string) => sql<{ n: number }>`select count(*)::int as n from events where unit = ${unit}`.compile(database.db);
+    sql`insert into events (id, type, name, unit, occurred_at, received_on) values (${randomUUID()}::uuid, 'conversion', 'purchase', ${unit}, now(), current_date)`.compile(
+      database.db,
+    );
+  const countOf = (unit: string) =>
+    sql<{ n: number }>`select count(*)::int as n from events where unit = ${unit}`.compile(database.db);
 
   it('answers rows, and the rows a write changed, as Kysely does', async () => {
     const runPrepared = database.runPrepared;
@@ -36,7 +39,9 @@ describe.runIf(BACKENDS.includes('postgres'))('named prepared statements on Post
     const runPrepared = database.runPrepared;
     if (runPrepared === undefined) return;
     await runPrepared('test_insert', insert('prepared-b'));
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(database.db);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`.execute(
+      database.db,
+    );
     // The pool may hand out a connection that was killed while idle once; after that, fresh ones.
     await runPrepared('test_count', countOf('prepared-b')).catch(() => undefined);
     await expect(runPrepared('test_insert', insert('prepared-b'))).resolves.toMatchObject({ numAffectedRows: 1n });

@@ -24,7 +24,10 @@ function configFor(database: ServerConfig['database']): ServerConfig {
 async function post(server: RunningServer, path: string, body?: object): Promise<Response> {
   return fetch(`${server.url}${path}`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${ADMIN_KEY}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
@@ -36,7 +39,10 @@ describe.runIf(BACKENDS.includes('postgres'))('two replicas on one PostgreSQL da
     const database = await createTestDatabase('postgres', { isEmpty: true });
     drop = database.drop;
     // Both start at once on an empty database: the advisory lock lets one migrate, the other waits.
-    replicas = await Promise.all([startServer(configFor(database.target), silentLogger), startServer(configFor(database.target), silentLogger)]);
+    replicas = await Promise.all([
+      startServer(configFor(database.target), silentLogger),
+      startServer(configFor(database.target), silentLogger),
+    ]);
   });
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.shutdown()));
@@ -46,10 +52,14 @@ describe.runIf(BACKENDS.includes('postgres'))('two replicas on one PostgreSQL da
   it('migrated once and bootstrapped one admin key', async () => {
     const [first] = replicas;
     if (first === undefined) throw new Error('no replica');
-    const migrations = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(first.database.db);
+    const migrations = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+      first.database.db,
+    );
     const index = JSON.parse(await readFile(new URL('index.json', MIGRATIONS_FOLDER), 'utf8')) as string[];
     expect(migrations.rows.map((row) => `${row.name}.sql`)).toEqual(index);
-    const admins = await sql<{ count: string }>`select count(*)::text as count from api_keys where role = 'admin'`.execute(first.database.db);
+    const admins = await sql<{
+      count: string;
+    }>`select count(*)::text as count from api_keys where role = 'admin'`.execute(first.database.db);
     expect(admins.rows[0]?.count).toBe('1');
   });
 
@@ -68,7 +78,9 @@ describe.runIf(BACKENDS.includes('postgres'))('two replicas on one PostgreSQL da
         const startedAt = Date.now();
         expect((await post(writer, `/v1/experiments/${String(body['key'])}/start`)).status).toBe(200);
         const pushed = await stream.next(
-          (event) => event.event === 'config' && (JSON.parse(event.data) as ConfigSnapshot).experiments.some((experiment) => experiment.key === body['key']),
+          (event) =>
+            event.event === 'config' &&
+            (JSON.parse(event.data) as ConfigSnapshot).experiments.some((experiment) => experiment.key === body['key']),
           1000,
         );
         expect(Date.now() - startedAt).toBeLessThan(1000);
@@ -92,7 +104,9 @@ describe.runIf(BACKENDS.includes('postgres'))('two replicas on one PostgreSQL da
       await post(a, '/v1/experiments', body);
       await post(a, `/v1/experiments/${String(body['key'])}/start`);
       await stream.next(
-        (event) => event.event === 'config' && (JSON.parse(event.data) as ConfigSnapshot).experiments.some((experiment) => experiment.key === body['key']),
+        (event) =>
+          event.event === 'config' &&
+          (JSON.parse(event.data) as ConfigSnapshot).experiments.some((experiment) => experiment.key === body['key']),
         5000,
       );
     } finally {
@@ -115,7 +129,11 @@ describe.each(BACKENDS)('graceful shutdown on %s', (backend) => {
       const inFlight = new Promise<number>((resolve, reject) => {
         const req = request(`${server.url}/v1/experiments`, {
           method: 'POST',
-          headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+          headers: {
+            Authorization: `Bearer ${ADMIN_KEY}`,
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+          },
         });
         req.on('response', (response) => {
           response.resume();

@@ -39,7 +39,14 @@ function seedData(): { exposures: Exposure[]; facts: Fact[] } {
       const day = i % 5;
       exposures.push({ unit, variant: arm.variant, day });
       // Values are multiples of 0.25, so every sum is exact in binary and SQL and JS agree bit for bit.
-      if (i % arm.every === 0) facts.push({ unit, metric: 'purchase', day: day + (i % 3), conversions: 1 + (i % 2), valueSum: 10 + (i % 7) * 2.25 });
+      if (i % arm.every === 0)
+        facts.push({
+          unit,
+          metric: 'purchase',
+          day: day + (i % 3),
+          conversions: 1 + (i % 2),
+          valueSum: 10 + (i % 7) * 2.25,
+        });
       if (i % 25 === 0) facts.push({ unit, metric: 'refund', day: day + 1, conversions: 1, valueSum: 0 });
     }
   }
@@ -54,7 +61,10 @@ function seedData(): { exposures: Exposure[]; facts: Fact[] } {
 }
 
 /** The aggregates computed by hand, in JavaScript, from the seed: what the endpoint must feed analyzeMetric. */
-function expectedInput(data: { exposures: Exposure[]; facts: Fact[] }, metric: string): { variants: VariantAggregate[]; daily: DailyLook[] } {
+function expectedInput(
+  data: { exposures: Exposure[]; facts: Fact[] },
+  metric: string,
+): { variants: VariantAggregate[]; daily: DailyLook[] } {
   const included = data.exposures.filter((e) => e.isMultiple !== true && e.unit !== 'qa-tester');
   const factOf = new Map(data.facts.filter((f) => f.metric === metric).map((f) => [f.unit, f]));
   const variants = ['control', 'treatment'].map((key): VariantAggregate => {
@@ -100,10 +110,20 @@ describe.each(BACKENDS)('experiment results on %s', (backend) => {
     const created = await t.api
       .post('/v1/experiments')
       .set(admin())
-      .send(experimentBody({ key, overrides: { 'qa-tester': 'treatment' }, metrics: { primary: 'purchase', guardrails: ['refund'] } }));
+      .send(
+        experimentBody({
+          key,
+          overrides: { 'qa-tester': 'treatment' },
+          metrics: { primary: 'purchase', guardrails: ['refund'] },
+        }),
+      );
     expect(created.status).toBe(201);
     await t.api.post(`/v1/experiments/${key}/start`).set(admin()).expect(200);
-    await t.api.post('/v1/experiments').set(admin()).send(experimentBody({ key: emptyKey })).expect(201);
+    await t.api
+      .post('/v1/experiments')
+      .set(admin())
+      .send(experimentBody({ key: emptyKey }))
+      .expect(201);
     const id = created.body.id as string;
     const db = t.database.db;
     for (const e of data.exposures) {
@@ -116,7 +136,9 @@ describe.each(BACKENDS)('experiment results on %s', (backend) => {
     }
     // Another experiment's rows for the same units must not leak in.
     const other = await t.api.post('/v1/experiments').set(admin()).send(experimentBody());
-    await sql`insert into unit_exposures (experiment_id, unit, variant, first_exposed_at) values (${other.body.id as string}, 'control-1', 'treatment', ${at(0)})`.execute(db);
+    await sql`insert into unit_exposures (experiment_id, unit, variant, first_exposed_at) values (${other.body.id as string}, 'control-1', 'treatment', ${at(0)})`.execute(
+      db,
+    );
     await sql`insert into unit_metric_facts (experiment_id, metric, unit, first_converted_at, conversions, value_sum)
               values (${other.body.id as string}, 'purchase', 'control-2', ${at(0)}, 1, 5)`.execute(db);
   });
@@ -129,7 +151,13 @@ describe.each(BACKENDS)('experiment results on %s', (backend) => {
     expect(response.status).toBe(200);
     const body = resultsSchema.parse(response.body);
     const expected = analyzeMetric(expectedInput(data, 'purchase'));
-    expect(body).toMatchObject({ experiment: key, metric: 'purchase', multipleExposures: { units: 7 }, overrides: { units: 1 }, unknownVariant: { units: 0 } });
+    expect(body).toMatchObject({
+      experiment: key,
+      metric: 'purchase',
+      multipleExposures: { units: 7 },
+      overrides: { units: 1 },
+      unknownVariant: { units: 0 },
+    });
     expect(Date.parse(body.generatedAt)).not.toBeNaN();
     expect(body.srm).toEqual(expected.srm);
     expect(body.power).toEqual(expected.power);
@@ -144,9 +172,13 @@ describe.each(BACKENDS)('experiment results on %s', (backend) => {
   it('analyses a guardrail when asked, and the same numbers for ?metric=<primary>', async () => {
     const refund = await t.api.get(`/v1/experiments/${key}/results?metric=refund`).set(analyst()).expect(200);
     expect(refund.body.metric).toBe('refund');
-    expect(refund.body.variants).toEqual(JSON.parse(JSON.stringify(analyzeMetric(expectedInput(data, 'refund')).variants)));
+    expect(refund.body.variants).toEqual(
+      JSON.parse(JSON.stringify(analyzeMetric(expectedInput(data, 'refund')).variants)),
+    );
     const primary = await t.api.get(`/v1/experiments/${key}/results?metric=purchase`).set(admin()).expect(200);
-    expect(primary.body.variants).toEqual(JSON.parse(JSON.stringify(analyzeMetric(expectedInput(data, 'purchase')).variants)));
+    expect(primary.body.variants).toEqual(
+      JSON.parse(JSON.stringify(analyzeMetric(expectedInput(data, 'purchase')).variants)),
+    );
   });
 
   it('answers 404 naming an unknown metric, and 404 for an unknown experiment', async () => {
@@ -172,7 +204,8 @@ describe.each(BACKENDS)('experiment results on %s', (backend) => {
     expect(body.multipleExposures).toEqual({ units: 0 });
     expect(body.srm).toEqual({ chiSquare: 0, pValue: 1, ok: true });
     expect(body.power).toEqual({ mdeRel: 0, unitsNeeded: 0 });
-    for (const variant of body.variants) expect(variant).toMatchObject({ units: 0, conversions: 0, rate: 0, value: { mean: 0, stdDev: 0 } });
+    for (const variant of body.variants)
+      expect(variant).toMatchObject({ units: 0, conversions: 0, rate: 0, value: { mean: 0, stdDev: 0 } });
     expect(body.variants[1]?.verdict).toBe('insufficient-data');
     const series = await t.api.get(`/v1/experiments/${emptyKey}/timeseries`).set(analyst()).expect(200);
     expect(series.body.variants).toEqual([
@@ -236,7 +269,11 @@ describe.each(BACKENDS)('experiment results on %s', (backend) => {
 
   it('documents the three paths in the OpenAPI document', async () => {
     const document = (await t.api.get('/openapi.json').expect(200)).body;
-    for (const path of ['/v1/experiments/{key}/results', '/v1/experiments/{key}/results.csv', '/v1/experiments/{key}/timeseries']) {
+    for (const path of [
+      '/v1/experiments/{key}/results',
+      '/v1/experiments/{key}/results.csv',
+      '/v1/experiments/{key}/timeseries',
+    ]) {
       expect(document.paths[path]?.get).toBeDefined();
     }
   });

@@ -40,15 +40,27 @@ describe.each(BACKENDS)('the role matrix on %s', (backend) => {
     const admin = { Authorization: `Bearer ${t.keys.admin}` };
     const revoked = await t.api.post('/v1/api-keys').set(admin).send({ name: 'revoked', role: 'admin' });
     await t.api.delete(`/v1/api-keys/${revoked.body.id}`).set(admin);
-    await t.api.post('/v1/experiments').set(admin).send(experimentBody({ key: KEY }));
-    secrets = { none: null, unknown: 'lift_not-a-real-key', revoked: revoked.body.key, admin: t.keys.admin, sdk: t.keys.sdk, analyst: t.keys.analyst };
+    await t.api
+      .post('/v1/experiments')
+      .set(admin)
+      .send(experimentBody({ key: KEY }));
+    secrets = {
+      none: null,
+      unknown: 'lift_not-a-real-key',
+      revoked: revoked.body.key,
+      admin: t.keys.admin,
+      sdk: t.keys.sdk,
+      analyst: t.keys.analyst,
+    };
   });
   afterAll(async () => {
     await t?.close();
   });
 
   // Writes that succeed (delete) come last, so earlier rows still find their target.
-  const cases = ENDPOINTS.flatMap((endpoint) => CALLERS.map((caller) => [`${endpoint.method.toUpperCase()} ${endpoint.path}`, caller, endpoint] as const));
+  const cases = ENDPOINTS.flatMap((endpoint) =>
+    CALLERS.map((caller) => [`${endpoint.method.toUpperCase()} ${endpoint.path}`, caller, endpoint] as const),
+  );
 
   it.each(cases)('%s as %s', async (_name, caller, endpoint) => {
     let request = t.api[endpoint.method](endpoint.path);
@@ -68,6 +80,7 @@ describe.each(BACKENDS)('the role matrix on %s', (backend) => {
   });
 
   it('lets anyone read /healthz, /readyz, /openapi.json and /docs', async () => {
-    for (const path of ['/healthz', '/readyz', '/openapi.json', '/docs/']) expect((await t.api.get(path)).status).toBe(200);
+    for (const path of ['/healthz', '/readyz', '/openapi.json', '/docs/'])
+      expect((await t.api.get(path)).status).toBe(200);
   });
 });

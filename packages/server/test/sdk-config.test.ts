@@ -28,7 +28,12 @@ describe.each(BACKENDS)('SDK config and stream on %s', (backend) => {
   const sdk = () => ({ Authorization: `Bearer ${t.keys.sdk}` });
 
   it('serves running and paused experiments in the SDK shape with a strong ETag and 304', async () => {
-    const running = experimentBody({ salt: 'pepper', layer: { key: `sdk-layer-${backend}`, range: [0, 2500] }, overrides: { qa: 'treatment' }, targeting: { country: 'NL' } });
+    const running = experimentBody({
+      salt: 'pepper',
+      layer: { key: `sdk-layer-${backend}`, range: [0, 2500] },
+      overrides: { qa: 'treatment' },
+      targeting: { country: 'NL' },
+    });
     const paused = experimentBody();
     const draft = experimentBody();
     for (const body of [running, paused, draft]) await t.api.post('/v1/experiments').set(admin()).send(body);
@@ -72,9 +77,15 @@ describe.each(BACKENDS)('SDK config and stream on %s', (backend) => {
     expect((await t.api.get('/v1/sdk/config').set(sdk()).set('If-None-Match', `"other", ${etag}`)).status).toBe(304);
 
     // A draft edit does not change what SDKs see; a running edit does.
-    await t.api.patch(`/v1/experiments/${String(draft['key'])}`).set(admin()).send({ name: 'still a draft' });
+    await t.api
+      .patch(`/v1/experiments/${String(draft['key'])}`)
+      .set(admin())
+      .send({ name: 'still a draft' });
     expect((await t.api.get('/v1/sdk/config').set(sdk()).set('If-None-Match', etag)).status).toBe(304);
-    await t.api.patch(`/v1/experiments/${String(running['key'])}`).set(admin()).send({ coverage: 10000, overrides: {} });
+    await t.api
+      .patch(`/v1/experiments/${String(running['key'])}`)
+      .set(admin())
+      .send({ coverage: 10000, overrides: {} });
     const changed = await t.api.get('/v1/sdk/config').set(sdk()).set('If-None-Match', etag);
     expect(changed.status).toBe(200);
     expect(changed.headers['etag']).not.toBe(etag);
@@ -96,7 +107,12 @@ describe.each(BACKENDS)('SDK config and stream on %s', (backend) => {
       await t.api.post('/v1/experiments').set(admin()).send(body);
       const startedAt = Date.now();
       await t.api.post(`/v1/experiments/${String(body['key'])}/start`).set(admin());
-      const pushed = await stream.next((event) => event.event === 'config' && (JSON.parse(event.data) as ConfigSnapshot).experiments.some((experiment) => experiment.key === body['key']), 1000);
+      const pushed = await stream.next(
+        (event) =>
+          event.event === 'config' &&
+          (JSON.parse(event.data) as ConfigSnapshot).experiments.some((experiment) => experiment.key === body['key']),
+        1000,
+      );
       expect(Date.now() - startedAt).toBeLessThan(1000);
       expect(Number(pushed.id)).toBeGreaterThan(Number(initial.version));
       await stream.waitForComment('heartbeat', HEARTBEAT_MS * 20);

@@ -39,7 +39,9 @@ describe.each(BACKENDS)('the experiment state machine on %s', (backend) => {
 
   const admin = () => ({ Authorization: `Bearer ${t.keys.admin}` });
   const perform = (key: string, action: Action) =>
-    action === 'delete' ? t.api.delete(`/v1/experiments/${key}`).set(admin()) : t.api.post(`/v1/experiments/${key}/${action}`).set(admin());
+    action === 'delete'
+      ? t.api.delete(`/v1/experiments/${key}`).set(admin())
+      : t.api.post(`/v1/experiments/${key}/${action}`).set(admin());
 
   async function experimentIn(status: Status): Promise<string> {
     const created = await t.api.post('/v1/experiments').set(admin()).send(experimentBody());
@@ -79,7 +81,10 @@ describe.each(BACKENDS)('the experiment state machine on %s', (backend) => {
     if (action === 'stop') expect(response.body.stoppedAt).not.toBeNull();
     if (action === 'archive') expect(response.body.archivedAt).not.toBeNull();
     const history = await t.api.get(`/v1/experiments/${key}/history`).set(admin());
-    expect(history.body.items.at(-1)).toMatchObject({ version: before.body.version + 1, changes: [{ field: 'status', from: status, to: expected }] });
+    expect(history.body.items.at(-1)).toMatchObject({
+      version: before.body.version + 1,
+      changes: [{ field: 'status', from: status, to: expected }],
+    });
     const isConfigChange = SERVED.has(status) || SERVED.has(expected);
     expect(configAfter.body.version > configBefore.body.version).toBe(isConfigChange);
     const served = configAfter.body.experiments.find((experiment: { key: string }) => experiment.key === key);
@@ -90,7 +95,12 @@ describe.each(BACKENDS)('the experiment state machine on %s', (backend) => {
     metadata: { name: 'A new name' },
     'coverage increase': { coverage: 10000 },
     'coverage decrease': { coverage: 1000 },
-    weights: { variants: [{ key: 'control', weight: 1000 }, { key: 'treatment', weight: 9000 }] },
+    weights: {
+      variants: [
+        { key: 'control', weight: 1000 },
+        { key: 'treatment', weight: 9000 },
+      ],
+    },
     overrides: { overrides: { 'qa-user': 'treatment' } },
   } as const;
   type Edit = keyof typeof EDITS;
@@ -104,7 +114,10 @@ describe.each(BACKENDS)('the experiment state machine on %s', (backend) => {
   const editCases = STATUSES.flatMap((status) => (Object.keys(EDITS) as Edit[]).map((edit) => [status, edit] as const));
 
   it.each(editCases)('in %s, PATCH %s', async (status, edit) => {
-    const created = await t.api.post('/v1/experiments').set(admin()).send(experimentBody({ coverage: 5000 }));
+    const created = await t.api
+      .post('/v1/experiments')
+      .set(admin())
+      .send(experimentBody({ coverage: 5000 }));
     const key = created.body.key as string;
     for (const step of PATH_TO[status]) await perform(key, step);
     const response = await t.api.patch(`/v1/experiments/${key}`).set(admin()).send(EDITS[edit]);

@@ -8,24 +8,56 @@ import { createTestApp, experimentBody, type TestApp } from './support/test-app.
 
 const RUNS = 40;
 
-const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }));
-const notAnInteger = fc.oneof(fc.double({ noInteger: true, noNaN: true }), fc.string(), fc.boolean(), fc.constant(null), fc.integer({ max: -1 }), fc.integer({ min: 10_001 }));
+const notAString = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 2 }),
+  fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }),
+);
+const notAnInteger = fc.oneof(
+  fc.double({ noInteger: true, noNaN: true }),
+  fc.string(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.integer({ max: -1 }),
+  fc.integer({ min: 10_001 }),
+);
 const notAnObject = fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }));
 
 /** For each field of a create body, values that must be refused. */
 const BAD_FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   key: fc.oneof(notAString, fc.constantFrom('', 'Upper', 'has space', '-leading', 'x'.repeat(101), 'ünïcode')),
-  name: fc.oneof(notAString, fc.constantFrom('', '   ', 'n'.repeat(201)), fc.string({ unit: 'binary', minLength: 1 }).map((text) => `${text}\u0000`)),
+  name: fc.oneof(
+    notAString,
+    fc.constantFrom('', '   ', 'n'.repeat(201)),
+    fc.string({ unit: 'binary', minLength: 1 }).map((text) => `${text}\u0000`),
+  ),
   hypothesis: fc.oneof(notAString, fc.constantFrom('', 'h'.repeat(2001))),
   owner: fc.oneof(fc.integer(), fc.boolean(), fc.constantFrom('', 'o'.repeat(201))),
   variants: fc.oneof(
     notAnObject,
     fc.constant([]),
     fc.constant([{ key: 'only', weight: 10_000 }]),
-    fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 })).filter(([a, b]) => a + b !== 10_000).map(([a, b]) => [{ key: 'a', weight: a }, { key: 'b', weight: b }]),
-    notAnInteger.map((weight) => [{ key: 'a', weight }, { key: 'b', weight: 5_000 }]),
-    fc.constant([{ key: 'same', weight: 5_000 }, { key: 'same', weight: 5_000 }]),
-    fc.constant([{ key: 'a', weight: 5_000, extra: 1 }, { key: 'b', weight: 5_000 }]),
+    fc
+      .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }))
+      .filter(([a, b]) => a + b !== 10_000)
+      .map(([a, b]) => [
+        { key: 'a', weight: a },
+        { key: 'b', weight: b },
+      ]),
+    notAnInteger.map((weight) => [
+      { key: 'a', weight },
+      { key: 'b', weight: 5_000 },
+    ]),
+    fc.constant([
+      { key: 'same', weight: 5_000 },
+      { key: 'same', weight: 5_000 },
+    ]),
+    fc.constant([
+      { key: 'a', weight: 5_000, extra: 1 },
+      { key: 'b', weight: 5_000 },
+    ]),
   ),
   coverage: notAnInteger,
   unitAttribute: fc.oneof(notAString, fc.constant('')),
@@ -38,26 +70,46 @@ const BAD_FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   ),
   layer: fc.oneof(
     notAnObject,
-    fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 })).filter(([from, to]) => from >= to).map((range) => ({ key: 'l', range })),
+    fc
+      .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }))
+      .filter(([from, to]) => from >= to)
+      .map((range) => ({ key: 'l', range })),
     fc.constant({ key: 'l', range: [0, 10_001] }),
     fc.constant({ range: [0, 10] }),
   ),
   overrides: fc.oneof(notAnObject, fc.constant({ unit: 'not-a-variant' }), fc.constant({ unit: 3 })),
   sticky: fc.oneof(fc.integer(), fc.string(), fc.constant(null)),
-  metrics: fc.oneof(notAnObject, fc.constant({}), fc.constant({ primary: '' }), fc.constant({ primary: 'p', conversionWindowHours: 0 }), fc.constant({ primary: 'p', guardrails: 'x' })),
-  routing: fc.oneof(notAnObject, fc.constant({ host: 'h', namespace: 'n', mode: 'teleport', subsets: {} }), fc.constant({ host: 'h', namespace: 'n', mode: 'ab', subsets: { ghost: {} } })),
+  metrics: fc.oneof(
+    notAnObject,
+    fc.constant({}),
+    fc.constant({ primary: '' }),
+    fc.constant({ primary: 'p', conversionWindowHours: 0 }),
+    fc.constant({ primary: 'p', guardrails: 'x' }),
+  ),
+  routing: fc.oneof(
+    notAnObject,
+    fc.constant({ host: 'h', namespace: 'n', mode: 'teleport', subsets: {} }),
+    fc.constant({ host: 'h', namespace: 'n', mode: 'ab', subsets: { ghost: {} } }),
+  ),
 };
 const REQUIRED = ['key', 'name', 'hypothesis', 'variants', 'metrics'];
 
 /** A valid body with one field broken, one required field missing, or an unknown field. */
 const brokenBody = fc.oneof(
-  fc.constantFrom(...Object.keys(BAD_FIELDS)).chain((field) => (BAD_FIELDS[field] ?? fc.constant(null)).map((value) => ({ ...experimentBody(), [field]: value }))),
+  fc
+    .constantFrom(...Object.keys(BAD_FIELDS))
+    .chain((field) =>
+      (BAD_FIELDS[field] ?? fc.constant(null)).map((value) => ({ ...experimentBody(), [field]: value })),
+    ),
   fc.constantFrom(...REQUIRED).map((field) => {
     const body = experimentBody();
     delete body[field];
     return body;
   }),
-  fc.string({ minLength: 1, maxLength: 10 }).filter((name) => !(name in experimentBody()) && name !== '__proto__').map((name) => ({ ...experimentBody(), [name]: 1 })),
+  fc
+    .string({ minLength: 1, maxLength: 10 })
+    .filter((name) => !(name in experimentBody()) && name !== '__proto__')
+    .map((name) => ({ ...experimentBody(), [name]: 1 })),
 );
 
 describe.each(BACKENDS)('generated bad bodies on %s', (backend) => {
@@ -67,7 +119,10 @@ describe.each(BACKENDS)('generated bad bodies on %s', (backend) => {
     t = await createTestApp(backend);
     const body = experimentBody();
     runningKey = String(body['key']);
-    await t.api.post('/v1/experiments').set({ Authorization: `Bearer ${t.keys.admin}` }).send(body);
+    await t.api
+      .post('/v1/experiments')
+      .set({ Authorization: `Bearer ${t.keys.admin}` })
+      .send(body);
     await t.api.post(`/v1/experiments/${runningKey}/start`).set({ Authorization: `Bearer ${t.keys.admin}` });
   });
   afterAll(async () => {
@@ -86,13 +141,19 @@ describe.each(BACKENDS)('generated bad bodies on %s', (backend) => {
     return rows[0]?.state ?? '';
   }
 
-  async function expectRefused(send: () => Promise<{ status: number; headers: Record<string, string>; body: Record<string, unknown> }>): Promise<void> {
+  async function expectRefused(
+    send: () => Promise<{ status: number; headers: Record<string, string>; body: Record<string, unknown> }>,
+  ): Promise<void> {
     const before = await databaseState();
     const response = await send();
     expect(response.status, JSON.stringify(response.body)).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ status: response.status, type: expect.any(String), requestId: expect.any(String) });
+    expect(response.body).toMatchObject({
+      status: response.status,
+      type: expect.any(String),
+      requestId: expect.any(String),
+    });
     if (response.status === 400 && response.body['code'] === 'validation-failed') {
       const errors = response.body['errors'] as { path: string; message: string }[];
       expect(errors.length).toBeGreaterThan(0);
@@ -106,7 +167,13 @@ describe.each(BACKENDS)('generated bad bodies on %s', (backend) => {
       fc.asyncProperty(
         fc.jsonValue().filter((value) => !createExperimentBody.safeParse(value).success),
         async (value) => {
-          await expectRefused(() => t.api.post('/v1/experiments').set(admin()).set('Content-Type', 'application/json').send(JSON.stringify(value)));
+          await expectRefused(() =>
+            t.api
+              .post('/v1/experiments')
+              .set(admin())
+              .set('Content-Type', 'application/json')
+              .send(JSON.stringify(value)),
+          );
         },
       ),
       { numRuns: RUNS },
@@ -126,25 +193,39 @@ describe.each(BACKENDS)('generated bad bodies on %s', (backend) => {
     const patchField = fc.constantFrom(...Object.keys(BAD_FIELDS).filter((field) => field !== 'key'));
     await fc.assert(
       // `{ metrics: {} }` is a valid (empty) partial patch of the metrics, so it is left out.
-      fc.asyncProperty(patchField.chain((field) => (BAD_FIELDS[field] ?? fc.constant(null)).map((value) => ({ [field]: value }))).filter((patch) => JSON.stringify(patch) !== '{"metrics":{}}'), async (patch) => {
-        await expectRefused(() => t.api.patch(`/v1/experiments/${runningKey}`).set(admin()).send(patch));
-      }),
+      fc.asyncProperty(
+        patchField
+          .chain((field) => (BAD_FIELDS[field] ?? fc.constant(null)).map((value) => ({ [field]: value })))
+          .filter((patch) => JSON.stringify(patch) !== '{"metrics":{}}'),
+        async (patch) => {
+          await expectRefused(() => t.api.patch(`/v1/experiments/${runningKey}`).set(admin()).send(patch));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('refuses bad API key requests and arbitrary bytes', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue().filter((value) => !createKeyBody.safeParse(value).success), async (value) => {
-        await expectRefused(() => t.api.post('/v1/api-keys').set(admin()).set('Content-Type', 'application/json').send(JSON.stringify(value)));
-      }),
+      fc.asyncProperty(
+        fc.jsonValue().filter((value) => !createKeyBody.safeParse(value).success),
+        async (value) => {
+          await expectRefused(() =>
+            t.api.post('/v1/api-keys').set(admin()).set('Content-Type', 'application/json').send(JSON.stringify(value)),
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1 }), fc.constantFrom('application/json', 'text/plain', 'application/xml'), async (text, type) => {
-        fc.pre(type !== 'application/json' || !isValidJsonObject(text));
-        await expectRefused(() => t.api.post('/v1/experiments').set(admin()).set('Content-Type', type).send(text));
-      }),
+      fc.asyncProperty(
+        fc.string({ minLength: 1 }),
+        fc.constantFrom('application/json', 'text/plain', 'application/xml'),
+        async (text, type) => {
+          fc.pre(type !== 'application/json' || !isValidJsonObject(text));
+          await expectRefused(() => t.api.post('/v1/experiments').set(admin()).set('Content-Type', type).send(text));
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -4,7 +4,10 @@ import { ApiClient, ApiProblem, type FetchPort } from './api-client.js';
 function answering(status: number, body: unknown, seen: { url: string; init: RequestInit }[] = []): FetchPort {
   return async (url, init) => {
     seen.push({ url, init });
-    return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' } });
+    return new Response(JSON.stringify(body), {
+      status,
+      headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' },
+    });
   };
 }
 
@@ -15,7 +18,10 @@ describe('the API client', () => {
     await api.createExperiment({ key: 'e' });
     await api.results('a b', 'add to cart');
     expect(seen[0]?.url).toBe('http://lift/v1/experiments');
-    expect(seen[0]?.init.headers).toMatchObject({ Authorization: 'Bearer secret-key', 'Content-Type': 'application/json' });
+    expect(seen[0]?.init.headers).toMatchObject({
+      Authorization: 'Bearer secret-key',
+      'Content-Type': 'application/json',
+    });
     expect(seen[0]?.init.body).toBe('{"key":"e"}');
     expect(seen[1]?.url).toBe('http://lift/v1/experiments/a%20b/results?metric=add+to+cart');
   });
@@ -23,17 +29,34 @@ describe('the API client', () => {
   it('turns problem documents into ApiProblem with their field errors', async () => {
     const api = new ApiClient({
       key: 'k',
-      fetch: answering(400, { title: 'Invalid request', detail: 'Invalid request: key.', code: 'validation-failed', errors: [{ path: 'key', message: 'Too short' }, { bogus: true }] }),
+      fetch: answering(400, {
+        title: 'Invalid request',
+        detail: 'Invalid request: key.',
+        code: 'validation-failed',
+        errors: [{ path: 'key', message: 'Too short' }, { bogus: true }],
+      }),
     });
     const failure = await api.createExperiment({}).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ApiProblem);
-    expect(failure).toMatchObject({ status: 400, code: 'validation-failed', message: 'Invalid request: key.', errors: [{ path: 'key', message: 'Too short' }] });
+    expect(failure).toMatchObject({
+      status: 400,
+      code: 'validation-failed',
+      message: 'Invalid request: key.',
+      errors: [{ path: 'key', message: 'Too short' }],
+    });
   });
 
   it('reads the role from the API: admin when keys can be listed, else the role a 403 names', async () => {
     expect(await new ApiClient({ key: 'k', fetch: answering(200, { items: [] }) }).whoAmI()).toBe('admin');
-    expect(await new ApiClient({ key: 'k', fetch: answering(403, { code: 'forbidden', role: 'analyst' }) }).whoAmI()).toBe('analyst');
-    await expect(new ApiClient({ key: 'k', fetch: answering(401, { code: 'unauthenticated', detail: 'The API key is unknown or revoked.' }) }).whoAmI()).rejects.toMatchObject({ status: 401 });
+    expect(
+      await new ApiClient({ key: 'k', fetch: answering(403, { code: 'forbidden', role: 'analyst' }) }).whoAmI(),
+    ).toBe('analyst');
+    await expect(
+      new ApiClient({
+        key: 'k',
+        fetch: answering(401, { code: 'unauthenticated', detail: 'The API key is unknown or revoked.' }),
+      }).whoAmI(),
+    ).rejects.toMatchObject({ status: 401 });
   });
 
   it('reports an unreachable server as a problem with status 0', async () => {

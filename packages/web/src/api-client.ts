@@ -1,4 +1,12 @@
-import type { Experiment, ExperimentList, ExperimentStatus, FieldError, Results, Role, Timeseries } from './api-types.js';
+import type {
+  Experiment,
+  ExperimentList,
+  ExperimentStatus,
+  FieldError,
+  Results,
+  Role,
+  Timeseries,
+} from './api-types.js';
 
 const NETWORK_FAILURE = 0;
 const FORBIDDEN = 403;
@@ -25,7 +33,12 @@ export class ApiProblem extends Error {
 }
 
 function isFieldError(value: unknown): value is FieldError {
-  return typeof value === 'object' && value !== null && typeof (value as FieldError).path === 'string' && typeof (value as FieldError).message === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as FieldError).path === 'string' &&
+    typeof (value as FieldError).message === 'string'
+  );
 }
 
 export type Transition = 'start' | 'pause' | 'resume' | 'stop' | 'archive';
@@ -45,13 +58,23 @@ export class ApiClient {
   }
 
   async #request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.#key}`, Accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.#key}`,
+      Accept: 'application/json, application/problem+json',
+    };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
-      response = await this.#fetch(`${this.#baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      response = await this.#fetch(`${this.#baseUrl}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     } catch (error) {
-      throw new ApiProblem(NETWORK_FAILURE, { title: 'Network error', detail: `The server could not be reached (${String(error)}).` });
+      throw new ApiProblem(NETWORK_FAILURE, {
+        title: 'Network error',
+        detail: `The server could not be reached (${String(error)}).`,
+      });
     }
     const text = await response.text();
     let parsed: unknown;
@@ -61,7 +84,10 @@ export class ApiClient {
       parsed = { detail: text.slice(0, 200) };
     }
     if (!response.ok) {
-      throw new ApiProblem(response.status, typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {});
+      throw new ApiProblem(
+        response.status,
+        typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {},
+      );
     }
     return parsed as T;
   }

@@ -23,7 +23,11 @@ export interface Experiment {
   readonly unitAttribute: string;
   readonly targeting: Readonly<Record<string, unknown>>;
   readonly sticky: boolean;
-  readonly metrics: { readonly primary: string; readonly guardrails: readonly string[]; readonly conversionWindowHours: number };
+  readonly metrics: {
+    readonly primary: string;
+    readonly guardrails: readonly string[];
+    readonly conversionWindowHours: number;
+  };
   readonly version: number;
   readonly createdAt: string;
   readonly startedAt: string | null;

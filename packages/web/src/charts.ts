@@ -14,7 +14,17 @@ import {
 import type { Timeseries, VariantResult } from './api-types.js';
 import { formatCount, formatInterval, formatPercent, formatSignedPercent, formatTickPercent } from './format.js';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  Legend,
+);
 
 const PERCENT = 100;
 const GRID_COLOR = '#d0d4da';
@@ -67,7 +77,14 @@ function estimateMarkers(estimates: readonly number[]): Plugin<'bar'> {
 
 function intervalChart(
   canvas: HTMLCanvasElement,
-  options: { labels: string[]; intervals: [number, number][]; estimates: number[]; colors: string[]; tickFormat: (value: number) => string; describe: (index: number) => string },
+  options: {
+    labels: string[];
+    intervals: [number, number][];
+    estimates: number[];
+    colors: string[];
+    tickFormat: (value: number) => string;
+    describe: (index: number) => string;
+  },
 ): Chart<'bar'> {
   const chart = new Chart<'bar', [number, number][], string>(canvas, {
     type: 'bar',
@@ -95,7 +112,10 @@ function intervalChart(
       },
       scales: {
         x: {
-          grid: { color: (context) => (context.tick?.value === 0 ? ZERO_LINE : GRID_COLOR), lineWidth: (context) => (context.tick?.value === 0 ? 2 : 1) },
+          grid: {
+            color: (context) => (context.tick?.value === 0 ? ZERO_LINE : GRID_COLOR),
+            lineWidth: (context) => (context.tick?.value === 0 ? 2 : 1),
+          },
           ticks: { callback: (value) => options.tickFormat(Number(value)) },
         },
         y: { grid: { display: false }, ticks: { font: { weight: 'bold' } } },
@@ -117,7 +137,9 @@ export function drawRateChart(canvas: HTMLCanvasElement, variants: readonly Vari
     tickFormat: (value) => formatTickPercent(value),
     describe: (index) => {
       const v = variants[index];
-      return v === undefined ? '' : `${formatPercent(v.rate)} (${formatInterval(v.rateCI, (x) => formatPercent(x))}), ${formatCount(v.conversions)} of ${formatCount(v.units)} units`;
+      return v === undefined
+        ? ''
+        : `${formatPercent(v.rate)} (${formatInterval(v.rateCI, (x) => formatPercent(x))}), ${formatCount(v.conversions)} of ${formatCount(v.units)} units`;
     },
   });
 }
@@ -171,14 +193,21 @@ export function drawTimeseriesChart(canvas: HTMLCanvasElement, series: Timeserie
           callbacks: {
             label: (item) => {
               const point = series.variants[item.datasetIndex]?.points.find((p) => p.date === item.label);
-              return point === undefined ? '' : `${item.dataset.label ?? ''}: ${formatPercent(point.rate)} (${formatCount(point.conversions)} of ${formatCount(point.units)})`;
+              return point === undefined
+                ? ''
+                : `${item.dataset.label ?? ''}: ${formatPercent(point.rate)} (${formatCount(point.conversions)} of ${formatCount(point.units)})`;
             },
           },
         },
       },
       scales: {
         x: { grid: { color: GRID_COLOR } },
-        y: { beginAtZero: true, grid: { color: GRID_COLOR }, ticks: { callback: (value) => formatTickPercent(Number(value)) }, title: { display: true, text: 'Cumulative conversion rate' } },
+        y: {
+          beginAtZero: true,
+          grid: { color: GRID_COLOR },
+          ticks: { callback: (value) => formatTickPercent(Number(value)) },
+          title: { display: true, text: 'Cumulative conversion rate' },
+        },
       },
     },
   });

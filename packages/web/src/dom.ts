@@ -7,7 +7,11 @@ export type Attributes = Readonly<Record<string, string | number | boolean | Eve
  * Creates an element: `h('button', { type: 'button', onclick: go }, 'Start')`. Text children are
  * text nodes (never parsed as HTML), so API data cannot inject markup.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: readonly Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: readonly Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === false) continue;

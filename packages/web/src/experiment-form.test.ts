@@ -39,7 +39,12 @@ describe('the new-hypothesis form', () => {
   });
 
   it('reports what the browser can tell is wrong at the paths the API would use', () => {
-    const { errors } = toCreateBody({ ...values, targeting: '{"country": ', coverage: 'all', variants: [{ key: 'a', weight: 'half', description: '' }] });
+    const { errors } = toCreateBody({
+      ...values,
+      targeting: '{"country": ',
+      coverage: 'all',
+      variants: [{ key: 'a', weight: 'half', description: '' }],
+    });
     expect(errors.map((e) => e.path)).toEqual(['targeting', 'coverage', 'variants.0.weight']);
   });
 

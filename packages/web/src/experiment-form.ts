@@ -45,7 +45,10 @@ export function toCreateBody(values: FormValues): { body: Record<string, unknown
     try {
       targeting = JSON.parse(values.targeting);
     } catch (error) {
-      errors.push({ path: 'targeting', message: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` });
+      errors.push({
+        path: 'targeting',
+        message: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
   const guardrails = values.guardrails

@@ -3,7 +3,15 @@ import type { AppContext } from './app-context.js';
 import type { Experiment, ExperimentStatus, Results, Timeseries, VariantResult } from './api-types.js';
 import { destroyCharts, drawLiftChart, drawRateChart, drawTimeseriesChart } from './charts.js';
 import { h, replaceChildren } from './dom.js';
-import { formatBasisPoints, formatCount, formatInstant, formatInterval, formatPercent, formatPValue, formatSignedPercent } from './format.js';
+import {
+  formatBasisPoints,
+  formatCount,
+  formatInstant,
+  formatInterval,
+  formatPercent,
+  formatPValue,
+  formatSignedPercent,
+} from './format.js';
 import { describeRate, describeSampleRatio, describeVerdict, overallVerdict } from './verdict.js';
 import { errorBox, problemMessage, section, statusBadge, verdictBadge } from './widgets.js';
 
@@ -30,7 +38,11 @@ function definitionList(entries: readonly [string, Node | string][]): HTMLElemen
 
 function describeTargeting(targeting: Readonly<Record<string, unknown>>): Node {
   if (Object.keys(targeting).length === 0) return h('p', {}, 'Everyone (no targeting condition).');
-  return h('pre', { class: 'code', tabindex: '0', 'aria-label': 'Targeting condition (JSON)' }, JSON.stringify(targeting, null, 2));
+  return h(
+    'pre',
+    { class: 'code', tabindex: '0', 'aria-label': 'Targeting condition (JSON)' },
+    JSON.stringify(targeting, null, 2),
+  );
 }
 
 function variantsTable(experiment: Experiment): HTMLElement {
@@ -38,7 +50,11 @@ function variantsTable(experiment: Experiment): HTMLElement {
     'table',
     {},
     h('caption', { class: 'visually-hidden' }, 'Variants and their traffic weights'),
-    h('thead', {}, h('tr', {}, ...['Variant', 'Weight', 'Description', 'Payload'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...['Variant', 'Weight', 'Description', 'Payload'].map((t) => h('th', { scope: 'col' }, t))),
+    ),
     h(
       'tbody',
       {},
@@ -46,7 +62,12 @@ function variantsTable(experiment: Experiment): HTMLElement {
         h(
           'tr',
           {},
-          h('th', { scope: 'row', class: 'mono' }, variant.key, index === 0 ? h('span', { class: 'muted' }, ' (control)') : null),
+          h(
+            'th',
+            { scope: 'row', class: 'mono' },
+            variant.key,
+            index === 0 ? h('span', { class: 'muted' }, ' (control)') : null,
+          ),
           h('td', {}, formatBasisPoints(variant.weight)),
           h('td', {}, variant.description ?? '—'),
           h('td', { class: 'mono' }, variant.payload === undefined ? '—' : JSON.stringify(variant.payload)),
@@ -56,7 +77,12 @@ function variantsTable(experiment: Experiment): HTMLElement {
   );
 }
 
-function chartFigure(id: string, caption: string, summary: string, rows: number): { figure: HTMLElement; canvas: HTMLCanvasElement } {
+function chartFigure(
+  id: string,
+  caption: string,
+  summary: string,
+  rows: number,
+): { figure: HTMLElement; canvas: HTMLCanvasElement } {
   const canvas = h('canvas', { id, role: 'img', 'aria-label': summary });
   const figure = h(
     'figure',
@@ -68,7 +94,8 @@ function chartFigure(id: string, caption: string, summary: string, rows: number)
 }
 
 function resultsTable(results: Results): HTMLElement {
-  const cell = (variant: VariantResult, read: (v: VariantResult) => string | undefined) => h('td', {}, read(variant) ?? '—');
+  const cell = (variant: VariantResult, read: (v: VariantResult) => string | undefined) =>
+    h('td', {}, read(variant) ?? '—');
   return h(
     'div',
     { class: 'table-scroll' },
@@ -79,7 +106,20 @@ function resultsTable(results: Results): HTMLElement {
       h(
         'thead',
         {},
-        h('tr', {}, ...['Variant', 'Units', 'Converted', 'Rate (95% interval)', 'Relative lift (95% interval)', 'p (fixed)', 'p (always valid)', 'Chance to beat control'].map((t) => h('th', { scope: 'col' }, t))),
+        h(
+          'tr',
+          {},
+          ...[
+            'Variant',
+            'Units',
+            'Converted',
+            'Rate (95% interval)',
+            'Relative lift (95% interval)',
+            'p (fixed)',
+            'p (always valid)',
+            'Chance to beat control',
+          ].map((t) => h('th', { scope: 'col' }, t)),
+        ),
       ),
       h(
         'tbody',
@@ -92,10 +132,16 @@ function resultsTable(results: Results): HTMLElement {
             cell(variant, (v) => formatCount(v.units)),
             cell(variant, (v) => formatCount(v.conversions)),
             cell(variant, (v) => describeRate(v)),
-            cell(variant, (v) => (v.liftRel === undefined ? undefined : `${formatSignedPercent(v.liftRel.estimate)} (${formatInterval(v.liftRel.ci)})`)),
+            cell(variant, (v) =>
+              v.liftRel === undefined
+                ? undefined
+                : `${formatSignedPercent(v.liftRel.estimate)} (${formatInterval(v.liftRel.ci)})`,
+            ),
             cell(variant, (v) => (v.pValue === undefined ? undefined : formatPValue(v.pValue))),
             cell(variant, (v) => (v.pValueSequential === undefined ? undefined : formatPValue(v.pValueSequential))),
-            cell(variant, (v) => (v.chanceToBeatControl === undefined ? undefined : formatPercent(v.chanceToBeatControl))),
+            cell(variant, (v) =>
+              v.chanceToBeatControl === undefined ? undefined : formatPercent(v.chanceToBeatControl),
+            ),
           ),
         ),
       ),
@@ -105,12 +151,18 @@ function resultsTable(results: Results): HTMLElement {
 
 function describePower(results: Results): string {
   const power = results.power;
-  if (power === undefined || power.unitsNeeded === 0 || power.mdeRel === 0) return 'Power cannot be estimated until the control converts.';
+  if (power === undefined || power.unitsNeeded === 0 || power.mdeRel === 0)
+    return 'Power cannot be estimated until the control converts.';
   return `With the units so far, a relative lift of ${formatPercent(power.mdeRel)} would be detected 80% of the time; detecting a 5% lift needs about ${formatCount(power.unitsNeeded)} units per variant.`;
 }
 
 /** Renders results into `container` and draws its charts (the canvases must be in the document). */
-function renderResults(container: HTMLElement, results: Results, series: Timeseries | null, seriesError: unknown): void {
+function renderResults(
+  container: HTMLElement,
+  results: Results,
+  series: Timeseries | null,
+  seriesError: unknown,
+): void {
   const [control, ...treatments] = results.variants;
   const srmWarning = describeSampleRatio(results);
   const { verdict, variant } = overallVerdict(results);
@@ -132,25 +184,46 @@ function renderResults(container: HTMLElement, results: Results, series: Timeser
   const timeline =
     series === null
       ? null
-      : chartFigure('timeseries-chart', 'Cumulative conversion rate per variant, by day (UTC)', `Cumulative conversion rate per day for ${series.variants.map((v) => v.key).join(', ')}.`, 5);
+      : chartFigure(
+          'timeseries-chart',
+          'Cumulative conversion rate per variant, by day (UTC)',
+          `Cumulative conversion rate per day for ${series.variants.map((v) => v.key).join(', ')}.`,
+          5,
+        );
   const excluded = results.multipleExposures.units;
   replaceChildren(
     container,
-    srmWarning === null ? null : h('div', { class: 'srm-warning', role: 'alert' }, h('strong', {}, 'Warning: sample ratio mismatch. '), srmWarning),
+    srmWarning === null
+      ? null
+      : h(
+          'div',
+          { class: 'srm-warning', role: 'alert' },
+          h('strong', {}, 'Warning: sample ratio mismatch. '),
+          srmWarning,
+        ),
     h(
       'div',
       { class: 'verdict-panel', id: 'verdict' },
       h('h3', {}, 'Verdict ', verdictBadge(verdict, variant)),
-      ...(control === undefined ? [h('p', {}, 'No variants.')] : treatments.map((t) => h('p', { class: 'verdict-text' }, describeVerdict(t, control)))),
+      ...(control === undefined
+        ? [h('p', {}, 'No variants.')]
+        : treatments.map((t) => h('p', { class: 'verdict-text' }, describeVerdict(t, control)))),
     ),
     h(
       'p',
       { class: excluded > 0 ? 'notice' : 'muted', id: 'multiple-exposures' },
-      excluded === 1 ? '1 unit saw more than one variant and is excluded from the analysis.' : `${formatCount(excluded)} units saw more than one variant and are excluded from the analysis.`,
-      results.overrides !== undefined && results.overrides.units > 0 ? ` ${formatCount(results.overrides.units)} units with a forced override (QA) are excluded too.` : '',
+      excluded === 1
+        ? '1 unit saw more than one variant and is excluded from the analysis.'
+        : `${formatCount(excluded)} units saw more than one variant and are excluded from the analysis.`,
+      results.overrides !== undefined && results.overrides.units > 0
+        ? ` ${formatCount(results.overrides.units)} units with a forced override (QA) are excluded too.`
+        : '',
     ),
     h('div', { class: 'charts' }, rate.figure, lift?.figure ?? null),
-    timeline?.figure ?? (seriesError === null ? null : h('p', { class: 'notice' }, `The time series is unavailable: ${problemMessage(seriesError)}`)),
+    timeline?.figure ??
+      (seriesError === null
+        ? null
+        : h('p', { class: 'notice' }, `The time series is unavailable: ${problemMessage(seriesError)}`)),
     resultsTable(results),
     h('p', { class: 'muted' }, describePower(results), ` Computed ${formatInstant(results.generatedAt)}.`),
   );
@@ -162,7 +235,11 @@ function renderResults(container: HTMLElement, results: Results, series: Timeser
 function resultsSection(context: AppContext, experiment: Experiment): HTMLElement {
   const metrics = [experiment.metrics.primary, ...experiment.metrics.guardrails];
   const container = h('div', { 'aria-live': 'polite' });
-  const select = h('select', { id: 'metric-select', name: 'metric' }, ...metrics.map((m, i) => h('option', { value: m }, i === 0 ? `${m} (primary)` : `${m} (guardrail)`)));
+  const select = h(
+    'select',
+    { id: 'metric-select', name: 'metric' },
+    ...metrics.map((m, i) => h('option', { value: m }, i === 0 ? `${m} (primary)` : `${m} (guardrail)`)),
+  );
   const refresh = h('button', { type: 'button', id: 'refresh-results' }, 'Refresh results');
   const load = async (): Promise<void> => {
     container.setAttribute('aria-busy', 'true');
@@ -191,11 +268,19 @@ function resultsSection(context: AppContext, experiment: Experiment): HTMLElemen
   const element = section(
     'results',
     'Results',
-    h('div', { class: 'toolbar' }, h('div', { class: 'inline-field' }, h('label', { for: 'metric-select' }, 'Metric'), select), refresh),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('div', { class: 'inline-field' }, h('label', { for: 'metric-select' }, 'Metric'), select),
+      refresh,
+    ),
     container,
   );
   if (experiment.status === 'draft') {
-    replaceChildren(container, h('p', { class: 'muted' }, 'Not started yet: results appear once the experiment runs and units are exposed.'));
+    replaceChildren(
+      container,
+      h('p', { class: 'muted' }, 'Not started yet: results appear once the experiment runs and units are exposed.'),
+    );
   } else {
     // Charts size themselves from the document, so draw after this section is attached.
     queueMicrotask(() => void load());
@@ -203,31 +288,39 @@ function resultsSection(context: AppContext, experiment: Experiment): HTMLElemen
   return element;
 }
 
-function lifecycleControls(context: AppContext, experiment: Experiment, rerender: (experiment: Experiment) => void): HTMLElement | null {
+function lifecycleControls(
+  context: AppContext,
+  experiment: Experiment,
+  rerender: (experiment: Experiment) => void,
+): HTMLElement | null {
   if (context.session.role !== 'admin') return null;
   const actions = ACTIONS[experiment.status];
   if (actions.length === 0) return null;
   const error = h('p', { class: 'field-error', 'aria-live': 'polite' });
   const buttons = actions.map(({ action, label }) =>
-    h('button', {
-      type: 'button',
-      class: action === 'start' || action === 'resume' ? 'primary' : action === 'stop' ? 'danger' : '',
-      'data-action': action,
-      onclick: (event: Event) => {
-        const button = event.currentTarget as HTMLButtonElement;
-        button.disabled = true;
-        context.api
-          .transition(experiment.key, action)
-          .then((updated) => {
-            context.announce(`${updated.name} is now ${updated.status}.`);
-            rerender(updated);
-          })
-          .catch((failure: unknown) => {
-            error.textContent = problemMessage(failure);
-            button.disabled = false;
-          });
+    h(
+      'button',
+      {
+        type: 'button',
+        class: action === 'start' || action === 'resume' ? 'primary' : action === 'stop' ? 'danger' : '',
+        'data-action': action,
+        onclick: (event: Event) => {
+          const button = event.currentTarget as HTMLButtonElement;
+          button.disabled = true;
+          context.api
+            .transition(experiment.key, action)
+            .then((updated) => {
+              context.announce(`${updated.name} is now ${updated.status}.`);
+              rerender(updated);
+            })
+            .catch((failure: unknown) => {
+              error.textContent = problemMessage(failure);
+              button.disabled = false;
+            });
+        },
       },
-    }, label),
+      label,
+    ),
   );
   return h('div', { class: 'lifecycle', role: 'group', 'aria-label': 'Lifecycle' }, ...buttons, error);
 }
@@ -248,7 +341,12 @@ function renderExperiment(context: AppContext, root: HTMLElement, experiment: Ex
       h('span', { id: 'experiment-status' }, statusBadge(experiment.status)),
       lifecycleControls(context, experiment, rerender),
     ),
-    h('blockquote', { class: 'hypothesis' }, h('span', { class: 'visually-hidden' }, 'Hypothesis: '), experiment.hypothesis),
+    h(
+      'blockquote',
+      { class: 'hypothesis' },
+      h('span', { class: 'visually-hidden' }, 'Hypothesis: '),
+      experiment.hypothesis,
+    ),
     resultsSection(context, experiment),
     section(
       'definition',
@@ -281,7 +379,13 @@ export function renderExperimentPage(context: AppContext, key: string): HTMLElem
       renderExperiment(context, root, experiment);
       root.querySelector<HTMLElement>('h1')?.focus();
     },
-    (error: unknown) => replaceChildren(root, h('p', {}, h('a', { href: '#/' }, '← All experiments')), h('h1', { tabindex: '-1' }, key), errorBox(error)),
+    (error: unknown) =>
+      replaceChildren(
+        root,
+        h('p', {}, h('a', { href: '#/' }, '← All experiments')),
+        h('h1', { tabindex: '-1' }, key),
+        errorBox(error),
+      ),
   );
   return root;
 }

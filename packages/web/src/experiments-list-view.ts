@@ -9,7 +9,10 @@ const STATUSES: readonly ExperimentStatus[] = ['draft', 'running', 'paused', 'st
 const HAS_RESULTS: ReadonlySet<ExperimentStatus> = new Set(['running', 'paused', 'stopped', 'archived']);
 const PARALLEL_RESULT_REQUESTS = 4;
 
-async function fillVerdicts(context: AppContext, cells: readonly { experiment: Experiment; cell: HTMLElement }[]): Promise<void> {
+async function fillVerdicts(
+  context: AppContext,
+  cells: readonly { experiment: Experiment; cell: HTMLElement }[],
+): Promise<void> {
   const queue = [...cells];
   const worker = async (): Promise<void> => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
@@ -29,7 +32,12 @@ function row(experiment: Experiment, verdictCell: HTMLElement): HTMLElement {
   return h(
     'tr',
     {},
-    h('th', { scope: 'row' }, h('a', { href: `#/experiments/${encodeURIComponent(experiment.key)}` }, experiment.name), h('div', { class: 'muted mono' }, experiment.key)),
+    h(
+      'th',
+      { scope: 'row' },
+      h('a', { href: `#/experiments/${encodeURIComponent(experiment.key)}` }, experiment.name),
+      h('div', { class: 'muted mono' }, experiment.key),
+    ),
     h('td', {}, statusBadge(experiment.status)),
     h('td', {}, experiment.owner ?? '—'),
     h('td', {}, formatInstant(experiment.startedAt)),
@@ -40,7 +48,11 @@ function row(experiment: Experiment, verdictCell: HTMLElement): HTMLElement {
 
 /** Every experiment at a glance: status, owner, start, primary metric and the verdict so far. */
 export function renderExperimentsList(context: AppContext, status: ExperimentStatus | undefined): HTMLElement {
-  const body = h('div', { 'aria-live': 'polite', 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading experiments…'));
+  const body = h(
+    'div',
+    { 'aria-live': 'polite', 'aria-busy': 'true' },
+    h('p', { class: 'muted' }, 'Loading experiments…'),
+  );
   const filter = h(
     'select',
     { id: 'status-filter', name: 'status' },
@@ -68,17 +80,34 @@ export function renderExperimentsList(context: AppContext, status: ExperimentSta
       const experiments: Experiment[] = [];
       let cursor: string | undefined = undefined;
       do {
-        const pageOfItems = await context.api.listExperiments({ ...(status === undefined ? {} : { status }), ...(cursor === undefined ? {} : { cursor }) });
+        const pageOfItems = await context.api.listExperiments({
+          ...(status === undefined ? {} : { status }),
+          ...(cursor === undefined ? {} : { cursor }),
+        });
         experiments.push(...pageOfItems.items);
         cursor = pageOfItems.nextCursor ?? undefined;
       } while (cursor !== undefined);
       if (experiments.length === 0) {
-        replaceChildren(body, h('p', { class: 'card' }, 'No experiments yet.', context.session.role === 'admin' ? ' Define the first hypothesis with “New hypothesis”.' : ''));
+        replaceChildren(
+          body,
+          h(
+            'p',
+            { class: 'card' },
+            'No experiments yet.',
+            context.session.role === 'admin' ? ' Define the first hypothesis with “New hypothesis”.' : '',
+          ),
+        );
         return;
       }
       const pending: { experiment: Experiment; cell: HTMLElement }[] = [];
       const rows = experiments.map((experiment) => {
-        const cell = h('td', {}, HAS_RESULTS.has(experiment.status) ? h('span', { class: 'muted' }, 'loading…') : h('span', { class: 'muted' }, 'not started'));
+        const cell = h(
+          'td',
+          {},
+          HAS_RESULTS.has(experiment.status)
+            ? h('span', { class: 'muted' }, 'loading…')
+            : h('span', { class: 'muted' }, 'not started'),
+        );
         if (HAS_RESULTS.has(experiment.status)) pending.push({ experiment, cell });
         return row(experiment, cell);
       });
@@ -90,8 +119,22 @@ export function renderExperimentsList(context: AppContext, status: ExperimentSta
           h(
             'table',
             { class: 'experiments' },
-            h('caption', { class: 'visually-hidden' }, 'Experiments with their status, owner, start, primary metric and verdict'),
-            h('thead', {}, h('tr', {}, ...['Experiment', 'Status', 'Owner', 'Started', 'Primary metric', 'Verdict'].map((title) => h('th', { scope: 'col' }, title)))),
+            h(
+              'caption',
+              { class: 'visually-hidden' },
+              'Experiments with their status, owner, start, primary metric and verdict',
+            ),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['Experiment', 'Status', 'Owner', 'Started', 'Primary metric', 'Verdict'].map((title) =>
+                  h('th', { scope: 'col' }, title),
+                ),
+              ),
+            ),
             h('tbody', {}, ...rows),
           ),
         ),

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describePValue, formatBasisPoints, formatInstant, formatInterval, formatPercent, formatPValue, formatSignedPercent, formatTickPercent } from './format.js';
+import {
+  describePValue,
+  formatBasisPoints,
+  formatInstant,
+  formatInterval,
+  formatPercent,
+  formatPValue,
+  formatSignedPercent,
+  formatTickPercent,
+} from './format.js';
 
 describe('formatting numbers for people', () => {
   it('shows rates and signed lifts in percent', () => {

@@ -15,7 +15,10 @@ export function formatSignedPercent(fraction: number, digits = 1): string {
 }
 
 /** `[lo, hi]` as `+1.0% to +9.8%`. */
-export function formatInterval(interval: readonly [number, number], format: (value: number) => string = formatSignedPercent): string {
+export function formatInterval(
+  interval: readonly [number, number],
+  format: (value: number) => string = formatSignedPercent,
+): string {
   return `${format(interval[0])} to ${format(interval[1])}`;
 }
 

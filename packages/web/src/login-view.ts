@@ -20,7 +20,18 @@ export function renderLogin(onSignedIn: (session: Session) => void): HTMLElement
     'form',
     { class: 'card login', novalidate: true },
     h('h1', { tabindex: '-1' }, 'Sign in to Lift'),
-    h('div', { class: 'field' }, h('label', { for: 'api-key' }, 'API key'), input, h('p', { id: 'api-key-help', class: 'help' }, 'An admin or analyst key. It stays in this browser tab only (sessionStorage) and is sent to this server alone.'), error),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'api-key' }, 'API key'),
+      input,
+      h(
+        'p',
+        { id: 'api-key-help', class: 'help' },
+        'An admin or analyst key. It stays in this browser tab only (sessionStorage) and is sent to this server alone.',
+      ),
+      error,
+    ),
     button,
   );
   form.addEventListener('submit', (event) => {
@@ -37,7 +48,8 @@ export function renderLogin(onSignedIn: (session: Session) => void): HTMLElement
     new ApiClient({ key })
       .whoAmI()
       .then((role) => {
-        if (role === 'sdk') throw new Error('This is an SDK key: it cannot read experiments. Use an admin or analyst key.');
+        if (role === 'sdk')
+          throw new Error('This is an SDK key: it cannot read experiments. Use an admin or analyst key.');
         const session = { key, role };
         saveSession(sessionStorage, session);
         onSignedIn(session);

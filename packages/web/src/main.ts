@@ -43,7 +43,10 @@ function render(): void {
   const session = loadSession(sessionStorage);
   renderNav(session);
   if (session === null) {
-    replaceChildren(main, renderLogin(() => render()));
+    replaceChildren(
+      main,
+      renderLogin(() => render()),
+    );
     main.querySelector<HTMLElement>('#api-key')?.focus();
     return;
   }
@@ -67,7 +70,12 @@ function render(): void {
       document.title = `${route.key} · Lift`;
       break;
     case 'new':
-      replaceChildren(main, session.role === 'admin' ? renderNewExperiment(context) : h('p', { class: 'error-box' }, 'Defining hypotheses needs an admin key.'));
+      replaceChildren(
+        main,
+        session.role === 'admin'
+          ? renderNewExperiment(context)
+          : h('p', { class: 'error-box' }, 'Defining hypotheses needs an admin key.'),
+      );
       document.title = 'New hypothesis · Lift';
       break;
   }

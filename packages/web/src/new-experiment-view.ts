@@ -26,8 +26,18 @@ function field(path: string, label: string, control: HTMLInputElement | HTMLText
   control.name = path;
   const error = h('p', { id: `${id}-error`, class: 'field-error' });
   const helpText = help === undefined ? null : h('p', { id: `${id}-help`, class: 'help' }, help);
-  control.setAttribute('aria-describedby', [helpText === null ? null : `${id}-help`, `${id}-error`].filter((x) => x !== null).join(' '));
-  const wrapper = h('div', { class: 'field', 'data-path': path }, h('label', { for: id }, label), control, helpText, error);
+  control.setAttribute(
+    'aria-describedby',
+    [helpText === null ? null : `${id}-help`, `${id}-error`].filter((x) => x !== null).join(' '),
+  );
+  const wrapper = h(
+    'div',
+    { class: 'field', 'data-path': path },
+    h('label', { for: id }, label),
+    control,
+    helpText,
+    error,
+  );
   return { path, control, error, wrapper };
 }
 
@@ -44,17 +54,56 @@ export function renderNewExperiment(context: AppContext): HTMLElement {
   };
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
 
-  const key = field('key', 'Key', input({ required: true, pattern: '[a-z0-9][a-z0-9._-]*' }), 'A unique slug: lowercase letters, digits, ".", "_" and "-". SDKs decide with it.');
+  const key = field(
+    'key',
+    'Key',
+    input({ required: true, pattern: '[a-z0-9][a-z0-9._-]*' }),
+    'A unique slug: lowercase letters, digits, ".", "_" and "-". SDKs decide with it.',
+  );
   const name = field('name', 'Name', input({ required: true }));
-  const hypothesis = field('hypothesis', 'Hypothesis', h('textarea', { rows: '3', required: true }), 'The sentence being tested, e.g. “A green checkout button raises purchases by 2%”.');
+  const hypothesis = field(
+    'hypothesis',
+    'Hypothesis',
+    h('textarea', { rows: '3', required: true }),
+    'The sentence being tested, e.g. “A green checkout button raises purchases by 2%”.',
+  );
   const owner = field('owner', 'Owner', input(), 'Team or person accountable for the decision.');
   const description = field('description', 'Description', h('textarea', { rows: '2' }));
-  const primary = field('metrics.primary', 'Primary metric (conversion event name)', input({ required: true }), 'The event the hypothesis is judged on, e.g. purchase.');
-  const guardrails = field('metrics.guardrails', 'Guardrail metrics', input(), 'Comma-separated event names that must not get worse.');
-  const window = field('metrics.conversionWindowHours', 'Conversion window (hours)', input({ inputmode: 'numeric', placeholder: '168' }), 'A conversion counts when it happens within this many hours of the first exposure.');
-  const coverage = field('coverage', 'Coverage (% of eligible units)', input({ inputmode: 'decimal', placeholder: '100' }));
-  const unitAttribute = field('unitAttribute', 'Unit attribute', input({ placeholder: 'userId' }), 'The context attribute that identifies a unit.');
-  const targeting = field('targeting', 'Targeting condition (JSON)', h('textarea', { rows: '3', class: 'mono', placeholder: '{"country": {"$in": ["DE", "AT"]}}' }), 'GrowthBook-style condition; leave empty to target everyone.');
+  const primary = field(
+    'metrics.primary',
+    'Primary metric (conversion event name)',
+    input({ required: true }),
+    'The event the hypothesis is judged on, e.g. purchase.',
+  );
+  const guardrails = field(
+    'metrics.guardrails',
+    'Guardrail metrics',
+    input(),
+    'Comma-separated event names that must not get worse.',
+  );
+  const window = field(
+    'metrics.conversionWindowHours',
+    'Conversion window (hours)',
+    input({ inputmode: 'numeric', placeholder: '168' }),
+    'A conversion counts when it happens within this many hours of the first exposure.',
+  );
+  const coverage = field(
+    'coverage',
+    'Coverage (% of eligible units)',
+    input({ inputmode: 'decimal', placeholder: '100' }),
+  );
+  const unitAttribute = field(
+    'unitAttribute',
+    'Unit attribute',
+    input({ placeholder: 'userId' }),
+    'The context attribute that identifies a unit.',
+  );
+  const targeting = field(
+    'targeting',
+    'Targeting condition (JSON)',
+    h('textarea', { rows: '3', class: 'mono', placeholder: '{"country": {"$in": ["DE", "AT"]}}' }),
+    'GrowthBook-style condition; leave empty to target everyone.',
+  );
   const sticky = h('input', { type: 'checkbox', id: 'field-sticky', name: 'sticky' });
 
   const variantRows = h('div', { class: 'variant-rows' });
@@ -63,11 +112,20 @@ export function renderNewExperiment(context: AppContext): HTMLElement {
     'fieldset',
     { class: 'variants', 'data-path': 'variants', 'aria-describedby': 'field-variants-help field-variants-error' },
     h('legend', {}, 'Variants'),
-    h('p', { id: 'field-variants-help', class: 'help' }, 'The first variant is the control. Weights are percentages of the covered traffic and must sum to 100.'),
+    h(
+      'p',
+      { id: 'field-variants-help', class: 'help' },
+      'The first variant is the control. Weights are percentages of the covered traffic and must sum to 100.',
+    ),
     variantRows,
     variantsError,
   );
-  fields.set('variants', { path: 'variants', control: variantsFieldset, error: variantsError, wrapper: variantsFieldset });
+  fields.set('variants', {
+    path: 'variants',
+    control: variantsFieldset,
+    error: variantsError,
+    wrapper: variantsFieldset,
+  });
 
   let variantCount = 0;
   const addVariantButton = h('button', { type: 'button', class: 'secondary' }, 'Add variant');
@@ -84,13 +142,30 @@ export function renderNewExperiment(context: AppContext): HTMLElement {
     const index = variantCount;
     variantCount += 1;
     const parts = [
-      field(`variants.${index}.key`, `Variant ${index + 1} key`, input({ value: initial.key, 'data-role': 'key', required: true })),
-      field(`variants.${index}.weight`, `Variant ${index + 1} weight (%)`, input({ value: initial.weight, inputmode: 'decimal', 'data-role': 'weight', required: true })),
+      field(
+        `variants.${index}.key`,
+        `Variant ${index + 1} key`,
+        input({ value: initial.key, 'data-role': 'key', required: true }),
+      ),
+      field(
+        `variants.${index}.weight`,
+        `Variant ${index + 1} weight (%)`,
+        input({ value: initial.weight, inputmode: 'decimal', 'data-role': 'weight', required: true }),
+      ),
       field(`variants.${index}.description`, `Variant ${index + 1} description`, input({ 'data-role': 'description' })),
     ];
     for (const part of parts) fields.set(part.path, part);
-    const remove = h('button', { type: 'button', class: 'secondary', 'data-role': 'remove', 'aria-label': `Remove variant ${index + 1}` }, 'Remove');
-    const rowElement = h('div', { class: 'variant-row', 'data-variant': String(index) }, ...parts.map((p) => p.wrapper), remove);
+    const remove = h(
+      'button',
+      { type: 'button', class: 'secondary', 'data-role': 'remove', 'aria-label': `Remove variant ${index + 1}` },
+      'Remove',
+    );
+    const rowElement = h(
+      'div',
+      { class: 'variant-row', 'data-variant': String(index) },
+      ...parts.map((p) => p.wrapper),
+      remove,
+    );
     remove.addEventListener('click', () => {
       if (variantRows.children.length <= MIN_VARIANTS) return;
       for (const part of parts) fields.delete(part.path);
@@ -113,7 +188,16 @@ export function renderNewExperiment(context: AppContext): HTMLElement {
     'form',
     { class: 'card experiment-form', novalidate: true },
     summary,
-    h('fieldset', {}, h('legend', {}, 'Hypothesis'), add(key), add(name), add(hypothesis), add(owner), add(description)),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Hypothesis'),
+      add(key),
+      add(name),
+      add(hypothesis),
+      add(owner),
+      add(description),
+    ),
     h('fieldset', {}, h('legend', {}, 'Metrics'), add(primary), add(guardrails), add(window)),
     variantsFieldset,
     addVariantButton,
@@ -124,12 +208,22 @@ export function renderNewExperiment(context: AppContext): HTMLElement {
       add(coverage),
       add(unitAttribute),
       add(targeting),
-      h('div', { class: 'field checkbox' }, sticky, h('label', { for: 'field-sticky' }, 'Sticky: keep each unit in its first recorded variant even if weights change')),
+      h(
+        'div',
+        { class: 'field checkbox' },
+        sticky,
+        h(
+          'label',
+          { for: 'field-sticky' },
+          'Sticky: keep each unit in its first recorded variant even if weights change',
+        ),
+      ),
     ),
     h('div', { class: 'actions' }, submit, h('a', { href: '#/', class: 'button secondary' }, 'Cancel')),
   );
 
-  const value = (f: Field): string => (f.control instanceof HTMLInputElement || f.control instanceof HTMLTextAreaElement ? f.control.value : '');
+  const value = (f: Field): string =>
+    f.control instanceof HTMLInputElement || f.control instanceof HTMLTextAreaElement ? f.control.value : '';
   const readValues = (): FormValues => ({
     key: value(key),
     name: value(name),
@@ -181,7 +275,25 @@ export function renderNewExperiment(context: AppContext): HTMLElement {
       f.control.setAttribute('aria-invalid', 'true');
       f.wrapper.classList.add('has-error');
       const focusTarget = f.control.id === '' ? undefined : f.control.id;
-      items.push(h('li', {}, focusTarget === undefined ? `${error.path}: ${error.message}` : h('a', { href: `#${focusTarget}`, onclick: (event: Event) => { event.preventDefault(); f.control.focus(); } }, `${error.path}: ${error.message}`)));
+      items.push(
+        h(
+          'li',
+          {},
+          focusTarget === undefined
+            ? `${error.path}: ${error.message}`
+            : h(
+                'a',
+                {
+                  href: `#${focusTarget}`,
+                  onclick: (event: Event) => {
+                    event.preventDefault();
+                    f.control.focus();
+                  },
+                },
+                `${error.path}: ${error.message}`,
+              ),
+        ),
+      );
     }
     replaceChildren(summary, h('h2', {}, title), h('ul', {}, ...items));
     summary.hidden = false;
@@ -204,7 +316,8 @@ export function renderNewExperiment(context: AppContext): HTMLElement {
         context.navigate(`#/experiments/${encodeURIComponent(created.key)}`);
       })
       .catch((failure: unknown) => {
-        if (failure instanceof ApiProblem && failure.errors.length > 0) showErrors(failure.errors, `The server refused the hypothesis: ${failure.message}`);
+        if (failure instanceof ApiProblem && failure.errors.length > 0)
+          showErrors(failure.errors, `The server refused the hypothesis: ${failure.message}`);
         else showErrors([{ path: '', message: problemMessage(failure) }], 'The hypothesis could not be saved');
       })
       .finally(() => {
@@ -212,5 +325,11 @@ export function renderNewExperiment(context: AppContext): HTMLElement {
       });
   });
 
-  return h('div', {}, h('p', {}, h('a', { href: '#/' }, '← All experiments')), h('h1', { tabindex: '-1' }, 'New hypothesis'), form);
+  return h(
+    'div',
+    {},
+    h('p', {}, h('a', { href: '#/' }, '← All experiments')),
+    h('h1', { tabindex: '-1' }, 'New hypothesis'),
+    form,
+  );
 }

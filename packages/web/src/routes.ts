@@ -1,5 +1,6 @@
 /** The UI's pages, addressed by the URL fragment so the server serves one static file. */
-export type Route = { page: 'list'; status: string | undefined } | { page: 'experiment'; key: string } | { page: 'new' };
+export type Route =
+  { page: 'list'; status: string | undefined } | { page: 'experiment'; key: string } | { page: 'new' };
 
 const STATUSES = new Set(['draft', 'running', 'paused', 'stopped', 'archived']);
 

@@ -38,20 +38,33 @@ describe('the verdict in words', () => {
   });
 
   it('says a loser refutes the hypothesis, and that a small sample is not yet a verdict', () => {
-    expect(describeVerdict(treatment({ verdict: 'losing', liftRel: { estimate: -0.3, ci: [-0.5, -0.1] } }), control)).toContain('refuted');
-    expect(describeVerdict(treatment({ verdict: 'insufficient-data', units: 40 }), { ...control, units: 38 })).toContain('40 and 38 units so far');
+    expect(
+      describeVerdict(treatment({ verdict: 'losing', liftRel: { estimate: -0.3, ci: [-0.5, -0.1] } }), control),
+    ).toContain('refuted');
+    expect(
+      describeVerdict(treatment({ verdict: 'insufficient-data', units: 40 }), { ...control, units: 38 }),
+    ).toContain('40 and 38 units so far');
   });
 
   it('sums up the experiment for the list: SRM first, then a winner, then all losing', () => {
     expect(overallVerdict(results([control, treatment({})], false))).toEqual({ verdict: 'srm-failed', variant: null });
-    expect(overallVerdict(results([control, treatment({ key: 'b', verdict: 'inconclusive' }), treatment({ key: 'c' })]))).toEqual({ verdict: 'winning', variant: 'c' });
-    expect(overallVerdict(results([control, treatment({ verdict: 'losing' })]))).toEqual({ verdict: 'losing', variant: 'treatment' });
-    expect(overallVerdict(results([control, treatment({ verdict: 'insufficient-data' })])).verdict).toBe('insufficient-data');
+    expect(
+      overallVerdict(results([control, treatment({ key: 'b', verdict: 'inconclusive' }), treatment({ key: 'c' })])),
+    ).toEqual({ verdict: 'winning', variant: 'c' });
+    expect(overallVerdict(results([control, treatment({ verdict: 'losing' })]))).toEqual({
+      verdict: 'losing',
+      variant: 'treatment',
+    });
+    expect(overallVerdict(results([control, treatment({ verdict: 'insufficient-data' })])).verdict).toBe(
+      'insufficient-data',
+    );
     expect(overallVerdict(results([control, treatment({ verdict: 'inconclusive' })])).verdict).toBe('inconclusive');
   });
 
   it('warns about a sample ratio mismatch only when the test fails', () => {
     expect(describeSampleRatio(results([control, treatment({})]))).toBeNull();
-    expect(describeSampleRatio(results([control, treatment({ units: 600 })], false))).toContain('control 1,000, treatment 600');
+    expect(describeSampleRatio(results([control, treatment({ units: 600 })], false))).toContain(
+      'control 1,000, treatment 600',
+    );
   });
 });

@@ -13,8 +13,10 @@ export const VERDICT_LABELS: Readonly<Record<Verdict, string>> = {
 /** The verdict of one treatment against the control, in a sentence a product owner can repeat. */
 export function describeVerdict(treatment: VariantResult, control: VariantResult): string {
   const lift = treatment.liftRel;
-  const liftText = lift === undefined ? '' : `${formatSignedPercent(lift.estimate)} (95% interval ${formatInterval(lift.ci)})`;
-  const pText = treatment.pValueSequential === undefined ? '' : `, always-valid ${describePValue(treatment.pValueSequential)}`;
+  const liftText =
+    lift === undefined ? '' : `${formatSignedPercent(lift.estimate)} (95% interval ${formatInterval(lift.ci)})`;
+  const pText =
+    treatment.pValueSequential === undefined ? '' : `, always-valid ${describePValue(treatment.pValueSequential)}`;
   switch (treatment.verdict) {
     case 'winning':
       return `"${treatment.key}" beats "${control.key}": conversion ${liftText}${pText}. The hypothesis holds.`;
@@ -34,14 +36,17 @@ export function describeVerdict(treatment: VariantResult, control: VariantResult
 /** One verdict for the whole experiment, for the list: the most important treatment's. */
 export function overallVerdict(results: Results): { verdict: Verdict; variant: string | null } {
   const treatments = results.variants.slice(1);
-  if (!results.srm.ok || treatments.some((t) => t.verdict === 'srm-failed')) return { verdict: 'srm-failed', variant: null };
+  if (!results.srm.ok || treatments.some((t) => t.verdict === 'srm-failed'))
+    return { verdict: 'srm-failed', variant: null };
   const winner = treatments
     .filter((t) => t.verdict === 'winning')
     .sort((a, b) => (b.liftRel?.estimate ?? 0) - (a.liftRel?.estimate ?? 0))[0];
   if (winner !== undefined) return { verdict: 'winning', variant: winner.key };
   const loser = treatments.find((t) => t.verdict === 'losing');
-  if (treatments.length > 0 && treatments.every((t) => t.verdict === 'losing')) return { verdict: 'losing', variant: loser?.key ?? null };
-  if (treatments.every((t) => t.verdict === 'insufficient-data')) return { verdict: 'insufficient-data', variant: null };
+  if (treatments.length > 0 && treatments.every((t) => t.verdict === 'losing'))
+    return { verdict: 'losing', variant: loser?.key ?? null };
+  if (treatments.every((t) => t.verdict === 'insufficient-data'))
+    return { verdict: 'insufficient-data', variant: null };
   return { verdict: 'inconclusive', variant: null };
 }
 

@@ -8,12 +8,17 @@ export function statusBadge(status: ExperimentStatus): HTMLElement {
 }
 
 export function verdictBadge(verdict: Verdict, variant: string | null = null): HTMLElement {
-  return h('span', { class: `badge verdict-${verdict}` }, variant === null ? VERDICT_LABELS[verdict] : `${VERDICT_LABELS[verdict]}: ${variant}`);
+  return h(
+    'span',
+    { class: `badge verdict-${verdict}` },
+    variant === null ? VERDICT_LABELS[verdict] : `${VERDICT_LABELS[verdict]}: ${variant}`,
+  );
 }
 
 /** A failure the user should see, with what the API said. */
 export function problemMessage(error: unknown): string {
-  if (error instanceof ApiProblem) return error.status === 0 ? error.message : `${error.title} (${error.status}): ${error.message}`;
+  if (error instanceof ApiProblem)
+    return error.status === 0 ? error.message : `${error.title} (${error.status}): ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -23,5 +28,10 @@ export function errorBox(error: unknown): HTMLElement {
 
 /** A headed page section whose heading labels it for assistive technology. */
 export function section(id: string, title: string, ...children: (Node | string | null)[]): HTMLElement {
-  return h('section', { 'aria-labelledby': `${id}-heading`, class: 'card' }, h('h2', { id: `${id}-heading` }, title), ...children);
+  return h(
+    'section',
+    { 'aria-labelledby': `${id}-heading`, class: 'card' },
+    h('h2', { id: `${id}-heading` }, title),
+    ...children,
+  );
 }

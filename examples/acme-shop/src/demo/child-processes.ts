@@ -66,7 +66,8 @@ export function startNode(name: string, script: string, env: Readonly<Record<str
 export async function waitUntilReady(child: Child, url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.process.exitCode !== null) throw new Error(`${child.name} exited with code ${child.process.exitCode}:\n${child.output()}`);
+    if (child.process.exitCode !== null)
+      throw new Error(`${child.name} exited with code ${child.process.exitCode}:\n${child.output()}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(READY_POLL_MS * 10) });
       if (response.ok) return;

@@ -77,11 +77,17 @@ export async function driveTraffic(options: {
     }
     const seen: RenderedPage = readPlacements(await page.text());
     const outcome = simulateVisit(seen, random);
-    const rows = [tally(tallies, `checkout=${seen.checkout ?? '?'}`), tally(tallies, `recommendations=${seen.recommendations ?? '?'}`)];
+    const rows = [
+      tally(tallies, `checkout=${seen.checkout ?? '?'}`),
+      tally(tallies, `recommendations=${seen.recommendations ?? '?'}`),
+    ];
     for (const row of rows) row.visitors += 1;
     if (!outcome.addsToCart) return;
     requests += 1;
-    const cart = await request(`${options.shopUrl}/cart`, user, { method: 'POST', body: JSON.stringify({ productId: 'acme-laptop' }) });
+    const cart = await request(`${options.shopUrl}/cart`, user, {
+      method: 'POST',
+      body: JSON.stringify({ productId: 'acme-laptop' }),
+    });
     await cart.body?.cancel();
     if (!cart.ok) {
       failures += 1;

@@ -21,7 +21,9 @@ const HTTP_NOT_FOUND = 404;
 const HTTP_SUCCESS_MAX = 299;
 
 function problemCode(body: unknown): string | undefined {
-  return typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string' ? body.code : undefined;
+  return typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string'
+    ? body.code
+    : undefined;
 }
 
 /** True when the server has no route at all for the request (as opposed to, say, an unknown experiment). */
@@ -30,7 +32,13 @@ export function isMissingRoute(response: RestResponse): boolean {
 }
 
 /** One call; the body is parsed when it is JSON, otherwise kept as text. */
-export async function callLift(baseUrl: string, key: string, method: string, path: string, body?: unknown): Promise<RestResponse> {
+export async function callLift(
+  baseUrl: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<RestResponse> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -47,16 +55,31 @@ export async function callLift(baseUrl: string, key: string, method: string, pat
   return { status: response.status, body: parsed };
 }
 
-async function expectSuccess(baseUrl: string, key: string, method: string, path: string, body?: unknown): Promise<unknown> {
+async function expectSuccess(
+  baseUrl: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const response = await callLift(baseUrl, key, method, path, body);
   if (response.status > HTTP_SUCCESS_MAX) {
-    throw new LiftRestError(`${method} ${path} answered ${response.status}: ${JSON.stringify(response.body)}`, response.status, response.body);
+    throw new LiftRestError(
+      `${method} ${path} answered ${response.status}: ${JSON.stringify(response.body)}`,
+      response.status,
+      response.body,
+    );
   }
   return response.body;
 }
 
 /** `POST /v1/api-keys`; returns the secret (shown only once by the server). */
-export async function createApiKey(baseUrl: string, adminKey: string, name: string, role: 'admin' | 'sdk' | 'analyst'): Promise<string> {
+export async function createApiKey(
+  baseUrl: string,
+  adminKey: string,
+  name: string,
+  role: 'admin' | 'sdk' | 'analyst',
+): Promise<string> {
   const body = await expectSuccess(baseUrl, adminKey, 'POST', '/v1/api-keys', { name, role });
   if (typeof body !== 'object' || body === null || !('key' in body) || typeof body.key !== 'string') {
     throw new LiftRestError('POST /v1/api-keys answered without a key', 0, body);
@@ -65,7 +88,11 @@ export async function createApiKey(baseUrl: string, adminKey: string, name: stri
 }
 
 /** `POST /v1/experiments` then `POST /v1/experiments/:key/start`. */
-export async function createAndStartExperiment(baseUrl: string, adminKey: string, definition: { readonly key: string }): Promise<void> {
+export async function createAndStartExperiment(
+  baseUrl: string,
+  adminKey: string,
+  definition: { readonly key: string },
+): Promise<void> {
   await expectSuccess(baseUrl, adminKey, 'POST', '/v1/experiments', definition);
   await expectSuccess(baseUrl, adminKey, 'POST', `/v1/experiments/${encodeURIComponent(definition.key)}/start`);
 }
@@ -76,9 +103,19 @@ export type ResultsOutcome =
   | { readonly kind: 'error'; readonly status: number; readonly body: unknown };
 
 /** `GET /v1/experiments/:key/results`, telling a server without the endpoint from a failing call. */
-export async function fetchResults(baseUrl: string, key: string, experiment: string, metric?: string): Promise<ResultsOutcome> {
+export async function fetchResults(
+  baseUrl: string,
+  key: string,
+  experiment: string,
+  metric?: string,
+): Promise<ResultsOutcome> {
   const query = metric === undefined ? '' : `?metric=${encodeURIComponent(metric)}`;
-  const response = await callLift(baseUrl, key, 'GET', `/v1/experiments/${encodeURIComponent(experiment)}/results${query}`);
+  const response = await callLift(
+    baseUrl,
+    key,
+    'GET',
+    `/v1/experiments/${encodeURIComponent(experiment)}/results${query}`,
+  );
   if (isMissingRoute(response)) return { kind: 'missing-endpoint' };
   if (response.status > HTTP_SUCCESS_MAX) return { kind: 'error', status: response.status, body: response.body };
   return { kind: 'results', body: response.body };

@@ -36,7 +36,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function numberAt(record: Record<string, unknown>, field: string, where: string): number {
   const value = record[field];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new UnexpectedResultsError(`${where}.${field} is not a finite number`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new UnexpectedResultsError(`${where}.${field} is not a finite number`);
   return value;
 }
 
@@ -45,7 +46,11 @@ function optionalNumber(record: Record<string, unknown>, field: string, where: s
 }
 
 function intervalAt(value: unknown, where: string): Interval {
-  if (!Array.isArray(value) || value.length !== 2 || !value.every((bound) => typeof bound === 'number' && Number.isFinite(bound))) {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 2 ||
+    !value.every((bound) => typeof bound === 'number' && Number.isFinite(bound))
+  ) {
     throw new UnexpectedResultsError(`${where} is not a [lo, hi] interval`);
   }
   return [value[0] as number, value[1] as number];
@@ -64,7 +69,14 @@ function parseVariant(value: unknown, index: number): VariantResult {
     conversions: numberAt(value, 'conversions', where),
     rate: numberAt(value, 'rate', where),
     rateCI: intervalAt(value['rateCI'], `${where}.rateCI`),
-    ...(isRecord(liftRel) ? { liftRel: { estimate: numberAt(liftRel, 'estimate', `${where}.liftRel`), ci: intervalAt(liftRel['ci'], `${where}.liftRel.ci`) } } : {}),
+    ...(isRecord(liftRel)
+      ? {
+          liftRel: {
+            estimate: numberAt(liftRel, 'estimate', `${where}.liftRel`),
+            ci: intervalAt(liftRel['ci'], `${where}.liftRel.ci`),
+          },
+        }
+      : {}),
     ...(pValue === undefined ? {} : { pValue }),
     ...(pValueSequential === undefined ? {} : { pValueSequential }),
     ...(chanceToBeatControl === undefined ? {} : { chanceToBeatControl }),
@@ -76,15 +88,19 @@ function parseVariant(value: unknown, index: number): VariantResult {
 export function parseResults(body: unknown): ExperimentResults {
   if (!isRecord(body)) throw new UnexpectedResultsError('the response is not a JSON object');
   const { experiment, metric, srm, variants, multipleExposures } = body;
-  if (typeof experiment !== 'string' || typeof metric !== 'string') throw new UnexpectedResultsError('experiment or metric is missing');
+  if (typeof experiment !== 'string' || typeof metric !== 'string')
+    throw new UnexpectedResultsError('experiment or metric is missing');
   if (!isRecord(srm) || typeof srm['ok'] !== 'boolean') throw new UnexpectedResultsError('srm.ok is missing');
-  if (!Array.isArray(variants) || variants.length < 2) throw new UnexpectedResultsError('variants must list the control and at least one treatment');
+  if (!Array.isArray(variants) || variants.length < 2)
+    throw new UnexpectedResultsError('variants must list the control and at least one treatment');
   return {
     experiment,
     metric,
     srm: { chiSquare: numberAt(srm, 'chiSquare', 'srm'), pValue: numberAt(srm, 'pValue', 'srm'), ok: srm['ok'] },
     variants: variants.map(parseVariant),
-    ...(isRecord(multipleExposures) ? { multipleExposures: { units: numberAt(multipleExposures, 'units', 'multipleExposures') } } : {}),
+    ...(isRecord(multipleExposures)
+      ? { multipleExposures: { units: numberAt(multipleExposures, 'units', 'multipleExposures') } }
+      : {}),
   };
 }
 
@@ -106,17 +122,25 @@ function formatP(value: number | undefined): string {
 }
 
 function pad(cells: readonly string[], widths: readonly number[], numericFrom: number): string {
-  return cells.map((cell, index) => (index >= 1 && index <= numericFrom ? cell.padStart(widths[index] ?? 0) : cell.padEnd(widths[index] ?? 0))).join('  ').trimEnd();
+  return cells
+    .map((cell, index) =>
+      index >= 1 && index <= numericFrom ? cell.padStart(widths[index] ?? 0) : cell.padEnd(widths[index] ?? 0),
+    )
+    .join('  ')
+    .trimEnd();
 }
 
 /** The sentence under the table: what the analyst should conclude. */
 export function summarize(results: ExperimentResults): string {
-  if (!results.srm.ok) return `Sample ratio mismatch (p = ${formatP(results.srm.pValue)}): the split is broken, do not trust these numbers.`;
+  if (!results.srm.ok)
+    return `Sample ratio mismatch (p = ${formatP(results.srm.pValue)}): the split is broken, do not trust these numbers.`;
   const treatments = results.variants.slice(1);
   const winners = treatments.filter((variant) => variant.verdict === 'winning');
   const losers = treatments.filter((variant) => variant.verdict === 'losing');
-  if (winners.length > 0) return `Hypothesis supported: ${winners.map((variant) => `"${variant.key}"`).join(', ')} beats the control on ${results.metric}.`;
-  if (losers.length === treatments.length) return `Hypothesis rejected: every treatment does worse than the control on ${results.metric}.`;
+  if (winners.length > 0)
+    return `Hypothesis supported: ${winners.map((variant) => `"${variant.key}"`).join(', ')} beats the control on ${results.metric}.`;
+  if (losers.length === treatments.length)
+    return `Hypothesis rejected: every treatment does worse than the control on ${results.metric}.`;
   if (treatments.some((variant) => variant.verdict === 'insufficient-data')) return 'Not enough data yet to tell.';
   return `Inconclusive: no treatment differs detectably from the control on ${results.metric} — keep the control, or run longer.`;
 }
@@ -128,14 +152,27 @@ export function summarize(results: ExperimentResults): string {
  * console.log(formatResultsTable(parseResults(await response.json()), { hypothesis }));
  */
 export function formatResultsTable(results: ExperimentResults, options: { readonly hypothesis?: string } = {}): string {
-  const header = ['variant', 'units', 'conv.', 'rate', '95% CI', 'lift vs control (95% CI)', 'p-value', 'p (seq.)', 'P(beat ctl)', 'verdict'];
+  const header = [
+    'variant',
+    'units',
+    'conv.',
+    'rate',
+    '95% CI',
+    'lift vs control (95% CI)',
+    'p-value',
+    'p (seq.)',
+    'P(beat ctl)',
+    'verdict',
+  ];
   const rows = results.variants.map((variant, index) => [
     index === 0 && variant.key !== 'control' ? `${variant.key} (control)` : variant.key,
     String(variant.units),
     String(variant.conversions),
     percent(variant.rate),
     `${percent(variant.rateCI[0])} – ${percent(variant.rateCI[1])}`,
-    variant.liftRel === undefined ? NONE : `${signedPercent(variant.liftRel.estimate)} (${signedPercent(variant.liftRel.ci[0])} … ${signedPercent(variant.liftRel.ci[1])})`,
+    variant.liftRel === undefined
+      ? NONE
+      : `${signedPercent(variant.liftRel.estimate)} (${signedPercent(variant.liftRel.ci[0])} … ${signedPercent(variant.liftRel.ci[1])})`,
     formatP(variant.pValue),
     formatP(variant.pValueSequential),
     variant.chanceToBeatControl === undefined ? NONE : percent(variant.chanceToBeatControl),
@@ -148,11 +185,17 @@ export function formatResultsTable(results: ExperimentResults, options: { readon
     ...(options.hypothesis === undefined ? [] : [`Hypothesis: ${options.hypothesis}`]),
     '',
     pad(header, widths, numericColumns),
-    pad(widths.map((width) => '-'.repeat(width)), widths, numericColumns),
+    pad(
+      widths.map((width) => '-'.repeat(width)),
+      widths,
+      numericColumns,
+    ),
     ...rows.map((row) => pad(row, widths, numericColumns)),
     '',
     `Sample ratio check: chi² = ${results.srm.chiSquare.toFixed(2)}, p = ${formatP(results.srm.pValue)} (${results.srm.ok ? 'ok' : 'MISMATCH'})` +
-      (results.multipleExposures === undefined || results.multipleExposures.units === 0 ? '' : `; ${results.multipleExposures.units} units saw several variants and are excluded`),
+      (results.multipleExposures === undefined || results.multipleExposures.units === 0
+        ? ''
+        : `; ${results.multipleExposures.units} units saw several variants and are excluded`),
     `Verdict: ${summarize(results)}`,
   ];
   return lines.join('\n');

@@ -56,13 +56,17 @@ async function cleanUp(): Promise<void> {
 }
 
 function printTraffic(report: TrafficReport): void {
-  say(`   ${report.requests} requests in ${(report.elapsedMs / MS_PER_SECOND).toFixed(1)} s, ${report.failures} failed`);
-  say('   What the simulated users did, by what they were shown (the simulator\'s ground truth, not Lift\'s analysis):');
+  say(
+    `   ${report.requests} requests in ${(report.elapsedMs / MS_PER_SECOND).toFixed(1)} s, ${report.failures} failed`,
+  );
+  say("   What the simulated users did, by what they were shown (the simulator's ground truth, not Lift's analysis):");
   const keys = [...report.tallies.keys()].sort();
   for (const key of keys) {
     const row = report.tallies.get(key);
     if (row === undefined) continue;
-    say(`     ${key.padEnd(26)} ${String(row.visitors).padStart(5)} visitors  ${String(row.addedToCart).padStart(5)} added to cart  ${String(row.purchased).padStart(4)} purchased`);
+    say(
+      `     ${key.padEnd(26)} ${String(row.visitors).padStart(5)} visitors  ${String(row.addedToCart).padStart(5)} added to cart  ${String(row.purchased).padStart(4)} purchased`,
+    );
   }
 }
 
@@ -72,7 +76,9 @@ async function run(): Promise<number> {
   say('Lift demo: the ACME shop from the talk');
   say();
   if (!existsSync(SERVER_SCRIPT)) {
-    say(`The Lift server is not built (${SERVER_SCRIPT} is missing): run "pnpm demo" from the repository root, which builds it first.`);
+    say(
+      `The Lift server is not built (${SERVER_SCRIPT} is missing): run "pnpm demo" from the repository root, which builds it first.`,
+    );
     return EXIT_FAILURE;
   }
 
@@ -102,17 +108,27 @@ async function run(): Promise<number> {
   say('3. Experiments defined and started over REST:');
   for (const experiment of SHOP_EXPERIMENTS) {
     const audience = 'targeting' in experiment ? JSON.stringify(experiment.targeting) : 'everyone';
-    say(`   - ${experiment.key}: ${experiment.variants.map((variant) => variant.key).join(' vs ')}, audience ${audience}, primary metric "${experiment.metrics.primary}"`);
+    say(
+      `   - ${experiment.key}: ${experiment.variants.map((variant) => variant.key).join(' vs ')}, audience ${audience}, primary metric "${experiment.metrics.primary}"`,
+    );
     say(`     "${experiment.hypothesis}"`);
   }
 
   step = Date.now();
   const shopPort = await findFreePort();
   const shopUrl = `http://127.0.0.1:${shopPort}`;
-  const shop = startNode('ACME shop', SHOP_SCRIPT, { PORT: String(shopPort), HOST: '127.0.0.1', LIFT_URL: liftUrl, LIFT_SDK_KEY: sdkKey, SHOP_VERSION: 'v1' });
+  const shop = startNode('ACME shop', SHOP_SCRIPT, {
+    PORT: String(shopPort),
+    HOST: '127.0.0.1',
+    LIFT_URL: liftUrl,
+    LIFT_SDK_KEY: sdkKey,
+    SHOP_VERSION: 'v1',
+  });
   children.push(shop);
   await waitUntilReady(shop, `${shopUrl}/readyz`, SHOP_READY_TIMEOUT_MS);
-  say(`4. ACME shop on ${shopUrl}/products/acme-laptop, deciding in-process with @lift/sdk (ready in ${seconds(step)})`);
+  say(
+    `4. ACME shop on ${shopUrl}/products/acme-laptop, deciding in-process with @lift/sdk (ready in ${seconds(step)})`,
+  );
 
   const canIngest = await hasEventsEndpoint(liftUrl, sdkKey);
   if (!canIngest) {
@@ -139,10 +155,13 @@ async function run(): Promise<number> {
   const shopExit = await shop.stop();
   children.splice(children.indexOf(shop), 1);
   say(`6. Shop stopped (exit ${shopExit}); its SDK flushed the queued exposures and conversions to Lift.`);
-  const shopProblems = shop.output().split('\n').filter((line) => line.includes('lift client problem'));
+  const shopProblems = shop
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('lift client problem'));
   for (const line of shopProblems) say(`   shop reported: ${line}`);
 
-  say('7. Lift\'s analysis, GET /v1/experiments/:key/results (analyst key):');
+  say("7. Lift's analysis, GET /v1/experiments/:key/results (analyst key):");
   let isComplete = canIngest;
   for (const experiment of SHOP_EXPERIMENTS) {
     say();
@@ -159,10 +178,17 @@ async function run(): Promise<number> {
     }
     try {
       const table = formatResultsTable(parseResults(outcome.body), { hypothesis: experiment.hypothesis });
-      say(table.split('\n').map((line) => `   ${line}`).join('\n'));
+      say(
+        table
+          .split('\n')
+          .map((line) => `   ${line}`)
+          .join('\n'),
+      );
     } catch (error) {
       if (!(error instanceof UnexpectedResultsError)) throw error;
-      say(`   ${experiment.key}: unexpected results shape (${error.message}): ${JSON.stringify(outcome.body).slice(0, 500)}`);
+      say(
+        `   ${experiment.key}: unexpected results shape (${error.message}): ${JSON.stringify(outcome.body).slice(0, 500)}`,
+      );
       isComplete = false;
     }
   }

@@ -85,7 +85,11 @@ function pick(shares: readonly (readonly [string, number])[], random: Random): s
 export function generateUsers(options: { readonly count: number; readonly seed: number }): SimulatedUser[] {
   return Array.from({ length: options.count }, (_, index) => {
     const random = randomForUser(options.seed, index);
-    return { userId: `sim-${options.seed}-${index}`, platform: pick(PLATFORM_SHARES, random), region: pick(REGION_SHARES, random) };
+    return {
+      userId: `sim-${options.seed}-${index}`,
+      platform: pick(PLATFORM_SHARES, random),
+      region: pick(REGION_SHARES, random),
+    };
   });
 }
 

@@ -1,7 +1,9 @@
 import type { RoutedExperiment, Routing } from '../../src/experiment-input.js';
 
 /** A running two-variant experiment routed to `host`, with the fields a test overrides. */
-export function experimentOf(overrides: Partial<Omit<RoutedExperiment, 'routing'>> & { readonly routing?: Partial<Routing> | null } = {}): RoutedExperiment {
+export function experimentOf(
+  overrides: Partial<Omit<RoutedExperiment, 'routing'>> & { readonly routing?: Partial<Routing> | null } = {},
+): RoutedExperiment {
   const key = overrides.key ?? 'exp';
   const { routing, ...rest } = overrides;
   return {

@@ -29,8 +29,18 @@ interface Resource {
 }
 
 const RESOURCES: readonly Resource[] = [
-  { group: 'networking.istio.io', plural: 'virtualservices', kind: 'VirtualService', versions: ['v1', 'v1beta1', 'v1alpha3'] },
-  { group: 'networking.istio.io', plural: 'destinationrules', kind: 'DestinationRule', versions: ['v1', 'v1beta1', 'v1alpha3'] },
+  {
+    group: 'networking.istio.io',
+    plural: 'virtualservices',
+    kind: 'VirtualService',
+    versions: ['v1', 'v1beta1', 'v1alpha3'],
+  },
+  {
+    group: 'networking.istio.io',
+    plural: 'destinationrules',
+    kind: 'DestinationRule',
+    versions: ['v1', 'v1beta1', 'v1alpha3'],
+  },
   { group: 'networking.istio.io', plural: 'envoyfilters', kind: 'EnvoyFilter', versions: ['v1alpha3'] },
 ];
 
@@ -157,12 +167,26 @@ export class FakeKubeApi {
     const storedMeta = stored['metadata'] as Json;
     storedMeta['resourceVersion'] = String((this.#resourceVersion += 1));
     storedMeta['uid'] = `uid-${this.#resourceVersion}`;
-    storedMeta['managedFields'] = [{ manager, operation: 'Update', apiVersion: object['apiVersion'], fieldsType: 'FieldsV1', fieldsV1: fieldsOf(withoutIdentity(object)) }];
+    storedMeta['managedFields'] = [
+      {
+        manager,
+        operation: 'Update',
+        apiVersion: object['apiVersion'],
+        fieldsType: 'FieldsV1',
+        fieldsV1: fieldsOf(withoutIdentity(object)),
+      },
+    ];
     this.objects.set(`${resource.plural}/${String(metadata['namespace'])}/${String(metadata['name'])}`, stored);
   }
 
   /** Changes a stored object in place as another manager (Update) would. */
-  edit(plural: string, namespace: string, name: string, change: (object: Json) => void, manager = 'kubectl-edit'): void {
+  edit(
+    plural: string,
+    namespace: string,
+    name: string,
+    change: (object: Json) => void,
+    manager = 'kubectl-edit',
+  ): void {
     const object = this.objects.get(`${plural}/${namespace}/${name}`);
     if (object === undefined) throw new Error(`no ${plural}/${namespace}/${name}`);
     const before = clone(object);
@@ -170,7 +194,13 @@ export class FakeKubeApi {
     const metadata = object['metadata'] as Json;
     const entries = (metadata['managedFields'] as ManagedEntry[] | undefined) ?? [];
     const changed = diffFields(before, object);
-    entries.push({ manager, operation: 'Update', apiVersion: String(object['apiVersion']), fieldsType: 'FieldsV1', fieldsV1: changed });
+    entries.push({
+      manager,
+      operation: 'Update',
+      apiVersion: String(object['apiVersion']),
+      fieldsType: 'FieldsV1',
+      fieldsV1: changed,
+    });
     metadata['managedFields'] = entries;
     metadata['resourceVersion'] = String((this.#resourceVersion += 1));
   }
@@ -186,7 +216,13 @@ export class FakeKubeApi {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
-    const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, contentType: req.headers['content-type'], body };
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      contentType: req.headers['content-type'],
+      body,
+    };
     this.requests.push(request);
     try {
       this.#route(request, res);
@@ -217,7 +253,13 @@ export class FakeKubeApi {
         kind: 'APIResourceList',
         apiVersion: 'v1',
         groupVersion: `${group}/${version}`,
-        resources: served.map((resource) => ({ name: resource.plural, singularName: resource.kind.toLowerCase(), namespaced: true, kind: resource.kind, verbs: ['get', 'list', 'patch', 'delete'] })),
+        resources: served.map((resource) => ({
+          name: resource.plural,
+          singularName: resource.kind.toLowerCase(),
+          namespaced: true,
+          kind: resource.kind,
+          verbs: ['get', 'list', 'patch', 'delete'],
+        })),
       });
     }
     let namespace: string | undefined;
@@ -227,29 +269,45 @@ export class FakeKubeApi {
       rest = rest.slice(2);
     }
     const resource = served.find((candidate) => candidate.plural === rest[0]);
-    if (resource === undefined) return send(res, 404, status(404, 'NotFound', `no resource ${String(rest[0])} in ${group}/${version}`));
+    if (resource === undefined)
+      return send(res, 404, status(404, 'NotFound', `no resource ${String(rest[0])} in ${group}/${version}`));
     const name = rest[1];
     if (name === undefined) {
       if (method !== 'GET') return send(res, 405, status(405, 'MethodNotAllowed', method));
       return send(res, 200, this.#list(resource, group, version, namespace, request.query.get('labelSelector')));
     }
-    if (namespace === undefined) return send(res, 404, status(404, 'NotFound', 'namespaced resource needs a namespace'));
+    if (namespace === undefined)
+      return send(res, 404, status(404, 'NotFound', 'namespaced resource needs a namespace'));
     const key = `${resource.plural}/${namespace}/${name}`;
     if (method === 'GET') {
       const object = this.objects.get(key);
-      return object === undefined ? send(res, 404, status(404, 'NotFound', `${resource.plural} "${name}" not found`)) : send(res, 200, object);
+      return object === undefined
+        ? send(res, 404, status(404, 'NotFound', `${resource.plural} "${name}" not found`))
+        : send(res, 200, object);
     }
     if (method === 'DELETE') {
       const object = this.objects.get(key);
-      if (object === undefined) return send(res, 404, status(404, 'NotFound', `${resource.plural} "${name}" not found`));
+      if (object === undefined)
+        return send(res, 404, status(404, 'NotFound', `${resource.plural} "${name}" not found`));
       if (request.query.get('dryRun') !== 'All') this.objects.delete(key);
-      return send(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name, kind: resource.plural } });
+      return send(res, 200, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Success',
+        details: { name, kind: resource.plural },
+      });
     }
     if (method === 'PATCH') return this.#apply(request, res, resource, `${group}/${version}`, namespace, name);
     return send(res, 405, status(405, 'MethodNotAllowed', method));
   }
 
-  #list(resource: Resource, group: string, version: string, namespace: string | undefined, selector: string | null): Json {
+  #list(
+    resource: Resource,
+    group: string,
+    version: string,
+    namespace: string | undefined,
+    selector: string | null,
+  ): Json {
     const [labelKey, labelValue] = (selector ?? '').split('=');
     const items = [...this.objects.entries()]
       .filter(([key]) => key.startsWith(`${resource.plural}/${namespace === undefined ? '' : `${namespace}/`}`))
@@ -259,21 +317,48 @@ export class FakeKubeApi {
         const labels = ((object['metadata'] as Json)['labels'] ?? {}) as Json;
         return labels[labelKey as string] === labelValue;
       });
-    return { kind: `${resource.kind}List`, apiVersion: `${group}/${version}`, metadata: { resourceVersion: String(this.#resourceVersion) }, items };
+    return {
+      kind: `${resource.kind}List`,
+      apiVersion: `${group}/${version}`,
+      metadata: { resourceVersion: String(this.#resourceVersion) },
+      items,
+    };
   }
 
-  #apply(request: RecordedRequest, res: ServerResponse, resource: Resource, apiVersion: string, namespace: string, name: string): void {
+  #apply(
+    request: RecordedRequest,
+    res: ServerResponse,
+    resource: Resource,
+    apiVersion: string,
+    namespace: string,
+    name: string,
+  ): void {
     if (request.contentType !== 'application/apply-patch+yaml') {
-      return send(res, 415, status(415, 'UnsupportedMediaType', `istio-sync must use server-side apply, got ${String(request.contentType)}`));
+      return send(
+        res,
+        415,
+        status(
+          415,
+          'UnsupportedMediaType',
+          `istio-sync must use server-side apply, got ${String(request.contentType)}`,
+        ),
+      );
     }
     const manager = request.query.get('fieldManager');
-    if (manager === null || manager === '') return send(res, 422, status(422, 'Invalid', 'fieldManager is required for apply patch'));
+    if (manager === null || manager === '')
+      return send(res, 422, status(422, 'Invalid', 'fieldManager is required for apply patch'));
     const isForced = request.query.get('force') === 'true';
     const dryRun = request.query.get('dryRun');
-    if (dryRun !== null && dryRun !== 'All') return send(res, 400, status(400, 'BadRequest', `invalid dryRun ${dryRun}`));
+    if (dryRun !== null && dryRun !== 'All')
+      return send(res, 400, status(400, 'BadRequest', `invalid dryRun ${dryRun}`));
     const applied = parse(request.body) as Json;
     const meta = (applied['metadata'] ?? {}) as Json;
-    if (applied['kind'] !== resource.kind || meta['name'] !== name || (meta['namespace'] ?? namespace) !== namespace || applied['apiVersion'] !== apiVersion) {
+    if (
+      applied['kind'] !== resource.kind ||
+      meta['name'] !== name ||
+      (meta['namespace'] ?? namespace) !== namespace ||
+      applied['apiVersion'] !== apiVersion
+    ) {
       return send(res, 400, status(400, 'BadRequest', 'the applied object does not match the URL'));
     }
     const key = `${resource.plural}/${namespace}/${name}`;
@@ -287,7 +372,9 @@ export class FakeKubeApi {
       createdMeta['resourceVersion'] = String(this.#resourceVersion + 1);
       createdMeta['generation'] = 1;
       createdMeta['creationTimestamp'] = '2026-11-27T00:00:00Z';
-      createdMeta['managedFields'] = [{ manager, operation: 'Apply', apiVersion, fieldsType: 'FieldsV1', fieldsV1: appliedFields }];
+      createdMeta['managedFields'] = [
+        { manager, operation: 'Apply', apiVersion, fieldsType: 'FieldsV1', fieldsV1: appliedFields },
+      ];
       if (dryRun === null) {
         this.#resourceVersion += 1;
         this.objects.set(key, created);
@@ -309,20 +396,31 @@ export class FakeKubeApi {
         else removeFields(entry.fieldsV1, path);
       }
     }
-    if (conflicts.length > 0) return send(res, 409, status(409, 'Conflict', `Apply failed with ${conflicts.length} conflict(s): ${conflicts.join(', ')}`));
+    if (conflicts.length > 0)
+      return send(
+        res,
+        409,
+        status(409, 'Conflict', `Apply failed with ${conflicts.length} conflict(s): ${conflicts.join(', ')}`),
+      );
     const own = entries.find((entry) => entry.manager === manager && entry.operation === 'Apply');
     const appliedKeys = new Set(appliedPaths.map(pathKey));
-    const ownedByOthers = new Set(entries.filter((entry) => entry !== own).flatMap((entry) => leafPaths(entry.fieldsV1).map(pathKey)));
+    const ownedByOthers = new Set(
+      entries.filter((entry) => entry !== own).flatMap((entry) => leafPaths(entry.fieldsV1).map(pathKey)),
+    );
     for (const path of own === undefined ? [] : leafPaths(own.fieldsV1)) {
       if (!appliedKeys.has(pathKey(path)) && !ownedByOthers.has(pathKey(path))) removeAt(next, path);
     }
     merge(next, withoutIdentity(applied));
     const others = entries.filter((entry) => entry !== own);
-    nextMeta['managedFields'] = [...others, { manager, operation: 'Apply', apiVersion, fieldsType: 'FieldsV1', fieldsV1: appliedFields }];
+    nextMeta['managedFields'] = [
+      ...others,
+      { manager, operation: 'Apply', apiVersion, fieldsType: 'FieldsV1', fieldsV1: appliedFields },
+    ];
     const isChanged = JSON.stringify(stripVolatile(next)) !== JSON.stringify(stripVolatile(existing));
     if (isChanged) {
       nextMeta['resourceVersion'] = String(this.#resourceVersion + 1);
-      if (JSON.stringify(next['spec']) !== JSON.stringify(existing['spec'])) nextMeta['generation'] = Number(nextMeta['generation'] ?? 1) + 1;
+      if (JSON.stringify(next['spec']) !== JSON.stringify(existing['spec']))
+        nextMeta['generation'] = Number(nextMeta['generation'] ?? 1) + 1;
     }
     if (dryRun === null && isChanged) {
       this.#resourceVersion += 1;
@@ -338,7 +436,16 @@ function withoutIdentity(object: Json): Json {
   delete copy['kind'];
   const meta = copy['metadata'];
   if (isRecord(meta)) {
-    for (const field of ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields']) delete meta[field];
+    for (const field of [
+      'name',
+      'namespace',
+      'uid',
+      'resourceVersion',
+      'generation',
+      'creationTimestamp',
+      'managedFields',
+    ])
+      delete meta[field];
     if (Object.keys(meta).length === 0) delete copy['metadata'];
   }
   return copy;

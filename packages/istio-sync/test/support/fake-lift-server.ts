@@ -49,7 +49,8 @@ export class FakeLiftServer {
   /** Sends a `config` event to every open stream. */
   push(): void {
     this.#eventId += 1;
-    for (const stream of this.#streams) stream.write(`id: ${this.#eventId}\nevent: config\ndata: {"version":${this.#eventId},"experiments":[]}\n\n`);
+    for (const stream of this.#streams)
+      stream.write(`id: ${this.#eventId}\nevent: config\ndata: {"version":${this.#eventId},"experiments":[]}\n\n`);
   }
 
   dropStreams(): void {
@@ -65,9 +66,16 @@ export class FakeLiftServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', this.url);
-    const request: LiftRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const request: LiftRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
     this.requests.push(request);
-    if (req.headers.authorization !== `Bearer ${this.apiKey}`) return problem(res, 401, 'Send an API key as "Authorization: Bearer <key>".');
+    if (req.headers.authorization !== `Bearer ${this.apiKey}`)
+      return problem(res, 401, 'Send an API key as "Authorization: Bearer <key>".');
     const parts = url.pathname.split('/').filter(Boolean);
     if (request.method === 'GET' && url.pathname === '/v1/sdk/stream') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
@@ -87,12 +95,14 @@ export class FakeLiftServer {
     const experiment = this.experiments.find((candidate) => candidate['key'] === parts[2]);
     if (experiment === undefined) return problem(res, 404, `No experiment "${String(parts[2])}".`);
     if (request.method === 'GET' && parts[3] === 'results') {
-      const metric = url.searchParams.get('metric') ?? String((experiment['metrics'] as Json | undefined)?.['primary'] ?? '');
+      const metric =
+        url.searchParams.get('metric') ?? String((experiment['metrics'] as Json | undefined)?.['primary'] ?? '');
       const results = this.results.get(`${String(parts[2])}|${metric}`);
       return results === undefined ? problem(res, 404, `Unknown metric "${metric}".`) : json(res, 200, results);
     }
     if (request.method === 'PATCH' && parts.length === 3) {
-      if (req.headers['if-match'] !== `"${String(experiment['version'])}"`) return problem(res, 412, 'The experiment changed since you read it.');
+      if (req.headers['if-match'] !== `"${String(experiment['version'])}"`)
+        return problem(res, 412, 'The experiment changed since you read it.');
       const patch = JSON.parse(request.body) as Json;
       Object.assign(experiment, patch, { version: Number(experiment['version']) + 1 });
       this.push();
@@ -119,7 +129,10 @@ function problem(res: ServerResponse, status: number, detail: string): void {
 }
 
 /** Results in issue 6's shape for a control and one treatment. */
-export function resultsOf(treatment: { verdict: string; pValueSequential: number; chanceToBeatControl?: number; key?: string }, srmOk = true): Omit<ExperimentResults, 'experiment' | 'metric'> {
+export function resultsOf(
+  treatment: { verdict: string; pValueSequential: number; chanceToBeatControl?: number; key?: string },
+  srmOk = true,
+): Omit<ExperimentResults, 'experiment' | 'metric'> {
   return {
     generatedAt: '2026-11-27T12:00:00Z',
     srm: { chiSquare: srmOk ? 0.4 : 31.2, pValue: srmOk ? 0.52 : 0.0000001, ok: srmOk },

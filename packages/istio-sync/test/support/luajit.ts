@@ -10,7 +10,8 @@ export function runLuajit(program: string, input: string): string[] {
     const file = join(folder, 'program.lua');
     writeFileSync(file, program);
     const result = spawnSync('luajit', [file], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (result.error !== undefined) throw new Error(`could not run luajit (apt-get install -y luajit): ${result.error.message}`);
+    if (result.error !== undefined)
+      throw new Error(`could not run luajit (apt-get install -y luajit): ${result.error.message}`);
     if (result.status !== 0) throw new Error(`luajit failed (${result.status}): ${result.stderr}`);
     return result.stdout.split('\n').filter((line) => line.length > 0);
   } finally {
@@ -24,4 +25,5 @@ export function utf8Hex(text: string): string {
 }
 
 /** Lua that turns a hex line back into bytes. */
-export const LUA_FROM_HEX = 'local function from_hex(h) return (h:gsub("%x%x", function(x) return string.char(tonumber(x, 16)) end)) end';
+export const LUA_FROM_HEX =
+  'local function from_hex(h) return (h:gsub("%x%x", function(x) return string.char(tonumber(x, 16)) end)) end';

@@ -5,7 +5,12 @@ const DEFAULT_MAX_MS = 30_000;
  * Exponential backoff with full jitter: a random delay in [0, min(max, base * 2^attempt)], so
  * clients that failed together do not retry together.
  */
-export function backoffDelay(attempt: number, random: () => number = Math.random, baseMs = DEFAULT_BASE_MS, maxMs = DEFAULT_MAX_MS): number {
+export function backoffDelay(
+  attempt: number,
+  random: () => number = Math.random,
+  baseMs = DEFAULT_BASE_MS,
+  maxMs = DEFAULT_MAX_MS,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.floor(random() * ceiling);
 }

@@ -48,7 +48,9 @@ export function startConfigLoader(options: ConfigLoaderOptions): () => void {
   /** True when the server answered (200 or 304). A Retry-After on an error is waited out, up to a minute. */
   const fetchConfig = async (): Promise<boolean> => {
     try {
-      const response = await fetch(`${serverUrl}/v1/sdk/config`, { headers: etag === null ? headers : { ...headers, 'If-None-Match': etag } });
+      const response = await fetch(`${serverUrl}/v1/sdk/config`, {
+        headers: etag === null ? headers : { ...headers, 'If-None-Match': etag },
+      });
       const { status } = response;
       if (status === 304) return true;
       if (response.ok) {

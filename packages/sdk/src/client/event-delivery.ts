@@ -48,9 +48,11 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   let dropped = 0;
   let isClosed = false;
 
-  const post = (body: string, keepalive?: boolean): Promise<ResponseLike> => fetch(url, { method: 'POST', headers, body, keepalive });
+  const post = (body: string, keepalive?: boolean): Promise<ResponseLike> =>
+    fetch(url, { method: 'POST', headers, body, keepalive });
 
-  const reportDropped = (count: number, why: string): void => report('events-dropped', `Dropped ${count} events: ${why}.`, { count });
+  const reportDropped = (count: number, why: string): void =>
+    report('events-dropped', `Dropped ${count} events: ${why}.`, { count });
 
   /** Drops the oldest events past maxQueueSize; one report per burst of drops, not one per event. */
   const trimOverflow = (): void => {
@@ -101,7 +103,11 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
       const detail = await response.text().catch(() => '');
       if (status !== 408 && status !== 429 && status < 500) {
         const count = batch.length;
-        report('events-rejected', `The server rejected ${count} events (${status}): ${detail.slice(0, MAX_DETAIL_LENGTH)}`, { status, count });
+        report(
+          'events-rejected',
+          `The server rejected ${count} events (${status}): ${detail.slice(0, MAX_DETAIL_LENGTH)}`,
+          { status, count },
+        );
         return true;
       }
       retryAfter = retryAfterMs(response.headers.get('retry-after'));
@@ -118,7 +124,8 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   const drain = async (): Promise<void> => {
     while (queue.length > 0 && Date.now() >= retryAt) {
       let batch = queue.slice(0, maxBatchSize);
-      while (batch.length > 1 && JSON.stringify(batch).length > BATCH_BODY_LIMIT) batch = batch.slice(0, Math.ceil(batch.length / 2));
+      while (batch.length > 1 && JSON.stringify(batch).length > BATCH_BODY_LIMIT)
+        batch = batch.slice(0, Math.ceil(batch.length / 2));
       queue.splice(0, batch.length);
       if (!(await send(batch))) {
         queue.unshift(...batch);

@@ -18,10 +18,12 @@ export function createExposureCache(capacity: number): ExposureCache {
   /** Per experiment: the current generation and the previous one. */
   const byExperiment = new Map<string, { current: Map<string, string>; previous: Map<string, string> }>();
   return {
-    size: () => [...byExperiment.values()].reduce((size, { current, previous }) => size + current.size + previous.size, 0),
+    size: () =>
+      [...byExperiment.values()].reduce((size, { current, previous }) => size + current.size + previous.size, 0),
     add: (experiment, unit, variant) => {
       let generations = byExperiment.get(experiment);
-      if (generations === undefined) byExperiment.set(experiment, (generations = { current: new Map(), previous: new Map() }));
+      if (generations === undefined)
+        byExperiment.set(experiment, (generations = { current: new Map(), previous: new Map() }));
       if (generations.current.get(unit) === variant) return false;
       const isKnown = generations.previous.get(unit) === variant;
       generations.current.set(unit, variant);

@@ -26,13 +26,21 @@ export const openFetchConfigStream: ConfigStreamOpener = ({ serverUrl, headers, 
     if (Decoder === undefined) return 'unsupported';
     let hasReceived = false;
     try {
-      const response = await fetch(`${serverUrl}/v1/sdk/stream`, { headers: { ...headers, Accept: 'text/event-stream' }, signal: controller?.signal });
+      const response = await fetch(`${serverUrl}/v1/sdk/stream`, {
+        headers: { ...headers, Accept: 'text/event-stream' },
+        signal: controller?.signal,
+      });
       if (NO_STREAM_STATUSES.includes(response.status) || !response.body) {
-        await response.body?.getReader().cancel().catch(() => {});
+        await response.body
+          ?.getReader()
+          .cancel()
+          .catch(() => {});
         return 'unsupported';
       }
       if (!response.ok) {
-        report('stream-failed', `The config stream answered ${response.status}; retrying.`, { status: response.status });
+        report('stream-failed', `The config stream answered ${response.status}; retrying.`, {
+          status: response.status,
+        });
         return 'failed';
       }
       const parser = createParser({

@@ -1,4 +1,13 @@
-import { compileExperiment, decideCompiled, isStickyOverridable, makeDecision, stickyDecision, unitFrom, unitOf, type CompiledExperiment } from '../compile-experiment.js';
+import {
+  compileExperiment,
+  decideCompiled,
+  isStickyOverridable,
+  makeDecision,
+  stickyDecision,
+  unitFrom,
+  unitOf,
+  type CompiledExperiment,
+} from '../compile-experiment.js';
 import { isRecord } from '../condition/condition-shape.js';
 import type { Attributes, ConfigSnapshot, Decision, ExperimentDefinition, SavedGroups } from '../types.js';
 import { startConfigLoader, type RefreshMode } from './config-loader.js';
@@ -94,10 +103,17 @@ export interface LiftClient {
 }
 
 /** A decision made without an experiment to read a control from. */
-const bareDecision = (experiment: string, reason: 'not-ready' | 'error'): Decision => makeDecision(experiment, null, reason, null, null);
+const bareDecision = (experiment: string, reason: 'not-ready' | 'error'): Decision =>
+  makeDecision(experiment, null, reason, null, null);
 
 /** Why track() cannot make an event of its arguments, naming the one at fault, or null. */
-function checkTrack(eventName: unknown, unit: string | null, unitAttribute: string, value: unknown, properties: unknown): string | null {
+function checkTrack(
+  eventName: unknown,
+  unit: string | null,
+  unitAttribute: string,
+  value: unknown,
+  properties: unknown,
+): string | null {
   if (typeof eventName !== 'string' || eventName === '') return 'eventName must be a non-empty string';
   if (unit === null) return `the context has no ${unitAttribute}`;
   if (value !== undefined && !Number.isFinite(value)) return 'value must be a finite number';
@@ -131,10 +147,15 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
       // onError itself failed: nothing more can be told to the host.
     }
   };
-  const onStickyStoreError = (cause: unknown): void => report('sticky-store-failed', 'The sticky store failed.', { cause });
+  const onStickyStoreError = (cause: unknown): void =>
+    report('sticky-store-failed', 'The sticky store failed.', { cause });
 
   const accept = (snapshot: unknown, source: string): void => {
-    if (!isRecord(snapshot) || !Array.isArray(snapshot.experiments) || (typeof snapshot.version !== 'number' && typeof snapshot.version !== 'string')) {
+    if (
+      !isRecord(snapshot) ||
+      !Array.isArray(snapshot.experiments) ||
+      (typeof snapshot.version !== 'number' && typeof snapshot.version !== 'string')
+    ) {
       return report('config-invalid', `The ${source} config is not a snapshot; keeping the last good one.`);
     }
     if (version === snapshot.version) return;
@@ -146,14 +167,20 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
       if (compiled.problem !== null) problems.push(`${compiled.key || '(no key)'}: ${compiled.problem}`);
       if (compiled.key !== '') compiledExperiments.set(compiled.key, compiled);
     }
-    if (problems.length > 0) report('config-invalid', `Unusable experiments, deciding their control: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      report('config-invalid', `Unusable experiments, deciding their control: ${problems.join('; ')}`);
     experiments = compiledExperiments;
     version = snapshot.version;
     settleReady(true);
   };
 
   /** DESIGN.md step 7 on this client: the variant the store keeps for the unit, else the one assigned now. */
-  const applyStickyStore = (store: StickyStore, compiled: CompiledExperiment, context: Attributes, decision: Decision): Decision => {
+  const applyStickyStore = (
+    store: StickyStore,
+    compiled: CompiledExperiment,
+    context: Attributes,
+    decision: Decision,
+  ): Decision => {
     const unit = unitOf(compiled, context);
     if (!isStickyOverridable(decision) || unit === null) return decision;
     const key = `${compiled.key}:${unit}`;
@@ -163,7 +190,11 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
         // A synchronous store answers now; an asynchronous one fills the map for next time.
         const stored = store.get(key);
         if (typeof stored === 'string') sticky.set(key, (remembered = stored));
-        else Promise.resolve(stored).then((loaded) => typeof loaded === 'string' && sticky.set(key, loaded), onStickyStoreError);
+        else
+          Promise.resolve(stored).then(
+            (loaded) => typeof loaded === 'string' && sticky.set(key, loaded),
+            onStickyStoreError,
+          );
       } catch (error) {
         onStickyStoreError(error);
       }
@@ -183,7 +214,14 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
     const unit = unitOf(compiled, context);
     const { experiment, variant } = decision;
     if (unit === null || variant === null || !exposures.add(experiment, unit, variant)) return;
-    const event: ExposureEvent = { id: createEventId(), type: 'exposure', experiment, variant, unit, timestamp: new Date().toISOString() };
+    const event: ExposureEvent = {
+      id: createEventId(),
+      type: 'exposure',
+      experiment,
+      variant,
+      unit,
+      timestamp: new Date().toISOString(),
+    };
     delivery?.enqueue(event);
     try {
       onExposure?.(event);
@@ -200,7 +238,8 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
   let stopLoader: (() => void) | null = null;
   if (serverUrl !== undefined && fetch === undefined) report('internal', 'No fetch: pass options.fetch.');
   if (serverUrl !== undefined && fetch !== undefined) {
-    const headers: Record<string, string> = options.sdkKey === undefined ? {} : { Authorization: `Bearer ${options.sdkKey}` };
+    const headers: Record<string, string> =
+      options.sdkKey === undefined ? {} : { Authorization: `Bearer ${options.sdkKey}` };
     delivery = createEventDelivery({
       url: `${serverUrl}/v1/events`,
       headers: { ...headers, 'Content-Type': 'application/json' },
@@ -249,7 +288,11 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
       return delivery?.pending() ?? 0;
     },
     ready: ({ timeoutMs } = {}) =>
-      version !== null ? Promise.resolve(true) : timeoutMs === undefined ? isReady : Promise.race([isReady, sleep(timeoutMs).then(() => version !== null)]),
+      version !== null
+        ? Promise.resolve(true)
+        : timeoutMs === undefined
+          ? isReady
+          : Promise.race([isReady, sleep(timeoutMs).then(() => version !== null)]),
     decide: (experimentKey, context) => {
       const compiled = experiments.get(experimentKey);
       try {
@@ -257,12 +300,16 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
         if (compiled === undefined) {
           if (!reportedUnknown.has(experimentKey) && reportedUnknown.size <= MAX_REPORTED_UNKNOWN) {
             reportedUnknown.add(experimentKey);
-            report('unknown-experiment', `No experiment ${JSON.stringify(experimentKey)} in config version ${version}.`);
+            report(
+              'unknown-experiment',
+              `No experiment ${JSON.stringify(experimentKey)} in config version ${version}.`,
+            );
           }
           return bareDecision(experimentKey, 'error');
         }
         let decision = decideCompiled(compiled, context);
-        if (compiled.isSticky && stickyStore !== undefined) decision = applyStickyStore(stickyStore, compiled, context, decision);
+        if (compiled.isSticky && stickyStore !== undefined)
+          decision = applyStickyStore(stickyStore, compiled, context, decision);
         if (decision.inExperiment) logExposure(compiled, context, decision);
         if (telemetry !== null) recordDecision(telemetry, decision);
         return decision;
@@ -274,7 +321,11 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
     track: (eventName, context, value, properties) => {
       const name = typeof eventName === 'string' ? JSON.stringify(eventName) : typeof eventName;
       const drop = (problem: string, cause?: unknown): void =>
-        report(cause === undefined ? 'invalid-event' : 'internal', `track(${name}): ${problem}; the event was dropped.`, { count: 1, cause });
+        report(
+          cause === undefined ? 'invalid-event' : 'internal',
+          `track(${name}): ${problem}; the event was dropped.`,
+          { count: 1, cause },
+        );
       try {
         const unit = unitFrom(isRecord(context) ? context[unitAttribute] : undefined);
         const problem = checkTrack(eventName, unit, unitAttribute, value, properties);

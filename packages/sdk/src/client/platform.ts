@@ -8,7 +8,9 @@ export interface ResponseLike {
   readonly status: number;
   readonly ok: boolean;
   readonly headers: { get(name: string): string | null };
-  readonly body?: { getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> } } | null;
+  readonly body?: {
+    getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> };
+  } | null;
   text(): Promise<string>;
 }
 
@@ -32,7 +34,10 @@ interface Host {
   fetch?: FetchLike;
   TextDecoder?: new () => { decode(input?: Uint8Array, options?: { stream?: boolean }): string };
   AbortController?: new () => { signal: unknown; abort(): void };
-  EventSource?: new (url: string) => { addEventListener(type: string, listener: (event: { data: string }) => void): void; close(): void };
+  EventSource?: new (url: string) => {
+    addEventListener(type: string, listener: (event: { data: string }) => void): void;
+    close(): void;
+  };
   crypto?: { getRandomValues?<T extends Uint8Array>(array: T): T };
   addEventListener?(type: string, listener: () => void): void;
   removeEventListener?(type: string, listener: () => void): void;

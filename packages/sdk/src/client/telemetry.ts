@@ -3,7 +3,8 @@ import type { Decision } from '../types.js';
 /** The part of `@opentelemetry/api` the client uses (`import * as api from '@opentelemetry/api'`). */
 export interface OpenTelemetryApi {
   readonly trace: {
-    getActiveSpan(): { addEvent(name: string, attributes?: Record<string, string | number | boolean>): unknown } | undefined;
+    getActiveSpan():
+      { addEvent(name: string, attributes?: Record<string, string | number | boolean>): unknown } | undefined;
   };
 }
 

@@ -8,9 +8,34 @@ import { MAX_CONDITION_DEPTH } from './condition-shape.js';
 import { evaluateCondition } from './evaluate-condition.js';
 
 const OPERATORS = [
-  '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$exists', '$in', '$nin', '$ini', '$nini', '$all', '$alli',
-  '$inGroup', '$notInGroup', '$regex', '$regexi', '$type', '$size', '$elemMatch', '$not',
-  '$veq', '$vne', '$vgt', '$vgte', '$vlt', '$vlte', '$nope',
+  '$eq',
+  '$ne',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$exists',
+  '$in',
+  '$nin',
+  '$ini',
+  '$nini',
+  '$all',
+  '$alli',
+  '$inGroup',
+  '$notInGroup',
+  '$regex',
+  '$regexi',
+  '$type',
+  '$size',
+  '$elemMatch',
+  '$not',
+  '$veq',
+  '$vne',
+  '$vgt',
+  '$vgte',
+  '$vlt',
+  '$vlte',
+  '$nope',
 ] as const;
 
 const key = fc.constantFrom('a', 'b', 'a.b', 'b.0', '$groups', 'constructor');
@@ -44,12 +69,34 @@ const { condition: conditionShaped } = fc.letrec((tie) => ({
 }));
 
 /** Keys and values that only some checks catch: not JSON, not integers, not type names, invalid patterns. */
-const odd = fc.constantFrom(undefined, 1n, 1.5, -1, 'integer', 'undefined', 'bigint', '(', '[', '$savedGroup', () => 1, {}, []);
+const odd = fc.constantFrom(
+  undefined,
+  1n,
+  1.5,
+  -1,
+  'integer',
+  'undefined',
+  'bigint',
+  '(',
+  '[',
+  '$savedGroup',
+  () => 1,
+  {},
+  [],
+);
 const anyOperand = fc.oneof(
   scalar,
   odd,
   fc.array(fc.oneof(scalar, odd), { maxLength: 3 }),
-  fc.constantFrom({ $gt: 1 }, { b: 1 }, { $gt: 1, b: 1 }, { $nope: 1 }, { $size: 2 }, { b: { $regex: '(' } }, { $not: { $eq: 1 } }),
+  fc.constantFrom(
+    { $gt: 1 },
+    { b: 1 },
+    { $gt: 1, b: 1 },
+    { $nope: 1 },
+    { $size: 2 },
+    { b: { $regex: '(' } },
+    { $not: { $eq: 1 } },
+  ),
 );
 /** One key with an operand of any shape: when that is malformed, it is the only thing that is. */
 const oneKey = fc
@@ -110,7 +157,10 @@ const LEAVES: [unknown, Kind][] = [
  * one leaf wrapped ever deeper, each step one condition.
  */
 const nestedAcrossTheLimit = fc
-  .tuple(fc.constantFrom(...LEAVES), fc.array(fc.nat(), { minLength: MAX_CONDITION_DEPTH + 2, maxLength: MAX_CONDITION_DEPTH + 2 }))
+  .tuple(
+    fc.constantFrom(...LEAVES),
+    fc.array(fc.nat(), { minLength: MAX_CONDITION_DEPTH + 2, maxLength: MAX_CONDITION_DEPTH + 2 }),
+  )
   .map(([[leaf, leafKind], choices]) => {
     const conditions: Condition[] = [];
     let inner = leaf;
@@ -125,9 +175,18 @@ const nestedAcrossTheLimit = fc
     return conditions.slice(MAX_CONDITION_DEPTH / 2);
   });
 
-const attributeValue = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(fc.constantFrom('b', '0'), scalar));
-const attributesShaped = fc.dictionary(fc.constantFrom('a', 'b', '$groups'), fc.oneof(attributeValue, fc.array(attributeValue, { maxLength: 2 })));
-const savedGroups = fc.option(fc.dictionary(fc.constantFrom('g', 'h', 'a'), fc.array(scalar, { maxLength: 3 })), { nil: undefined });
+const attributeValue = fc.oneof(
+  scalar,
+  fc.array(scalar, { maxLength: 3 }),
+  fc.dictionary(fc.constantFrom('b', '0'), scalar),
+);
+const attributesShaped = fc.dictionary(
+  fc.constantFrom('a', 'b', '$groups'),
+  fc.oneof(attributeValue, fc.array(attributeValue, { maxLength: 2 })),
+);
+const savedGroups = fc.option(fc.dictionary(fc.constantFrom('g', 'h', 'a'), fc.array(scalar, { maxLength: 3 })), {
+  nil: undefined,
+});
 
 const hostileAttributes = fc.anything({
   withBigInt: true,
@@ -159,7 +218,9 @@ describe('compileCondition and evaluateCondition properties', () => {
         const compiled = compileCondition(condition as Condition, groups as SavedGroups | undefined);
         const result = compiled(attributes as Attributes);
         expect(typeof result).toBe('boolean');
-        expect(evaluateCondition(condition as Condition, attributes as Attributes, groups as SavedGroups | undefined)).toBe(result);
+        expect(
+          evaluateCondition(condition as Condition, attributes as Attributes, groups as SavedGroups | undefined),
+        ).toBe(result);
       }),
       { numRuns: 2000 },
     );
@@ -186,7 +247,8 @@ describe('compileCondition and evaluateCondition properties', () => {
   });
 
   // `{ $or: [condition, {}] }` matches everyone unless compiling refused it: then it matches nobody.
-  const isRefused = (condition: unknown, groups?: SavedGroups): boolean => !compileCondition({ $or: [condition, {}] }, groups)({});
+  const isRefused = (condition: unknown, groups?: SavedGroups): boolean =>
+    !compileCondition({ $or: [condition, {}] }, groups)({});
   const hasIssues = (condition: unknown): boolean => findConditionIssues({ $or: [condition, {}] }).length > 0;
 
   it('refuse exactly what findConditionIssues reports', () => {
@@ -235,8 +297,12 @@ describe('compileCondition and evaluateCondition properties', () => {
     fc.assert(
       fc.property(fc.array(scalar, { maxLength: 12 }), attributeValue, (list, value) => {
         const attributes = { a: value } as Attributes;
-        expect(evaluateCondition({ a: { $nin: list } }, attributes)).toBe(!evaluateCondition({ a: { $in: list } }, attributes));
-        expect(evaluateCondition({ a: { $nini: list } }, attributes)).toBe(!evaluateCondition({ a: { $ini: list } }, attributes));
+        expect(evaluateCondition({ a: { $nin: list } }, attributes)).toBe(
+          !evaluateCondition({ a: { $in: list } }, attributes),
+        );
+        expect(evaluateCondition({ a: { $nini: list } }, attributes)).toBe(
+          !evaluateCondition({ a: { $ini: list } }, attributes),
+        );
       }),
     );
   });
@@ -261,7 +327,10 @@ describe('compileCondition and evaluateCondition properties', () => {
     );
     const target = fc.oneof(
       hostileAttributes,
-      fc.dictionary(fc.constantFrom('a', 'b', '0', 'length'), fc.oneof(hostileAttributes, fc.dictionary(fc.constantFrom('b', '0'), scalar))),
+      fc.dictionary(
+        fc.constantFrom('a', 'b', '0', 'length'),
+        fc.oneof(hostileAttributes, fc.dictionary(fc.constantFrom('b', '0'), scalar)),
+      ),
     );
     fc.assert(
       fc.property(path, target, (attributePath, attributes) => {

@@ -17,7 +17,15 @@
  */
 import { readPath, splitPath } from '../attribute-path.js';
 import type { Attributes, Condition, SavedGroups } from '../types.js';
-import { hasOwn, isJsonLike, isOperatorKey, isOperatorObject, isRecord, MAX_CONDITION_DEPTH, TYPE_NAMES } from './condition-shape.js';
+import {
+  hasOwn,
+  isJsonLike,
+  isOperatorKey,
+  isOperatorObject,
+  isRecord,
+  MAX_CONDITION_DEPTH,
+  TYPE_NAMES,
+} from './condition-shape.js';
 import { padVersion } from './semver.js';
 
 /**
@@ -134,7 +142,8 @@ const negate =
 
 const isNullish = (value: unknown): boolean => value === null || value === undefined;
 
-const isScalar = (value: unknown): boolean => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+const isScalar = (value: unknown): boolean =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
 // Conditions: objects whose keys are `$and $or $nor $not` or attribute paths.
 
@@ -158,7 +167,8 @@ function compileConditionObject(condition: unknown, context: CompileContext, dep
       const test = compileValueCondition(operand, context, depth + 1, false);
       // A path without a dot is one segment, read without `readPath`'s loop when it cannot name
       // something every object inherits.
-      if (!key.includes('.') && !(key in Object.prototype)) return (attributes) => test(readOwnProperty(attributes, key) ?? null);
+      if (!key.includes('.') && !(key in Object.prototype))
+        return (attributes) => test(readOwnProperty(attributes, key) ?? null);
       const segments = splitPath(key);
       return (attributes) => test(readPath(attributes, segments) ?? null);
     }),
@@ -182,7 +192,12 @@ function readOwnProperty(target: unknown, key: string): unknown {
 
 // Value conditions: a literal (equality) or an operator object, tested against one value.
 
-function compileValueCondition(operand: unknown, context: CompileContext, depth: number, isCaseInsensitive: boolean): Test {
+function compileValueCondition(
+  operand: unknown,
+  context: CompileContext,
+  depth: number,
+  isCaseInsensitive: boolean,
+): Test {
   ensure(depth <= MAX_CONDITION_DEPTH && isJsonLike(operand));
   if (isOperatorObject(operand)) {
     return allOf(
@@ -211,10 +226,14 @@ function compileValueCondition(operand: unknown, context: CompileContext, depth:
 function equalsLiteral(expected: unknown): Test {
   switch (typeof expected) {
     case 'string':
-      return (value) => value === expected || ((typeof value === 'number' || typeof value === 'boolean') && String(value) === expected);
+      return (value) =>
+        value === expected || ((typeof value === 'number' || typeof value === 'boolean') && String(value) === expected);
     case 'number':
       return (value) =>
-        value === expected || (typeof value === 'string' ? value.trim() !== '' && Number(value) === expected : typeof value === 'boolean' && Number(value) === expected);
+        value === expected ||
+        (typeof value === 'string'
+          ? value.trim() !== '' && Number(value) === expected
+          : typeof value === 'boolean' && Number(value) === expected);
     case 'boolean':
       return (value) => value === expected || (typeof value === 'number' && Boolean(value) === expected);
   }
@@ -229,7 +248,10 @@ function isDeepEqual(expected: unknown, actual: unknown): boolean {
   const expectedRecord = expected as Readonly<Record<string, unknown>>;
   const actualRecord = actual as Readonly<Record<string, unknown>>;
   const keys = Object.keys(expectedRecord);
-  return keys.length === Object.keys(actualRecord).length && keys.every((key) => hasOwn(actualRecord, key) && isDeepEqual(expectedRecord[key], actualRecord[key]));
+  return (
+    keys.length === Object.keys(actualRecord).length &&
+    keys.every((key) => hasOwn(actualRecord, key) && isDeepEqual(expectedRecord[key], actualRecord[key]))
+  );
 }
 
 // Operators, each checking its operand before compiling it.
@@ -237,7 +259,9 @@ function isDeepEqual(expected: unknown, actual: unknown): boolean {
 /** `$eq` and `$ne` compare primitives strictly, without a literal's coercions, and the rest deeply. */
 const isEqualTo: OperatorCompiler = (operand) => {
   ensure(isJsonLike(operand));
-  return typeof operand === 'object' && operand !== null ? (value) => isDeepEqual(operand, value) : (value) => value === operand;
+  return typeof operand === 'object' && operand !== null
+    ? (value) => isDeepEqual(operand, value)
+    : (value) => value === operand;
 };
 
 /**
@@ -249,7 +273,8 @@ const compareWith =
   (holds: (value: number, bound: number) => boolean): OperatorCompiler =>
   (bound) => {
     ensure(typeof bound === 'number' || typeof bound === 'string');
-    return (value) => (value === null || isScalar(value) || typeof value === 'bigint') && holds(value as number, bound as number);
+    return (value) =>
+      (value === null || isScalar(value) || typeof value === 'bigint') && holds(value as number, bound as number);
   };
 
 /**
@@ -368,7 +393,9 @@ const OPERATORS: Readonly<Record<string, OperatorCompiler>> = {
   // With an operator object each element is tested as a value (`{ $gt: 10 }`); with any other
   // object as a nested condition (`{ name: { $regex: '^ping' } }`). Null elements never match.
   $elemMatch: (operand, context, depth) => {
-    const elementTest = isOperatorObject(operand) ? compileValueCondition(operand, context, depth + 1, false) : compileConditionObject(operand, context, depth + 1);
+    const elementTest = isOperatorObject(operand)
+      ? compileValueCondition(operand, context, depth + 1, false)
+      : compileConditionObject(operand, context, depth + 1);
     const test: Test = (element) => !isNullish(element) && elementTest(element);
     return (value) => Array.isArray(value) && value.some(test);
   },

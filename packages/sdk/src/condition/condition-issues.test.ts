@@ -23,7 +23,9 @@ describe('findConditionIssues', () => {
   });
 
   it('names the path of an unknown operator', () => {
-    expect(findConditionIssues({ region: { $foo: 1 } })).toEqual([{ path: 'region.$foo', message: 'unknown operator "$foo"' }]);
+    expect(findConditionIssues({ region: { $foo: 1 } })).toEqual([
+      { path: 'region.$foo', message: 'unknown operator "$foo"' },
+    ]);
     expect(paths({ $and: [{ a: 1 }, { platform: { $bar: 1 } }] })).toEqual(['$and.1.platform.$bar']);
     expect(paths({ name: { $regx: 'hello' } })).toEqual(['name.$regx']);
     expect(paths({ a: { $not: { $nope: 1 } } })).toEqual(['a.$not.$nope']);
@@ -54,7 +56,11 @@ describe('findConditionIssues', () => {
       'c.$ini',
       'd.$nini',
     ]);
-    expect(paths({ a: { $all: 'x' }, b: { $alli: 1 }, c: { $all: [{ $bad: 1 }] } })).toEqual(['a.$all', 'b.$alli', 'c.$all.0.$bad']);
+    expect(paths({ a: { $all: 'x' }, b: { $alli: 1 }, c: { $all: [{ $bad: 1 }] } })).toEqual([
+      'a.$all',
+      'b.$alli',
+      'c.$all.0.$bad',
+    ]);
     expect(paths({ a: { $exists: 'yes' }, b: { $exists: 1 } })).toEqual(['a.$exists', 'b.$exists']);
     expect(paths({ a: { $gt: [1] }, b: { $lte: null }, c: { $lt: true } })).toEqual(['a.$gt', 'b.$lte', 'c.$lt']);
     expect(paths({ a: { $inGroup: 1 }, b: { $notInGroup: ['g'] } })).toEqual(['a.$inGroup', 'b.$notInGroup']);
@@ -71,7 +77,11 @@ describe('findConditionIssues', () => {
 
   it('reports unknown $type names', () => {
     for (const name of TYPE_NAMES) expect(findConditionIssues({ a: { $type: name } })).toEqual([]);
-    expect(paths({ a: { $type: 'integer' }, b: { $type: 2 }, c: { $type: 'undefined' } })).toEqual(['a.$type', 'b.$type', 'c.$type']);
+    expect(paths({ a: { $type: 'integer' }, b: { $type: 2 }, c: { $type: 'undefined' } })).toEqual([
+      'a.$type',
+      'b.$type',
+      'c.$type',
+    ]);
   });
 
   it('reports malformed $size and $elemMatch', () => {
@@ -106,7 +116,11 @@ describe('findConditionIssues', () => {
   });
 
   it('reports every issue, not only the first', () => {
-    expect(paths({ a: { $in: 1, $foo: 2 }, $or: [{ b: { $exists: 0 } }] })).toEqual(['a.$in', 'a.$foo', '$or.0.b.$exists']);
+    expect(paths({ a: { $in: 1, $foo: 2 }, $or: [{ b: { $exists: 0 } }] })).toEqual([
+      'a.$in',
+      'a.$foo',
+      '$or.0.b.$exists',
+    ]);
   });
 
   it('refuses nesting deeper than the limit, and cycles', () => {

@@ -4,7 +4,14 @@
  * any issue compiles to a predicate that matches nobody) without importing this file, which is
  * too big for a browser bundle; a property test keeps the two in agreement.
  */
-import { isJsonLike, isOperatorKey, isOperatorObject, isRecord, MAX_CONDITION_DEPTH, TYPE_NAMES } from './condition-shape.js';
+import {
+  isJsonLike,
+  isOperatorKey,
+  isOperatorObject,
+  isRecord,
+  MAX_CONDITION_DEPTH,
+  TYPE_NAMES,
+} from './condition-shape.js';
 
 /**
  * One problem found in a condition: where it is (dotted, `''` for the root) and what is wrong.
@@ -93,7 +100,10 @@ function checkCondition(condition: unknown, path: string, depth: number, issues:
     } else if (key === '$not') {
       checkCondition(operand, keyPath, depth + 1, issues);
     } else if (VALUE_OPERATORS.has(key)) {
-      issues.push({ path: keyPath, message: `"${key}" must sit under an attribute, as in {"attribute": {"${key}": ...}}` });
+      issues.push({
+        path: keyPath,
+        message: `"${key}" must sit under an attribute, as in {"attribute": {"${key}": ...}}`,
+      });
     } else if (UNSUPPORTED_CONDITION_OPERATORS.has(key)) {
       issues.push({ path: keyPath, message: `"${key}" is not supported; use {"attribute": {"$inGroup": "group id"}}` });
     } else {
@@ -103,7 +113,13 @@ function checkCondition(condition: unknown, path: string, depth: number, issues:
   }
 }
 
-function checkConditionList(operator: string, operand: unknown, path: string, depth: number, issues: ConditionIssue[]): void {
+function checkConditionList(
+  operator: string,
+  operand: unknown,
+  path: string,
+  depth: number,
+  issues: ConditionIssue[],
+): void {
   if (!Array.isArray(operand)) {
     issues.push({ path, message: `"${operator}" needs an array of conditions, not ${describe(operand)}` });
     return;
@@ -130,10 +146,17 @@ function checkValueCondition(condition: unknown, path: string, depth: number, is
     });
     return;
   }
-  for (const operator of operators) checkOperator(operator, condition[operator], joinPath(path, operator), depth, issues);
+  for (const operator of operators)
+    checkOperator(operator, condition[operator], joinPath(path, operator), depth, issues);
 }
 
-function checkOperator(operator: string, operand: unknown, path: string, depth: number, issues: ConditionIssue[]): void {
+function checkOperator(
+  operator: string,
+  operand: unknown,
+  path: string,
+  depth: number,
+  issues: ConditionIssue[],
+): void {
   const fail = (needs: string): void => {
     issues.push({ path, message: `"${operator}" needs ${needs}, not ${describe(operand)}` });
   };

@@ -8,7 +8,13 @@ import { evaluateCondition } from './evaluate-condition.js';
 const CASES_FILE = new URL('../../../../../shared/conformance/growthbook-cases.json', import.meta.url);
 const EXPECTED_CASE_COUNT = 248;
 
-type RawCase = [name: string, condition: Condition, attributes: Attributes, expected: boolean, savedGroups?: SavedGroups];
+type RawCase = [
+  name: string,
+  condition: Condition,
+  attributes: Attributes,
+  expected: boolean,
+  savedGroups?: SavedGroups,
+];
 
 interface ConditionCase {
   readonly name: string;
@@ -51,7 +57,11 @@ describe('evaluateCondition', () => {
   });
 
   it('targets platform and region, as in the design document', () => {
-    const isTargeted = compileCondition({ platform: 'iOS', region: { $in: ['NC', 'SC'] }, appVersion: { $vgte: '2.1.0' } });
+    const isTargeted = compileCondition({
+      platform: 'iOS',
+      region: { $in: ['NC', 'SC'] },
+      appVersion: { $vgte: '2.1.0' },
+    });
     expect(isTargeted({ platform: 'iOS', region: 'SC', appVersion: '2.10.0' })).toBe(true);
     expect(isTargeted({ platform: 'iOS', region: 'SC', appVersion: '2.0.9' })).toBe(false);
     expect(isTargeted({ platform: 'iOS', region: 'VA', appVersion: '2.1.0' })).toBe(false);
@@ -259,7 +269,11 @@ describe('evaluateCondition', () => {
         throw new Error('boom');
       },
     };
-    const hostile = { toString: () => { throw new Error('boom'); } };
+    const hostile = {
+      toString: () => {
+        throw new Error('boom');
+      },
+    };
     expect(evaluateCondition({ region: 'NC' }, throwing)).toBe(false);
     expect(evaluateCondition({ n: { $gt: 1 } }, { n: Symbol('s') } as unknown as Attributes)).toBe(false);
     expect(evaluateCondition({ n: { $eq: { a: 1 } } }, { n: hostile } as unknown as Attributes)).toBe(false);

@@ -55,7 +55,8 @@ describe('compareVersions', () => {
       fc.property(version, version, version, (a, b, c) => {
         expect(compareVersions(a, a)).toBe(0);
         expect(compareVersions(a, b) + compareVersions(b, a)).toBe(0);
-        if (compareVersions(a, b) <= 0 && compareVersions(b, c) <= 0) expect(compareVersions(a, c)).toBeLessThanOrEqual(0);
+        if (compareVersions(a, b) <= 0 && compareVersions(b, c) <= 0)
+          expect(compareVersions(a, c)).toBeLessThanOrEqual(0);
       }),
     );
   });

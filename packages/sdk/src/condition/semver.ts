@@ -33,7 +33,11 @@ const FALLBACK_VERSION = '0';
  */
 export function padVersion(version: unknown): string {
   const text =
-    typeof version === 'number' ? String(version) : typeof version === 'string' && version !== '' ? version : FALLBACK_VERSION;
+    typeof version === 'number'
+      ? String(version)
+      : typeof version === 'string' && version !== ''
+        ? version
+        : FALLBACK_VERSION;
   const identifiers = text.replace(LEADING_V_OR_BUILD_METADATA, '').split(IDENTIFIER_SEPARATOR);
   if (identifiers.length === CORE_IDENTIFIER_COUNT) identifiers.push(RELEASE_MARKER);
   let padded = '';

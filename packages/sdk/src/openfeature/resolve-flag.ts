@@ -1,4 +1,10 @@
-import type { ErrorCode, EvaluationContext, JsonValue, ResolutionDetails, TrackingEventDetails } from '@openfeature/core';
+import type {
+  ErrorCode,
+  EvaluationContext,
+  JsonValue,
+  ResolutionDetails,
+  TrackingEventDetails,
+} from '@openfeature/core';
 import type { LiftClient } from '../client/index.js';
 import type { Attributes, AttributeValue, Decision, Reason } from '../types.js';
 
@@ -17,7 +23,8 @@ const REASONS: { readonly [R in Reason]: string } = {
 };
 
 // ErrorCode is a runtime enum of @openfeature/core; its string values are the stable contract.
-const errorCode = (code: 'PROVIDER_NOT_READY' | 'FLAG_NOT_FOUND' | 'TYPE_MISMATCH' | 'GENERAL'): ErrorCode => code as unknown as ErrorCode;
+const errorCode = (code: 'PROVIDER_NOT_READY' | 'FLAG_NOT_FOUND' | 'TYPE_MISMATCH' | 'GENERAL'): ErrorCode =>
+  code as unknown as ErrorCode;
 
 export interface ProviderOptions {
   /** The attribute OpenFeature's `targetingKey` fills when the context lacks it (default `userId`). */
@@ -49,16 +56,30 @@ export function toAttributes(context: EvaluationContext, unitAttribute: string):
 export type ValuePicker<T> = (decision: Decision) => T | undefined;
 
 export const pickString: ValuePicker<string> = (decision) => decision.variant ?? undefined;
-export const pickBoolean: ValuePicker<boolean> = (decision) => (typeof decision.payload === 'boolean' ? decision.payload : undefined);
-export const pickNumber: ValuePicker<number> = (decision) => (typeof decision.payload === 'number' ? decision.payload : undefined);
+export const pickBoolean: ValuePicker<boolean> = (decision) =>
+  typeof decision.payload === 'boolean' ? decision.payload : undefined;
+export const pickNumber: ValuePicker<number> = (decision) =>
+  typeof decision.payload === 'number' ? decision.payload : undefined;
 export const pickObject: ValuePicker<JsonValue> = (decision) =>
   decision.payload !== null && typeof decision.payload === 'object' ? (decision.payload as JsonValue) : undefined;
 
 /** Resolves one flag (a Lift experiment) to OpenFeature's resolution details. Never throws. */
-export function resolveFlag<T>(client: LiftClient, flagKey: string, defaultValue: T, context: EvaluationContext, unitAttribute: string, pick: ValuePicker<T>): ResolutionDetails<T> {
+export function resolveFlag<T>(
+  client: LiftClient,
+  flagKey: string,
+  defaultValue: T,
+  context: EvaluationContext,
+  unitAttribute: string,
+  pick: ValuePicker<T>,
+): ResolutionDetails<T> {
   const decision = client.decide(flagKey, toAttributes(context, unitAttribute));
   if (decision.reason === 'not-ready') {
-    return { value: defaultValue, reason: 'ERROR', errorCode: errorCode('PROVIDER_NOT_READY'), errorMessage: 'Lift has no config yet.' };
+    return {
+      value: defaultValue,
+      reason: 'ERROR',
+      errorCode: errorCode('PROVIDER_NOT_READY'),
+      errorMessage: 'Lift has no config yet.',
+    };
   }
   if (decision.reason === 'error') {
     const isUnknown = decision.variant === null;
@@ -70,7 +91,11 @@ export function resolveFlag<T>(client: LiftClient, flagKey: string, defaultValue
     };
   }
   const value = pick(decision);
-  const flagMetadata = { inExperiment: decision.inExperiment, liftReason: decision.reason, ...(decision.bucket === null ? {} : { bucket: decision.bucket }) };
+  const flagMetadata = {
+    inExperiment: decision.inExperiment,
+    liftReason: decision.reason,
+    ...(decision.bucket === null ? {} : { bucket: decision.bucket }),
+  };
   if (value === undefined) {
     // The variant carries no value of the requested type (no payload, or a payload of another type).
     const isMismatch = decision.payload !== null;
@@ -78,15 +103,36 @@ export function resolveFlag<T>(client: LiftClient, flagKey: string, defaultValue
       value: defaultValue,
       ...(decision.variant === null ? {} : { variant: decision.variant }),
       reason: isMismatch ? 'ERROR' : (REASONS[decision.reason] ?? 'UNKNOWN'),
-      ...(isMismatch ? { errorCode: errorCode('TYPE_MISMATCH'), errorMessage: `The payload of ${flagKey}/${decision.variant} is a ${typeof decision.payload}.` } : {}),
+      ...(isMismatch
+        ? {
+            errorCode: errorCode('TYPE_MISMATCH'),
+            errorMessage: `The payload of ${flagKey}/${decision.variant} is a ${typeof decision.payload}.`,
+          }
+        : {}),
       flagMetadata,
     };
   }
-  return { value, ...(decision.variant === null ? {} : { variant: decision.variant }), reason: REASONS[decision.reason] ?? 'UNKNOWN', flagMetadata };
+  return {
+    value,
+    ...(decision.variant === null ? {} : { variant: decision.variant }),
+    reason: REASONS[decision.reason] ?? 'UNKNOWN',
+    flagMetadata,
+  };
 }
 
 /** OpenFeature `track` as a Lift conversion: `details.value` is the value, the rest its properties. */
-export function trackEvent(client: LiftClient, eventName: string, context: EvaluationContext, details: TrackingEventDetails | undefined, unitAttribute: string): void {
+export function trackEvent(
+  client: LiftClient,
+  eventName: string,
+  context: EvaluationContext,
+  details: TrackingEventDetails | undefined,
+  unitAttribute: string,
+): void {
   const { value, ...properties } = details ?? {};
-  client.track(eventName, toAttributes(context, unitAttribute), value, Object.keys(properties).length === 0 ? undefined : properties);
+  client.track(
+    eventName,
+    toAttributes(context, unitAttribute),
+    value,
+    Object.keys(properties).length === 0 ? undefined : properties,
+  );
 }

@@ -30,7 +30,10 @@ export class FakeLiftServer {
   #streams = new Set<ServerResponse>();
   #port = 0;
 
-  constructor(config: ConfigSnapshot, readonly sdkKey = 'sdk-test-key') {
+  constructor(
+    config: ConfigSnapshot,
+    readonly sdkKey = 'sdk-test-key',
+  ) {
     this.#config = config;
   }
 
@@ -62,7 +65,8 @@ export class FakeLiftServer {
   /** Replaces the config and pushes it to every open stream. */
   publish(config: ConfigSnapshot): void {
     this.#config = config;
-    for (const stream of this.#streams) stream.write(`id: ${config.version}\nevent: config\ndata: ${JSON.stringify(config)}\n\n`);
+    for (const stream of this.#streams)
+      stream.write(`id: ${config.version}\nevent: config\ndata: ${JSON.stringify(config)}\n\n`);
   }
 
   #etag(): string {
@@ -79,11 +83,14 @@ export class FakeLiftServer {
     // EventSource cannot send headers: browsers put the key of the stream in its URL, as the server allows.
     const isStream = req.method === 'GET' && new URL(req.url ?? '/', this.url).pathname === '/v1/sdk/stream';
     const isStreamKeyInUrl = isStream && new URL(req.url ?? '/', this.url).searchParams.get('apiKey') === this.sdkKey;
-    if (req.headers.authorization !== `Bearer ${this.sdkKey}` && !isStreamKeyInUrl) return void res.writeHead(401).end();
+    if (req.headers.authorization !== `Bearer ${this.sdkKey}` && !isStreamKeyInUrl)
+      return void res.writeHead(401).end();
     if (req.method === 'GET' && req.url === '/v1/sdk/config') {
       const etag = this.#etag();
       if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { ETag: etag }).end();
-      return void res.writeHead(200, { 'Content-Type': 'application/json', ETag: etag }).end(JSON.stringify(this.#config));
+      return void res
+        .writeHead(200, { 'Content-Type': 'application/json', ETag: etag })
+        .end(JSON.stringify(this.#config));
     }
     if (isStream) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
@@ -103,7 +110,8 @@ export class FakeLiftServer {
     if (fault === 'drop') return void req.socket.destroy();
     if (fault === '500' || fault === '503') return void res.writeHead(Number(fault)).end('{"title":"unavailable"}');
     if (fault === '429') return void res.writeHead(429, { 'Retry-After': String(this.retryAfterSeconds) }).end();
-    if (fault === '400') return void res.writeHead(400, { 'Content-Type': 'application/problem+json' }).end('{"title":"invalid"}');
+    if (fault === '400')
+      return void res.writeHead(400, { 'Content-Type': 'application/problem+json' }).end('{"title":"invalid"}');
     if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, this.slowMs));
     const { events } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: ReceivedEvent[] };
     this.batches.push(events);
@@ -112,7 +120,9 @@ export class FakeLiftServer {
       if (this.events.has(event.id)) duplicates += 1;
       else this.events.set(event.id, event);
     }
-    res.writeHead(202, { 'Content-Type': 'application/json' }).end(JSON.stringify({ accepted: events.length - duplicates, duplicates }));
+    res
+      .writeHead(202, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ accepted: events.length - duplicates, duplicates }));
   }
 }
 

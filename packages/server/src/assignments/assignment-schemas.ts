@@ -4,7 +4,18 @@ import { jsonValue } from '../validation/json-value.js';
 const MAX_EXPERIMENTS_PER_REQUEST = 200;
 const MAX_ATTRIBUTES = 200;
 
-export const REASONS = ['missing-unit', 'not-running', 'override', 'targeting', 'layer', 'traffic', 'assigned', 'sticky', 'not-ready', 'error'] as const;
+export const REASONS = [
+  'missing-unit',
+  'not-running',
+  'override',
+  'targeting',
+  'layer',
+  'traffic',
+  'assigned',
+  'sticky',
+  'not-ready',
+  'error',
+] as const;
 
 export const assignmentsBody = z
   .strictObject({
@@ -17,10 +28,9 @@ export const assignmentsBody = z
       .max(MAX_EXPERIMENTS_PER_REQUEST)
       .optional()
       .meta({ description: 'Experiment keys to decide; default every running and paused experiment.' }),
-    logExposures: z
-      .boolean()
-      .default(true)
-      .meta({ description: 'Log an exposure for each decision in an experiment (as the SDK does on decide); default true.' }),
+    logExposures: z.boolean().default(true).meta({
+      description: 'Log an exposure for each decision in an experiment (as the SDK does on decide); default true.',
+    }),
   })
   .meta({ id: 'AssignmentsRequest' });
 
@@ -40,7 +50,9 @@ export const assignmentsResponse = z.object({ decisions: z.array(decisionSchema)
 export const lookupParams = z.object({ key: z.string().min(1).max(100), unit: z.string().min(1).max(256) });
 
 /** Query parameters of the lookup are context attributes (strings), for targeting. */
-export const lookupQuery = z.record(z.string().min(1).max(200), z.string()).meta({ description: 'Further context attributes, e.g. ?platform=iOS.' });
+export const lookupQuery = z
+  .record(z.string().min(1).max(200), z.string())
+  .meta({ description: 'Further context attributes, e.g. ?platform=iOS.' });
 
 export const lookupResponse = z
   .object({

@@ -46,7 +46,11 @@ export class AssignmentsRepository {
   /** Experiments by key, whatever their status. */
   async findExperiments(keys: readonly string[]): Promise<Experiment[]> {
     if (keys.length === 0) return [];
-    const rows = await this.#db.selectFrom('experiments').selectAll().where('key', 'in', [...keys]).execute();
+    const rows = await this.#db
+      .selectFrom('experiments')
+      .selectAll()
+      .where('key', 'in', [...keys])
+      .execute();
     return rows.map(toExperiment);
   }
 
@@ -90,14 +94,23 @@ export class AssignmentsRepository {
       join experiments e on e.key = p.key
       join sticky_assignments s on s.experiment_id = e.id and s.unit = p.unit`;
     const result = await this.#runPrepared('lift_sticky_read', query.compile(this.#db));
-    return result.rows.map((row) => ({ key: row.key, unit: row.unit, variant: row.variant, assignedAt: row.assigned_at }));
+    return result.rows.map((row) => ({
+      key: row.key,
+      unit: row.unit,
+      variant: row.variant,
+      assignedAt: row.assigned_at,
+    }));
   }
 
   /** The unit's first exposure in the experiment, as the analysis counts it. */
   async findExposure(experimentId: string, unit: string): Promise<ExposureRecord | null> {
     const result = await sql<{ variant: string; first_exposed_at: Date; is_multiple: boolean }>`
-      select variant, first_exposed_at, is_multiple from unit_exposures where experiment_id = ${experimentId} and unit = ${unit}`.execute(this.#db);
+      select variant, first_exposed_at, is_multiple from unit_exposures where experiment_id = ${experimentId} and unit = ${unit}`.execute(
+      this.#db,
+    );
     const row = result.rows[0];
-    return row === undefined ? null : { variant: row.variant, firstExposedAt: row.first_exposed_at, isMultiple: row.is_multiple };
+    return row === undefined
+      ? null
+      : { variant: row.variant, firstExposedAt: row.first_exposed_at, isMultiple: row.is_multiple };
   }
 }

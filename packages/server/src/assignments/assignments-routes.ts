@@ -5,7 +5,13 @@ import type { RoleGuard } from '../http/auth.js';
 import { AUTHED, jsonResponse, problemResponses } from '../http/openapi-common.js';
 import { translateUnavailable } from '../http/retry-after.js';
 import { parseInput } from '../validation/parse-input.js';
-import { assignmentsBody, assignmentsResponse, lookupParams, lookupQuery, lookupResponse } from './assignment-schemas.js';
+import {
+  assignmentsBody,
+  assignmentsResponse,
+  lookupParams,
+  lookupQuery,
+  lookupResponse,
+} from './assignment-schemas.js';
 import type { AssignmentsService } from './assignments-service.js';
 
 const ASSIGN_ROLES = ['sdk', 'admin'] as const;
@@ -16,12 +22,21 @@ export interface AssignmentsRouterOptions {
   readonly corsOrigins: readonly string[];
 }
 
-export function createAssignmentsRouter(service: AssignmentsService, requireRole: RoleGuard, options: AssignmentsRouterOptions): Router {
+export function createAssignmentsRouter(
+  service: AssignmentsService,
+  requireRole: RoleGuard,
+  options: AssignmentsRouterOptions,
+): Router {
   const router = Router();
   const isAnyOrigin = options.corsOrigins.includes('*');
   router.use(
     '/v1/assignments',
-    cors({ origin: isAnyOrigin ? '*' : [...options.corsOrigins], methods: ['POST', 'OPTIONS'], allowedHeaders: ['Authorization', 'Content-Type'], maxAge: 600 }),
+    cors({
+      origin: isAnyOrigin ? '*' : [...options.corsOrigins],
+      methods: ['POST', 'OPTIONS'],
+      allowedHeaders: ['Authorization', 'Content-Type'],
+      maxAge: 600,
+    }),
   );
 
   router.post('/v1/assignments', requireRole(ASSIGN_ROLES), async (req, res) => {
@@ -41,10 +56,14 @@ export const assignmentsPaths: ZodOpenApiPathsObject = {
   '/v1/assignments': {
     post: {
       tags: ['assignments'],
-      summary: 'Decide experiments for one context on the server (for clients that cannot embed the SDK); sticky experiments keep the first recorded variant',
+      summary:
+        'Decide experiments for one context on the server (for clients that cannot embed the SDK); sticky experiments keep the first recorded variant',
       security: AUTHED,
       requestBody: { content: { 'application/json': { schema: assignmentsBody } } },
-      responses: { '200': jsonResponse('One decision per experiment, in the order asked.', assignmentsResponse), ...problemResponses(400, 401, 403, 503) },
+      responses: {
+        '200': jsonResponse('One decision per experiment, in the order asked.', assignmentsResponse),
+        ...problemResponses(400, 401, 403, 503),
+      },
     },
   },
   '/v1/experiments/{key}/assignments/{unit}': {
@@ -54,7 +73,10 @@ export const assignmentsPaths: ZodOpenApiPathsObject = {
       security: AUTHED,
       description: 'Further query parameters are context attributes for targeting, e.g. ?platform=iOS.',
       requestParams: { path: lookupParams },
-      responses: { '200': jsonResponse('The decision, the sticky record and the first exposure.', lookupResponse), ...problemResponses(401, 403, 404, 503) },
+      responses: {
+        '200': jsonResponse('The decision, the sticky record and the first exposure.', lookupResponse),
+        ...problemResponses(401, 403, 404, 503),
+      },
     },
   },
 };

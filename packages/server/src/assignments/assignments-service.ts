@@ -1,4 +1,13 @@
-import { applySticky, createEventId, decide, isStickyOverridable, readUnit, type Attributes, type Decision, type ExperimentDefinition } from '@lift/sdk';
+import {
+  applySticky,
+  createEventId,
+  decide,
+  isStickyOverridable,
+  readUnit,
+  type Attributes,
+  type Decision,
+  type ExperimentDefinition,
+} from '@lift/sdk';
 import { DomainError } from '../errors/domain-error.js';
 import { MAX_BATCH_EVENTS } from '../events/event-schemas.js';
 import type { EventsService } from '../events/events-service.js';
@@ -112,11 +121,19 @@ export class AssignmentsService {
    * seen it can be answered from memory.
    */
   readonly #sticky: BoundedMap<string>;
-  #definitions: { readonly document: SnapshotDocument; readonly byKey: ReadonlyMap<string, ExperimentDefinition> } | null = null;
+  #definitions: {
+    readonly document: SnapshotDocument;
+    readonly byKey: ReadonlyMap<string, ExperimentDefinition>;
+  } | null = null;
 
   readonly #catchUp: () => Promise<void>;
 
-  constructor(repository: AssignmentsRepository, config: SdkConfigService, events: EventsService, options: AssignmentsServiceOptions = {}) {
+  constructor(
+    repository: AssignmentsRepository,
+    config: SdkConfigService,
+    events: EventsService,
+    options: AssignmentsServiceOptions = {},
+  ) {
     this.#repository = repository;
     this.#catchUp = options.catchUp ?? (() => Promise.resolve());
     this.#config = config;
@@ -143,7 +160,9 @@ export class AssignmentsService {
     const served = this.#servedDefinitions(await this.#config.served());
     const keys = input.experiments === undefined ? [...served.keys()] : [...new Set(input.experiments)];
     const missing = keys.filter((key) => !served.has(key));
-    const others = new Map((await this.#repository.findExperiments(missing)).map((experiment) => [experiment.key, toDefinition(experiment)]));
+    const others = new Map(
+      (await this.#repository.findExperiments(missing)).map((experiment) => [experiment.key, toDefinition(experiment)]),
+    );
     const decided: Decided[] = keys.map((key) => {
       const definition = served.get(key) ?? others.get(key) ?? null;
       if (definition === null) return { definition, unit: null, decision: unknownExperiment(key) };
@@ -156,7 +175,10 @@ export class AssignmentsService {
 
   #servedDefinitions(document: SnapshotDocument): ReadonlyMap<string, ExperimentDefinition> {
     if (this.#definitions?.document !== document) {
-      this.#definitions = { document, byKey: new Map(document.snapshot.experiments.map((definition) => [definition.key, definition])) };
+      this.#definitions = {
+        document,
+        byKey: new Map(document.snapshot.experiments.map((definition) => [definition.key, definition])),
+      };
     }
     return this.#definitions.byKey;
   }
@@ -166,7 +188,10 @@ export class AssignmentsService {
     const [experiment] = await this.#repository.findExperiments([key]);
     if (experiment === undefined) throw new DomainError('not-found', `No experiment with key "${key}".`, { key });
     const definition = toDefinition(experiment);
-    const context = nestAttributes([...Object.entries(attributes), [definition.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE, unit]]);
+    const context = nestAttributes([
+      ...Object.entries(attributes),
+      [definition.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE, unit],
+    ]);
     const entry: Decided = { definition, unit, decision: decide(definition, context) };
     const [recorded] = await this.#repository.readSticky([{ key, unit }]);
     if (definition.sticky === true) entry.decision = applySticky(definition, entry.decision, recorded?.variant);
@@ -175,8 +200,16 @@ export class AssignmentsService {
     return {
       unit,
       decision: entry.decision,
-      recorded: recorded === undefined ? null : { variant: recorded.variant, assignedAt: recorded.assignedAt.toISOString() },
-      exposure: exposure === null ? null : { variant: exposure.variant, firstExposedAt: exposure.firstExposedAt.toISOString(), isMultiple: exposure.isMultiple },
+      recorded:
+        recorded === undefined ? null : { variant: recorded.variant, assignedAt: recorded.assignedAt.toISOString() },
+      exposure:
+        exposure === null
+          ? null
+          : {
+              variant: exposure.variant,
+              firstExposedAt: exposure.firstExposedAt.toISOString(),
+              isMultiple: exposure.isMultiple,
+            },
     };
   }
 
@@ -186,7 +219,9 @@ export class AssignmentsService {
    * every request answers with the winner).
    */
   async #applySticky(decided: readonly Decided[]): Promise<void> {
-    const candidates = decided.filter((entry) => entry.definition?.sticky === true && entry.unit !== null && isStickyOverridable(entry.decision));
+    const candidates = decided.filter(
+      (entry) => entry.definition?.sticky === true && entry.unit !== null && isStickyOverridable(entry.decision),
+    );
     if (candidates.length === 0) return;
     const pair = (entry: Decided): ExperimentUnit => ({ key: entry.decision.experiment, unit: entry.unit ?? '' });
     const recorded = new Map<Decided, string>();
@@ -198,11 +233,18 @@ export class AssignmentsService {
       if (variant === undefined) unseen.push(entry);
       else recorded.set(entry, variant);
     }
-    const proposals = unseen.map((entry) => ({ ...pair(entry), proposed: entry.decision.reason === 'assigned' ? entry.decision.variant : null }));
+    const proposals = unseen.map((entry) => ({
+      ...pair(entry),
+      proposed: entry.decision.reason === 'assigned' ? entry.decision.variant : null,
+    }));
     const outcomes = await this.#stickyWrites.add(proposals);
     // Recorded by a concurrent transaction after that statement began: not in its snapshot, so read it.
-    const missed = unseen.filter((_entry, index) => outcomes[index]?.variant === null && proposals[index]?.proposed !== null);
-    const reread = new Map((await this.#repository.readSticky(missed.map(pair))).map((record) => [record.key, record.variant]));
+    const missed = unseen.filter(
+      (_entry, index) => outcomes[index]?.variant === null && proposals[index]?.proposed !== null,
+    );
+    const reread = new Map(
+      (await this.#repository.readSticky(missed.map(pair))).map((record) => [record.key, record.variant]),
+    );
     unseen.forEach((entry, index) => {
       const outcome = outcomes[index];
       const variant = outcome?.variant ?? reread.get(entry.decision.experiment) ?? null;
@@ -224,7 +266,19 @@ export class AssignmentsService {
       if (!decision.inExperiment || decision.variant === null || unit === null) return [];
       const cacheKey = `${unitKey(decision.experiment, unit)}\u0000${decision.variant}`;
       if (this.#logged.has(cacheKey)) return [];
-      return [{ cacheKey, event: { id: createEventId(), type: 'exposure', experiment: decision.experiment, variant: decision.variant, unit, timestamp } }];
+      return [
+        {
+          cacheKey,
+          event: {
+            id: createEventId(),
+            type: 'exposure',
+            experiment: decision.experiment,
+            variant: decision.variant,
+            unit,
+            timestamp,
+          },
+        },
+      ];
     });
     if (fresh.length === 0) return;
     await this.#exposures.add(fresh.map((entry) => entry.event));

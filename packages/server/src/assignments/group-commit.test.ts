@@ -38,7 +38,10 @@ describe('GroupCommit', () => {
   });
 
   it("hands each caller the results of its own items, across a group's chunks", async () => {
-    const group = new GroupCommit<number, string>(async (items) => items.map((item) => `#${item}`), { maxItems: 2, maxConcurrent: 1 });
+    const group = new GroupCommit<number, string>(async (items) => items.map((item) => `#${item}`), {
+      maxItems: 2,
+      maxConcurrent: 1,
+    });
     const [first, second, third] = await Promise.all([group.add([1]), group.add([2, 3, 4]), group.add([5])]);
     expect(first).toEqual(['#1']);
     expect(second).toEqual(['#2', '#3', '#4']);

@@ -23,7 +23,10 @@ export class GroupCommit<Item, Result = void> {
   #waiters: Waiter<Result>[] = [];
   #writing = 0;
 
-  constructor(write: (items: Item[]) => Promise<readonly Result[] | void>, options: { maxItems: number; maxConcurrent: number }) {
+  constructor(
+    write: (items: Item[]) => Promise<readonly Result[] | void>,
+    options: { maxItems: number; maxConcurrent: number },
+  ) {
     this.#write = write;
     this.#maxItems = options.maxItems;
     this.#maxConcurrent = options.maxConcurrent;
@@ -33,7 +36,9 @@ export class GroupCommit<Item, Result = void> {
   add(items: readonly Item[]): Promise<Result[]> {
     if (items.length === 0) return Promise.resolve([]);
     const start = this.#pending.length;
-    const done = new Promise<Result[]>((resolve, reject) => this.#waiters.push({ start, count: items.length, resolve, reject }));
+    const done = new Promise<Result[]>((resolve, reject) =>
+      this.#waiters.push({ start, count: items.length, resolve, reject }),
+    );
     this.#pending.push(...items);
     this.#pump();
     return done;
@@ -49,7 +54,8 @@ export class GroupCommit<Item, Result = void> {
       this.#writing += 1;
       void this.#writeAll(items)
         .then(
-          (results) => waiters.forEach((waiter) => waiter.resolve(results.slice(waiter.start, waiter.start + waiter.count))),
+          (results) =>
+            waiters.forEach((waiter) => waiter.resolve(results.slice(waiter.start, waiter.start + waiter.count))),
           (error: unknown) => waiters.forEach((waiter) => waiter.reject(error)),
         )
         .finally(() => {

@@ -56,7 +56,10 @@ function toVersion(payload: string | null | undefined): number | null {
  * reconnects after a drop. Listeners hear null when the connection is lost (caches stop trusting
  * themselves at once) and again once it is back (announcements in between are lost: re-read).
  */
-export function createPostgresChangeFeed(connectionString: string, logger: Logger): ChangeFeed & { ready: Promise<void> } {
+export function createPostgresChangeFeed(
+  connectionString: string,
+  logger: Logger,
+): ChangeFeed & { ready: Promise<void> } {
   const configListeners = new ListenerSet<number>();
   const keyListeners = new ListenerSet<string>();
   let client: pg.Client | null = null;

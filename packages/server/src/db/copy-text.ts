@@ -14,12 +14,15 @@ export type CopyValue = string | number | null;
 function encodeField(value: CopyValue): string {
   if (value === null) return NULL_FIELD;
   if (typeof value === 'number') return String(value);
-  return SPECIAL_CHARACTER.test(value) ? value.replace(SPECIAL_CHARACTERS, (character) => ESCAPES[character] ?? character) : value;
+  return SPECIAL_CHARACTER.test(value)
+    ? value.replace(SPECIAL_CHARACTERS, (character) => ESCAPES[character] ?? character)
+    : value;
 }
 
 /** One row of COPY text, newline-terminated. */
 export function encodeCopyRow(fields: readonly CopyValue[]): string {
   let line = '';
-  for (let index = 0; index < fields.length; index++) line += (index === 0 ? '' : '\t') + encodeField(fields[index] ?? null);
+  for (let index = 0; index < fields.length; index++)
+    line += (index === 0 ? '' : '\t') + encodeField(fields[index] ?? null);
   return `${line}\n`;
 }

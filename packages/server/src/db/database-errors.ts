@@ -5,8 +5,23 @@
  */
 const TRANSIENT_SQLSTATE_CLASSES = ['08', '57', '53'];
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01']);
-const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const TRANSIENT_MESSAGES = [/connection terminated/i, /connection (?:is )?closed/i, /client has encountered a connection error/i, /timeout exceeded when trying to connect/i, /not queryable/i, /terminating connection/i];
+const TRANSIENT_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const TRANSIENT_MESSAGES = [
+  /connection terminated/i,
+  /connection (?:is )?closed/i,
+  /client has encountered a connection error/i,
+  /timeout exceeded when trying to connect/i,
+  /not queryable/i,
+  /terminating connection/i,
+];
 
 function fieldOf(error: object, name: string): unknown {
   return (error as Record<string, unknown>)[name];
@@ -17,7 +32,11 @@ function fieldOf(error: object, name: string): unknown {
  * failed without effect and the client should retry (503 + Retry-After), rather than a bug (500).
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth += 1) {
+  for (
+    let current: unknown = error, depth = 0;
+    typeof current === 'object' && current !== null && depth < 5;
+    depth += 1
+  ) {
     const code = fieldOf(current, 'code');
     if (typeof code === 'string') {
       if (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code)) return true;

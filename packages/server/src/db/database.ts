@@ -68,7 +68,9 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
     // A connection that dies while checked out (e.g. pg_terminate_backend between two statements of a
     // transaction) emits 'error' on its client, which the pool only listens to while idle: without
     // this listener that is an uncaught exception. The query in flight fails on its own.
-    pool.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error }, 'database connection lost')));
+    pool.on('connect', (client) =>
+      client.on('error', (error) => logger.warn({ err: error }, 'database connection lost')),
+    );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const feed = createPostgresChangeFeed(target.connectionString, logger);
     try {
@@ -93,10 +95,16 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
   return handle('pglite', db, await createPgliteChangeFeed(pglite));
 }
 
-async function runPreparedOnPool<Row>(pool: pg.Pool, name: string, query: CompiledQuery<Row>): Promise<QueryResult<Row>> {
+async function runPreparedOnPool<Row>(
+  pool: pg.Pool,
+  name: string,
+  query: CompiledQuery<Row>,
+): Promise<QueryResult<Row>> {
   const result = await pool.query({ name, text: query.sql, values: [...query.parameters] });
   const rows = result.rows as Row[];
-  return WRITE_COMMANDS.has(result.command) && result.rowCount !== null ? { rows, numAffectedRows: BigInt(result.rowCount) } : { rows };
+  return WRITE_COMMANDS.has(result.command) && result.rowCount !== null
+    ? { rows, numAffectedRows: BigInt(result.rowCount) }
+    : { rows };
 }
 
 async function copyThroughPool(pool: pg.Pool, statement: string, rows: string): Promise<number> {

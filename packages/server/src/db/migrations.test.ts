@@ -4,10 +4,9 @@ import { MIGRATIONS_FOLDER, splitStatements } from './migrations.js';
 
 describe('migrations', () => {
   it('splits on semicolons that end a line and drops comment-only chunks', () => {
-    expect(splitStatements('-- header\nCREATE TABLE a (x text DEFAULT \';\');\n\nCREATE INDEX b ON a (x);\n-- trailing\n')).toEqual([
-      "-- header\nCREATE TABLE a (x text DEFAULT ';')",
-      'CREATE INDEX b ON a (x)',
-    ]);
+    expect(
+      splitStatements("-- header\nCREATE TABLE a (x text DEFAULT ';');\n\nCREATE INDEX b ON a (x);\n-- trailing\n"),
+    ).toEqual(["-- header\nCREATE TABLE a (x text DEFAULT ';')", 'CREATE INDEX b ON a (x)']);
   });
 
   it('lists every SQL file in the static index, in timestamp order', async () => {

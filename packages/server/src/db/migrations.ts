@@ -30,7 +30,10 @@ export class SqlFolderMigrationProvider implements MigrationProvider {
 
   async getMigrations(): Promise<Record<string, Migration>> {
     const index: unknown = JSON.parse(await readFile(new URL('index.json', this.#folder), 'utf8'));
-    if (!Array.isArray(index) || !index.every((name): name is string => typeof name === 'string' && MIGRATION_NAME.test(name))) {
+    if (
+      !Array.isArray(index) ||
+      !index.every((name): name is string => typeof name === 'string' && MIGRATION_NAME.test(name))
+    ) {
       throw new Error(`migrations/index.json must list files named like 20261127153000_what_it_does.sql`);
     }
     const migrations: Record<string, Migration> = {};

@@ -50,7 +50,7 @@ export function createProblemHandler(logger: Logger): ErrorRequestHandler {
     const domainError =
       error instanceof DomainError
         ? error
-        : fromBodyParser(error) ?? new DomainError('internal', 'The server failed to handle this request.');
+        : (fromBodyParser(error) ?? new DomainError('internal', 'The server failed to handle this request.'));
     if (domainError.code === 'internal') {
       (req.log ?? logger).error({ err: error }, 'request failed');
     }

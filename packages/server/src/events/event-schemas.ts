@@ -8,7 +8,11 @@ const MAX_NAME_LENGTH = 200;
 const MAX_KEY_LENGTH = 100;
 
 const eventId = z.uuid().meta({ description: 'Client-generated UUID; ingestion is idempotent on it.' });
-const unit = z.string().min(1).max(MAX_UNIT_LENGTH).meta({ description: 'The unit (user, device, session) the event is about.' });
+const unit = z
+  .string()
+  .min(1)
+  .max(MAX_UNIT_LENGTH)
+  .meta({ description: 'The unit (user, device, session) the event is about.' });
 const timestamp = z.iso.datetime({ offset: true }).meta({ description: 'RFC 3339; at most 5 minutes in the future.' });
 
 // Unknown fields are ignored rather than refused: a newer SDK adding one must not have its
@@ -51,7 +55,9 @@ export const eventBatchDocument = z
 export const ingestResultSchema = z
   .object({
     accepted: z.int().meta({ description: 'Events stored by this request.' }),
-    duplicates: z.int().meta({ description: 'Events whose id was already stored (or repeated in the batch); not stored again.' }),
+    duplicates: z
+      .int()
+      .meta({ description: 'Events whose id was already stored (or repeated in the batch); not stored again.' }),
   })
   .meta({ id: 'IngestResult' });
 

@@ -66,7 +66,8 @@ const UNIQUE_VIOLATION = '23505';
  * lookback probe, a connection of its own) cost more than it saves per row, and one INSERT wins.
  */
 const MIN_COPY_EVENTS = 100;
-const COPY_EVENTS = 'copy events (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on) from stdin';
+const COPY_EVENTS =
+  'copy events (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on) from stdin';
 const DUPLICATE_TABLE = '42P07';
 const MAINTENANCE_LOCK = 0x11f7_e7e1;
 
@@ -95,7 +96,10 @@ export class EventsRepository {
    * With `copyFrom` (PostgreSQL), large batches of new events are stored by COPY; without, by one
    * INSERT. `runPrepared` runs ingest's fixed statements as prepared ones.
    */
-  constructor(db: Kysely<Database>, options: { readonly copyFrom?: CopyFrom | undefined; readonly runPrepared?: RunPrepared | undefined } = {}) {
+  constructor(
+    db: Kysely<Database>,
+    options: { readonly copyFrom?: CopyFrom | undefined; readonly runPrepared?: RunPrepared | undefined } = {},
+  ) {
     this.#db = db;
     this.#copyFrom = options.copyFrom;
     this.#runPrepared = preparedRunner(db, options.runPrepared);
@@ -109,7 +113,11 @@ export class EventsRepository {
   /** The experiments named by `keys`, with their variant keys. */
   async findExperiments(keys: readonly string[]): Promise<Map<string, ExperimentVariants>> {
     if (keys.length === 0) return new Map();
-    const rows = await this.#db.selectFrom('experiments').select(['id', 'key', 'variants', 'status']).where('key', 'in', [...keys]).execute();
+    const rows = await this.#db
+      .selectFrom('experiments')
+      .select(['id', 'key', 'variants', 'status'])
+      .where('key', 'in', [...keys])
+      .execute();
     return new Map(
       rows.map((row) => [
         row.key,
@@ -137,7 +145,9 @@ export class EventsRepository {
     // Days as parameters (not computed in SQL), so the earlier days' partitions are probed by index
     // rather than hashed whole.
     const today = isoDay(new Date(now));
-    const earlier = Array.from({ length: lookbackDays }, (_, offset) => isoDay(new Date(now - (offset + 1) * 86_400_000)));
+    const earlier = Array.from({ length: lookbackDays }, (_, offset) =>
+      isoDay(new Date(now - (offset + 1) * 86_400_000)),
+    );
     if (this.#copyFrom === undefined || events.length < MIN_COPY_EVENTS) return this.#insertNew(events, today, earlier);
     const seen = earlier.length === 0 ? new Set<string>() : await this.#findStoredOn(earlier, events);
     const fresh = seen.size === 0 ? events : events.filter((event) => !seen.has(event.id));
@@ -145,7 +155,18 @@ export class EventsRepository {
     let rows = '';
     for (const event of fresh) {
       const properties = event.properties === null ? null : JSON.stringify(event.properties);
-      rows += encodeCopyRow([event.id, event.type, event.experiment_id, event.variant, event.name, event.unit, event.value, properties, event.occurred_at, today]);
+      rows += encodeCopyRow([
+        event.id,
+        event.type,
+        event.experiment_id,
+        event.variant,
+        event.name,
+        event.unit,
+        event.value,
+        properties,
+        event.occurred_at,
+        today,
+      ]);
     }
     try {
       return await this.#copyFrom(COPY_EVENTS, rows);
@@ -191,7 +212,10 @@ export class EventsRepository {
    * elsewhere makes this one return null at once; with `wait` true this one runs after it.
    * At most `maxTransactions` transaction ids past the cursor are taken per sweep.
    */
-  async foldPending(options: { readonly wait: boolean; readonly maxTransactions: number }, now: number = Date.now()): Promise<FoldResult | null> {
+  async foldPending(
+    options: { readonly wait: boolean; readonly maxTransactions: number },
+    now: number = Date.now(),
+  ): Promise<FoldResult | null> {
     const locked = await sql<FoldCursor>`
       select snapshot_xmax::text as xmax, snapshot_xip::text[] as xip from fact_fold_state
       for update ${options.wait ? sql`` : sql`skip locked`}`.execute(this.#db);
@@ -202,7 +226,9 @@ export class EventsRepository {
       select least(xmax, cap)::text as xmax, xmax > cap as "isCapped",
         array(select x::text from pg_snapshot_xip(s) as x where x::text::bigint < cap) as xip
       from (select pg_current_snapshot() as s) as current
-      cross join lateral (select pg_snapshot_xmax(s)::text::bigint as xmax, ${previous.xmax}::bigint + ${options.maxTransactions} as cap) as bounds`.execute(this.#db);
+      cross join lateral (select pg_snapshot_xmax(s)::text::bigint as xmax, ${previous.xmax}::bigint + ${options.maxTransactions} as cap) as bounds`.execute(
+      this.#db,
+    );
     const next = snapshot.rows[0];
     if (next === undefined) return null;
     await sql`create temp table fold_events (
@@ -216,7 +242,9 @@ export class EventsRepository {
         and not written_by_xact = any(${[...next.xip]}::bigint[])`.execute(this.#db);
     const events = Number(taken.numAffectedRows ?? 0n);
     if (events > 0) await this.#foldEvents(next, now);
-    await sql`update fact_fold_state set snapshot_xmax = ${next.xmax}::bigint, snapshot_xip = ${[...next.xip]}::bigint[], folded_at = now()`.execute(this.#db);
+    await sql`update fact_fold_state set snapshot_xmax = ${next.xmax}::bigint, snapshot_xip = ${[...next.xip]}::bigint[], folded_at = now()`.execute(
+      this.#db,
+    );
     return { events, isCapped: next.isCapped };
   }
 
@@ -225,7 +253,11 @@ export class EventsRepository {
    * transaction then running (a read, no lock; an event still uncommitted is not seen).
    */
   async hasPending(): Promise<boolean> {
-    const cursor = (await sql<FoldCursor>`select snapshot_xmax::text as xmax, snapshot_xip::text[] as xip from fact_fold_state`.execute(this.#db)).rows[0];
+    const cursor = (
+      await sql<FoldCursor>`select snapshot_xmax::text as xmax, snapshot_xip::text[] as xip from fact_fold_state`.execute(
+        this.#db,
+      )
+    ).rows[0];
     if (cursor === undefined) return false;
     // Ordered by the indexed column, so that even with stale statistics (a partition filling fast)
     // this is an index probe, never a scan from the start of the table to its pending tail.
@@ -242,7 +274,9 @@ export class EventsRepository {
     // first exposure is new (inserted: xmax 0) or now one of this sweep's (moved earlier) get their
     // metric facts rebuilt from raw conversions; a row that would not change is not rewritten.
     // Keyed, so that skipping its pairs below is an index probe whatever the planner expects.
-    await sql`create temp table fold_changed (experiment_id uuid, unit text, is_new boolean, primary key (experiment_id, unit)) on commit drop`.execute(this.#db);
+    await sql`create temp table fold_changed (experiment_id uuid, unit text, is_new boolean, primary key (experiment_id, unit)) on commit drop`.execute(
+      this.#db,
+    );
     await sql`
       with incoming as (
         select experiment_id, unit, (array_agg(variant order by occurred_at, variant))[1] as variant,
@@ -281,7 +315,9 @@ export class EventsRepository {
       using fold_changed c
       join experiments e on e.id = c.experiment_id
       cross join lateral (${EXPERIMENT_METRICS}) as m
-      where not c.is_new and f.experiment_id = c.experiment_id and f.metric = m.metric and f.unit = c.unit`.execute(this.#db);
+      where not c.is_new and f.experiment_id = c.experiment_id and f.metric = m.metric and f.unit = c.unit`.execute(
+      this.#db,
+    );
     // Rebuilt from the raw conversions at or after the first exposure and inside the window, as of
     // the sweep's snapshot (a conversion committed since is added by the next sweep). The lookups
     // per unit are LATERAL subqueries kept apart (OFFSET 0): index probes per changed unit, whatever
@@ -342,7 +378,9 @@ export class EventsRepository {
           if (existing.has(name)) continue;
           try {
             await sql`savepoint partition_create`.execute(trx);
-            await sql.raw(`create table ${name} partition of ${table} for values from ('${day}') to ('${next}')`).execute(trx);
+            await sql
+              .raw(`create table ${name} partition of ${table} for values from ('${day}') to ('${next}')`)
+              .execute(trx);
             await sql`release savepoint partition_create`.execute(trx);
             created.push(name);
           } catch (error) {

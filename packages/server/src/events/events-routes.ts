@@ -15,12 +15,22 @@ export interface EventsRouterOptions {
   readonly corsOrigins: readonly string[];
 }
 
-export function createEventsRouter(service: EventsService, requireRole: RoleGuard, options: EventsRouterOptions): Router {
+export function createEventsRouter(
+  service: EventsService,
+  requireRole: RoleGuard,
+  options: EventsRouterOptions,
+): Router {
   const router = Router();
   const isAnyOrigin = options.corsOrigins.includes('*');
   router.use(
     '/v1/events',
-    cors({ origin: isAnyOrigin ? '*' : [...options.corsOrigins], methods: ['POST', 'OPTIONS'], allowedHeaders: ['Authorization', 'Content-Type'], exposedHeaders: ['Retry-After'], maxAge: 600 }),
+    cors({
+      origin: isAnyOrigin ? '*' : [...options.corsOrigins],
+      methods: ['POST', 'OPTIONS'],
+      allowedHeaders: ['Authorization', 'Content-Type'],
+      exposedHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
   );
 
   router.post('/v1/events', requireRole(INGEST_ROLES), async (req, res) => {
@@ -36,7 +46,8 @@ export const eventsPaths: ZodOpenApiPathsObject = {
   '/v1/events': {
     post: {
       tags: ['events'],
-      summary: 'Ingest a batch of exposure and conversion events (idempotent on event id; any invalid event rejects the whole batch)',
+      summary:
+        'Ingest a batch of exposure and conversion events (idempotent on event id; any invalid event rejects the whole batch)',
       security: AUTHED,
       requestBody: { content: { 'application/json': { schema: eventBatchDocument } } },
       responses: {

@@ -51,7 +51,9 @@ export class EventsService {
     this.#repository = repository;
     this.#now = options.now ?? Date.now;
     this.#lookbackDays = options.idempotencyLookbackDays ?? IDEMPOTENCY_LOOKBACK_DAYS;
-    this.#retention = { eventDays: Math.max(options.retention?.eventDays ?? EVENT_RETENTION_DAYS, this.#lookbackDays + 1) };
+    this.#retention = {
+      eventDays: Math.max(options.retention?.eventDays ?? EVENT_RETENTION_DAYS, this.#lookbackDays + 1),
+    };
     this.#facts = options.facts;
   }
 
@@ -59,10 +61,14 @@ export class EventsService {
     const { rows, errors } = await this.#validate(rawEvents);
     if (errors.length > 0) {
       const shown = errors.slice(0, MAX_REPORTED_ERRORS);
-      throw new DomainError('validation-failed', `${errors.length} invalid event(s); nothing was stored. First: ${shown[0]?.path}: ${shown[0]?.message}`, {
-        errors: shown,
-        invalidEvents: new Set(errors.map((error) => error.index)).size,
-      });
+      throw new DomainError(
+        'validation-failed',
+        `${errors.length} invalid event(s); nothing was stored. First: ${shown[0]?.path}: ${shown[0]?.message}`,
+        {
+          errors: shown,
+          invalidEvents: new Set(errors.map((error) => error.index)).size,
+        },
+      );
     }
     const unique = new Map<string, EventRow>();
     for (const row of rows) if (!unique.has(row.id)) unique.set(row.id, row);
@@ -80,7 +86,10 @@ export class EventsService {
     const now = this.#now();
     const days = Array.from({ length: PARTITION_DAYS_AHEAD + 1 }, (_, offset) => utcDay(now + offset * DAY_MS));
     const created = await this.#repository.createDailyPartitions(days);
-    const dropped = await this.#repository.dropPartitionsBefore('events', utcDay(now - (this.#retention.eventDays - 1) * DAY_MS));
+    const dropped = await this.#repository.dropPartitionsBefore(
+      'events',
+      utcDay(now - (this.#retention.eventDays - 1) * DAY_MS),
+    );
     return { created, dropped };
   }
 
@@ -95,7 +104,8 @@ export class EventsService {
     }
     for (const [key, experiment] of await this.#repository.findExperiments(unread)) {
       found.set(key, experiment);
-      if (experiment.isFixed && this.#fixedExperiments.size < FIXED_EXPERIMENT_CACHE_SIZE) this.#fixedExperiments.set(key, experiment);
+      if (experiment.isFixed && this.#fixedExperiments.size < FIXED_EXPERIMENT_CACHE_SIZE)
+        this.#fixedExperiments.set(key, experiment);
     }
     return found;
   }
@@ -119,7 +129,12 @@ export class EventsService {
       if (event === null) return;
       const at = (field: string) => formatPath(['events', index, field]);
       const occurredAt = Date.parse(event.timestamp);
-      if (occurredAt > latest) errors.push({ index, path: at('timestamp'), message: 'More than 5 minutes in the future; check the client clock.' });
+      if (occurredAt > latest)
+        errors.push({
+          index,
+          path: at('timestamp'),
+          message: 'More than 5 minutes in the future; check the client clock.',
+        });
       if (event.type === 'exposure') {
         const experiment = experiments.get(event.experiment);
         if (experiment === undefined) {
@@ -127,7 +142,11 @@ export class EventsService {
           return;
         }
         if (!experiment.variants.has(event.variant)) {
-          errors.push({ index, path: at('variant'), message: `"${event.variant}" is not a variant of experiment "${event.experiment}".` });
+          errors.push({
+            index,
+            path: at('variant'),
+            message: `"${event.variant}" is not a variant of experiment "${event.experiment}".`,
+          });
           return;
         }
         rows.push({

@@ -43,7 +43,9 @@ export class FactFolder {
     if (this.#isStopped || this.#scheduled !== null) return;
     this.#scheduled = setTimeout(() => {
       this.#scheduled = null;
-      void this.#enqueue(false).catch((error: unknown) => this.#logger.warn({ err: error }, 'folding event facts failed; will retry'));
+      void this.#enqueue(false).catch((error: unknown) =>
+        this.#logger.warn({ err: error }, 'folding event facts failed; will retry'),
+      );
     }, this.#delayMs);
     this.#scheduled.unref();
   }
@@ -76,12 +78,16 @@ export class FactFolder {
     if (!(await this.#repository.hasPending())) return;
     let result: FoldResult | null;
     do {
-      result = await this.#repository.transaction((tx) => tx.foldPending({ wait, maxTransactions: this.#maxTransactions }));
+      result = await this.#repository.transaction((tx) =>
+        tx.foldPending({ wait, maxTransactions: this.#maxTransactions }),
+      );
     } while (result?.isCapped === true);
   }
 
   #checkPending(): void {
     // A sweep starts by checking for pending events, so an idle check costs one index probe.
-    this.#enqueue(false).catch((error: unknown) => this.#logger.warn({ err: error }, 'checking for unfolded events failed; will retry'));
+    this.#enqueue(false).catch((error: unknown) =>
+      this.#logger.warn({ err: error }, 'checking for unfolded events failed; will retry'),
+    );
   }
 }

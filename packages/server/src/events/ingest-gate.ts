@@ -31,7 +31,10 @@ export class IngestGate {
       res.set('Retry-After', String(RETRY_AFTER_SECONDS));
       // The body is left unread; closing the connection after the answer discards it.
       res.set('Connection', 'close');
-      throw new DomainError('overloaded', `This replica is already ingesting ${this.#limit} batches; retry after the delay in Retry-After.`);
+      throw new DomainError(
+        'overloaded',
+        `This replica is already ingesting ${this.#limit} batches; retry after the delay in Retry-After.`,
+      );
     }
     this.#inFlight += 1;
     let isReleased = false;

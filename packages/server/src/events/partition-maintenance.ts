@@ -8,7 +8,11 @@ export const PARTITION_MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
  * Runs partition upkeep now and then every interval; failures are logged and retried next time
  * (the DEFAULT partitions catch any rows meanwhile). Returns a stop function.
  */
-export function startPartitionMaintenance(events: EventsService, logger: Logger, intervalMs = PARTITION_MAINTENANCE_INTERVAL_MS): () => void {
+export function startPartitionMaintenance(
+  events: EventsService,
+  logger: Logger,
+  intervalMs = PARTITION_MAINTENANCE_INTERVAL_MS,
+): () => void {
   let isStopped = false;
   const run = async (): Promise<void> => {
     if (isStopped) return;

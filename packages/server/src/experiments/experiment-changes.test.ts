@@ -12,12 +12,20 @@ const base: ExperimentDefinitionInput = definitionSchema.parse({
   ],
   coverage: 5000,
   metrics: { primary: 'buy' },
-  routing: { host: 'h', namespace: 'n', mode: 'canary', subsets: { control: { v: '1' }, treatment: { v: '2' } }, steps: [1, 5] },
+  routing: {
+    host: 'h',
+    namespace: 'n',
+    mode: 'canary',
+    subsets: { control: { v: '1' }, treatment: { v: '2' } },
+    steps: [1, 5],
+  },
 });
 
 describe('diffDefinitions', () => {
   it('reports nothing for equal definitions, whatever the key order', () => {
-    const reordered = JSON.parse(JSON.stringify({ ...base, metrics: { conversionWindowHours: 168, guardrails: [], primary: 'buy' } })) as ExperimentDefinitionInput;
+    const reordered = JSON.parse(
+      JSON.stringify({ ...base, metrics: { conversionWindowHours: 168, guardrails: [], primary: 'buy' } }),
+    ) as ExperimentDefinitionInput;
     expect(diffDefinitions(base, reordered)).toEqual([]);
   });
 
@@ -65,13 +73,21 @@ describe('rangesOverlap', () => {
     expect(rangesOverlap([0, 5000], [5000, 10000])).toBe(false);
     expect(rangesOverlap([0, 5001], [5000, 10000])).toBe(true);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 10000 }), fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 10000 }), (a, b, c, d) => {
-        const left: [number, number] = [Math.min(a, b), Math.max(a, b) + 1];
-        const right: [number, number] = [Math.min(c, d), Math.max(c, d) + 1];
-        const sharesBucket = Array.from({ length: 10001 }, (_, bucket) => bucket).some((bucket) => bucket >= left[0] && bucket < left[1] && bucket >= right[0] && bucket < right[1]);
-        expect(rangesOverlap(left, right)).toBe(sharesBucket);
-        expect(rangesOverlap(right, left)).toBe(sharesBucket);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 1, max: 10000 }),
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 1, max: 10000 }),
+        (a, b, c, d) => {
+          const left: [number, number] = [Math.min(a, b), Math.max(a, b) + 1];
+          const right: [number, number] = [Math.min(c, d), Math.max(c, d) + 1];
+          const sharesBucket = Array.from({ length: 10001 }, (_, bucket) => bucket).some(
+            (bucket) => bucket >= left[0] && bucket < left[1] && bucket >= right[0] && bucket < right[1],
+          );
+          expect(rangesOverlap(left, right)).toBe(sharesBucket);
+          expect(rangesOverlap(right, left)).toBe(sharesBucket);
+        },
+      ),
       { numRuns: 50 },
     );
   });

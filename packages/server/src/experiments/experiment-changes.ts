@@ -35,7 +35,11 @@ export function diffDefinitions(before: Definition, after: Definition): FieldCha
   }
   for (const field of METRIC_FIELDS) {
     if (!isDeepStrictEqual(before.metrics[field], after.metrics[field])) {
-      changes.push({ field: `metrics.${field}`, from: toJson(before.metrics[field]), to: toJson(after.metrics[field]) });
+      changes.push({
+        field: `metrics.${field}`,
+        from: toJson(before.metrics[field]),
+        to: toJson(after.metrics[field]),
+      });
     }
   }
   return changes;
@@ -49,13 +53,15 @@ const ROLLOUT_ROUTING_FIELDS = new Set(['active', 'steps', 'mirrorPercent']);
 
 const WHY_SERVED_FIELD_IS_LOCKED: Record<string, string> = {
   variants: 'changing variants or their weights re-allocates buckets, so users would switch variants',
-  coverage: 'lowering coverage drops units that are already in the experiment back to the control, so users would switch variants (raising it is allowed)',
+  coverage:
+    'lowering coverage drops units that are already in the experiment back to the control, so users would switch variants (raising it is allowed)',
   unitAttribute: 'a different unit attribute re-buckets everyone, so users would switch variants',
   salt: 'a different salt re-buckets everyone, so users would switch variants',
   targeting: 'different targeting moves users in or out of the experiment, so users would switch variants',
   layer: 'a different layer or range changes who is eligible, so users would switch variants',
   sticky: 'changing stickiness changes which assignment wins, so users would switch variants',
-  routing: 'changing subsets, hosts or header matches re-routes live traffic, so users would switch variants (only active, steps and mirrorPercent may change)',
+  routing:
+    'changing subsets, hosts or header matches re-routes live traffic, so users would switch variants (only active, steps and mirrorPercent may change)',
   'metrics.primary': 'the analysis of data already collected depends on the primary metric',
   'metrics.conversionWindowHours': 'the analysis of data already collected depends on the conversion window',
 };
@@ -91,7 +97,8 @@ function isVariantDescriptionChange(change: FieldChange): boolean {
 
 function isServedChangeAllowed(change: FieldChange): boolean {
   if (EDITABLE_WHILE_SERVED.has(change.field)) return true;
-  if (change.field === 'coverage') return typeof change.from === 'number' && typeof change.to === 'number' && change.to > change.from;
+  if (change.field === 'coverage')
+    return typeof change.from === 'number' && typeof change.to === 'number' && change.to > change.from;
   if (change.field === 'routing') return isRolloutOnlyRoutingChange(change);
   if (change.field === 'variants') return isVariantDescriptionChange(change);
   return false;
@@ -110,11 +117,17 @@ export function findLockedFields(status: ExperimentStatusName, changes: readonly
     case 'paused':
       return changes
         .filter((change) => !isServedChangeAllowed(change))
-        .map((change) => ({ field: change.field, reason: WHY_SERVED_FIELD_IS_LOCKED[change.field] ?? 'it is fixed while the experiment runs' }));
+        .map((change) => ({
+          field: change.field,
+          reason: WHY_SERVED_FIELD_IS_LOCKED[change.field] ?? 'it is fixed while the experiment runs',
+        }));
     case 'stopped':
       return changes
         .filter((change) => !ALWAYS_EDITABLE.has(change.field))
-        .map((change) => ({ field: change.field, reason: 'a stopped experiment is final: its analysis depends on the definition it ran with' }));
+        .map((change) => ({
+          field: change.field,
+          reason: 'a stopped experiment is final: its analysis depends on the definition it ran with',
+        }));
     case 'archived':
       return changes.map((change) => ({ field: change.field, reason: 'an archived experiment is read-only' }));
   }

@@ -5,7 +5,9 @@ import { EXPERIMENT_STATUSES } from './experiment-schemas.js';
 describe('nextStatus', () => {
   it('follows draft -> running <-> paused -> stopped -> archived and nothing else', () => {
     const allowed = EXPERIMENT_STATUSES.flatMap((status) =>
-      TRANSITION_NAMES.map((action) => [status, action, nextStatus(status, action)] as const).filter(([, , to]) => to !== null),
+      TRANSITION_NAMES.map((action) => [status, action, nextStatus(status, action)] as const).filter(
+        ([, , to]) => to !== null,
+      ),
     );
     expect(allowed).toEqual([
       ['draft', 'start', 'running'],

@@ -37,14 +37,21 @@ export const targetingSchema = z
       ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path === '' ? [] : [issue.path] });
     }
   })
-  .meta({ id: 'Targeting', description: 'A MongoDB-style condition as in GrowthBook; {} targets everyone.', example: { platform: 'iOS' } });
+  .meta({
+    id: 'Targeting',
+    description: 'A MongoDB-style condition as in GrowthBook; {} targets everyone.',
+    example: { platform: 'iOS' },
+  });
 
 export const layerSchema = z
   .strictObject({
     key: slug(100),
     range: z.tuple([basisPoints, basisPoints]).meta({ description: '[from, to) in basis points of the layer bucket.' }),
   })
-  .refine((layer) => layer.range[0] < layer.range[1], { message: 'The range must be [from, to) with from < to.', path: ['range'] })
+  .refine((layer) => layer.range[0] < layer.range[1], {
+    message: 'The range must be [from, to) with from < to.',
+    path: ['range'],
+  })
   .meta({ id: 'Layer' });
 
 export const metricsSchema = z
@@ -103,37 +110,63 @@ function checkDefinition(definition: Definition, ctx: z.RefinementCtx): void {
   const variantKeys = new Set<string>();
   definition.variants.forEach((variant, index) => {
     if (variantKeys.has(variant.key)) {
-      ctx.addIssue({ code: 'custom', path: ['variants', index, 'key'], message: `Duplicate variant key "${variant.key}".` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['variants', index, 'key'],
+        message: `Duplicate variant key "${variant.key}".`,
+      });
     }
     variantKeys.add(variant.key);
   });
   const total = definition.variants.reduce((sum, variant) => sum + variant.weight, 0);
   if (total !== BASIS_POINTS) {
-    ctx.addIssue({ code: 'custom', path: ['variants'], message: `Variant weights must sum to ${BASIS_POINTS}; they sum to ${total}.` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['variants'],
+      message: `Variant weights must sum to ${BASIS_POINTS}; they sum to ${total}.`,
+    });
   }
   for (const [unit, variant] of Object.entries(definition.overrides)) {
     if (!variantKeys.has(variant)) {
-      ctx.addIssue({ code: 'custom', path: ['overrides', unit], message: `"${variant}" is not a variant of this experiment.` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overrides', unit],
+        message: `"${variant}" is not a variant of this experiment.`,
+      });
     }
   }
   const routing = definition.routing;
   if (routing !== undefined) {
     for (const variant of Object.keys(routing.subsets)) {
       if (!variantKeys.has(variant)) {
-        ctx.addIssue({ code: 'custom', path: ['routing', 'subsets', variant], message: `"${variant}" is not a variant of this experiment.` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routing', 'subsets', variant],
+          message: `"${variant}" is not a variant of this experiment.`,
+        });
       }
     }
     if (routing.active !== undefined && !variantKeys.has(routing.active)) {
-      ctx.addIssue({ code: 'custom', path: ['routing', 'active'], message: `"${routing.active}" is not a variant of this experiment.` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routing', 'active'],
+        message: `"${routing.active}" is not a variant of this experiment.`,
+      });
     }
-    if (routing.steps !== undefined && routing.steps.some((step, index) => index > 0 && step <= (routing.steps?.[index - 1] ?? 0))) {
+    if (
+      routing.steps !== undefined &&
+      routing.steps.some((step, index) => index > 0 && step <= (routing.steps?.[index - 1] ?? 0))
+    ) {
       ctx.addIssue({ code: 'custom', path: ['routing', 'steps'], message: 'Steps must increase.' });
     }
   }
 }
 
 export const createExperimentBody = z
-  .strictObject({ key: slug(100).meta({ description: 'Unique slug; the allocation salt defaults to it.' }), ...definitionShape })
+  .strictObject({
+    key: slug(100).meta({ description: 'Unique slug; the allocation salt defaults to it.' }),
+    ...definitionShape,
+  })
   .superRefine(checkDefinition)
   .meta({ id: 'CreateExperiment' });
 
@@ -203,14 +236,20 @@ const MAX_PAGE_SIZE = 200;
 export const listExperimentsQuery = z.strictObject({
   status: statusSchema.optional(),
   owner: z.string().min(1).optional(),
-  cursor: z.string().regex(/^[1-9][0-9]{0,18}$/, 'Not a cursor returned by this API.').optional(),
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/, 'Not a cursor returned by this API.')
+    .optional(),
   limit: z.coerce.number().pipe(z.int().min(1).max(MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
 });
 
 export const experimentListSchema = z
   .object({
     items: z.array(experimentSchema),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
   })
   .meta({ id: 'ExperimentList' });
 

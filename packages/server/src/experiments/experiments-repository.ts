@@ -112,7 +112,9 @@ export class ExperimentsRepository {
     const published: number[] = [];
     const result = await this.#db
       .transaction()
-      .execute((trx) => work(new ExperimentsRepository(trx, { onConfigPublished: (version) => published.push(version) })));
+      .execute((trx) =>
+        work(new ExperimentsRepository(trx, { onConfigPublished: (version) => published.push(version) })),
+      );
     for (const version of published) this.#onConfigPublished(version);
     return result;
   }
@@ -154,7 +156,10 @@ export class ExperimentsRepository {
   }
 
   /** Writes a new definition and/or status, bumping the version. */
-  async update(id: string, change: { definition?: ExperimentDefinitionInput; status?: StatusChange }): Promise<Experiment> {
+  async update(
+    id: string,
+    change: { definition?: ExperimentDefinitionInput; status?: StatusChange },
+  ): Promise<Experiment> {
     const row = await this.#db
       .updateTable('experiments')
       .set((eb) => ({
@@ -195,7 +200,11 @@ export class ExperimentsRepository {
       .orderBy('seq');
     if (exceptId !== null) query = query.where('id', '<>', exceptId);
     const rows = await query.execute();
-    return rows.map((row) => ({ key: row.key, status: row.status as ExperimentStatusName, range: [row.layer_from ?? 0, row.layer_to ?? 0] }));
+    return rows.map((row) => ({
+      key: row.key,
+      status: row.status as ExperimentStatusName,
+      range: [row.layer_from ?? 0, row.layer_to ?? 0],
+    }));
   }
 
   async insertHistory(entry: NewHistoryEntry): Promise<void> {
@@ -227,7 +236,11 @@ export class ExperimentsRepository {
       actorName: row.actor_name,
       changedAt: row.changed_at.toISOString(),
       // jsonb reorders object keys; put each change back in field/from/to order.
-      changes: (row.changes as FieldChange[]).map((change) => ({ field: change.field, from: change.from, to: change.to })),
+      changes: (row.changes as FieldChange[]).map((change) => ({
+        field: change.field,
+        from: change.from,
+        to: change.to,
+      })),
     }));
   }
 

@@ -26,7 +26,8 @@ function writeOptions(req: Request): WriteOptions {
   const header = req.get('if-match');
   if (header === undefined || header.trim() === '*') return {};
   const version = IF_MATCH.exec(header.trim())?.[1];
-  if (version === undefined) throw validationError([{ path: 'If-Match', message: 'Expected the ETag of the experiment, e.g. "3".' }]);
+  if (version === undefined)
+    throw validationError([{ path: 'If-Match', message: 'Expected the ETag of the experiment, e.g. "3".' }]);
   return { expectedVersion: Number(version) };
 }
 
@@ -89,7 +90,11 @@ export function createExperimentsRouter(service: ExperimentsService, requireRole
 }
 
 const keyPath = { path: experimentKeyParams };
-const ifMatch = { header: z.object({ 'if-match': z.string().optional().meta({ description: 'Optional ETag ("<version>") the write requires.' }) }) };
+const ifMatch = {
+  header: z.object({
+    'if-match': z.string().optional().meta({ description: 'Optional ETag ("<version>") the write requires.' }),
+  }),
+};
 
 function transitionOperation(action: TransitionName): ZodOpenApiOperationObject {
   const transition = TRANSITIONS[action];
@@ -98,7 +103,10 @@ function transitionOperation(action: TransitionName): ZodOpenApiOperationObject 
     summary: `${action[0]?.toUpperCase() ?? ''}${action.slice(1)} an experiment (${transition.from.join(' | ')} -> ${transition.to})`,
     security: AUTHED,
     requestParams: { ...keyPath, ...ifMatch },
-    responses: { '200': jsonResponse('The experiment in its new state.', experimentSchema), ...problemResponses(401, 403, 404, 409, 412) },
+    responses: {
+      '200': jsonResponse('The experiment in its new state.', experimentSchema),
+      ...problemResponses(401, 403, 404, 409, 412),
+    },
   };
 }
 
@@ -109,14 +117,20 @@ export const experimentsPaths: ZodOpenApiPathsObject = {
       summary: 'Define an experiment (created as a draft)',
       security: AUTHED,
       requestBody: { content: { 'application/json': { schema: createExperimentBody } } },
-      responses: { '201': jsonResponse('The draft.', experimentSchema), ...problemResponses(400, 401, 403, 409, 413, 415) },
+      responses: {
+        '201': jsonResponse('The draft.', experimentSchema),
+        ...problemResponses(400, 401, 403, 409, 413, 415),
+      },
     },
     get: {
       tags: ['experiments'],
       summary: 'List experiments in creation order, filtered by status and owner',
       security: AUTHED,
       requestParams: { query: listExperimentsQuery },
-      responses: { '200': jsonResponse('A page of experiments.', experimentListSchema), ...problemResponses(400, 401, 403) },
+      responses: {
+        '200': jsonResponse('A page of experiments.', experimentListSchema),
+        ...problemResponses(400, 401, 403),
+      },
     },
   },
   '/v1/experiments/{key}': {
@@ -133,7 +147,10 @@ export const experimentsPaths: ZodOpenApiPathsObject = {
       security: AUTHED,
       requestParams: { ...keyPath, ...ifMatch },
       requestBody: { content: { 'application/json': { schema: patchExperimentBody } } },
-      responses: { '200': jsonResponse('The experiment.', experimentSchema), ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415) },
+      responses: {
+        '200': jsonResponse('The experiment.', experimentSchema),
+        ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415),
+      },
     },
     delete: {
       tags: ['experiments'],
@@ -152,5 +169,7 @@ export const experimentsPaths: ZodOpenApiPathsObject = {
       responses: { '200': jsonResponse('Oldest first.', historySchema), ...problemResponses(401, 403, 404) },
     },
   },
-  ...Object.fromEntries(TRANSITION_NAMES.map((action) => [`/v1/experiments/{key}/${action}`, { post: transitionOperation(action) }])),
+  ...Object.fromEntries(
+    TRANSITION_NAMES.map((action) => [`/v1/experiments/{key}/${action}`, { post: transitionOperation(action) }]),
+  ),
 };

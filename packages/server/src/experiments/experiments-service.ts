@@ -45,7 +45,8 @@ function mergePatch(current: ExperimentDefinitionInput, patch: PatchExperimentIn
   const merged: Record<string, unknown> = { ...current };
   for (const [field, value] of Object.entries(patch)) {
     if (value === undefined) continue;
-    if (field === 'metrics') merged['metrics'] = { ...current.metrics, ...stripUndefined(value as Record<string, unknown>) };
+    if (field === 'metrics')
+      merged['metrics'] = { ...current.metrics, ...stripUndefined(value as Record<string, unknown>) };
     else merged[field] = value ?? undefined;
   }
   return merged;
@@ -73,9 +74,15 @@ export class ExperimentsService {
     const { key, ...definition } = input;
     return this.#repository.transaction(async (tx) => {
       const created = await tx.insert(key, definition);
-      if (created === null) throw new DomainError('key-taken', `An experiment with key "${key}" already exists.`, { key });
+      if (created === null)
+        throw new DomainError('key-taken', `An experiment with key "${key}" already exists.`, { key });
       await this.#checkLayer(tx, key, created.id, definition);
-      await tx.insertHistory({ experiment: created, action: 'created', actorKeyId: actor.keyId, changes: creationChanges(definition) });
+      await tx.insertHistory({
+        experiment: created,
+        action: 'created',
+        actorKeyId: actor.keyId,
+        changes: creationChanges(definition),
+      });
       return created;
     });
   }
@@ -95,7 +102,12 @@ export class ExperimentsService {
   }
 
   /** Edits an experiment; running and paused ones only in ways that keep every user's variant. */
-  async update(key: string, patch: PatchExperimentInput, actor: Principal, options: WriteOptions = {}): Promise<Experiment> {
+  async update(
+    key: string,
+    patch: PatchExperimentInput,
+    actor: Principal,
+    options: WriteOptions = {},
+  ): Promise<Experiment> {
     return this.#repository.transaction(async (tx) => {
       const current = await this.#lockForWrite(tx, key, options);
       const before = definitionOf(current);
@@ -107,10 +119,14 @@ export class ExperimentsService {
       const locked = findLockedFields(current.status, changes);
       if (locked.length > 0) {
         const reasons = locked.map((field) => `${field.field}: ${field.reason}`).join('; ');
-        throw new DomainError('edit-not-allowed', `Experiment "${key}" is ${current.status}; cannot change ${reasons}.`, {
-          currentStatus: current.status,
-          lockedFields: locked,
-        });
+        throw new DomainError(
+          'edit-not-allowed',
+          `Experiment "${key}" is ${current.status}; cannot change ${reasons}.`,
+          {
+            currentStatus: current.status,
+            lockedFields: locked,
+          },
+        );
       }
       if (changes.some((change) => change.field === 'layer')) await this.#checkLayer(tx, key, current.id, after);
       const updated = await tx.update(current.id, { definition: after });
@@ -121,17 +137,26 @@ export class ExperimentsService {
   }
 
   /** Moves an experiment through the lifecycle; an illegal move names the current status. */
-  async transition(key: string, action: TransitionName, actor: Principal, options: WriteOptions = {}): Promise<Experiment> {
+  async transition(
+    key: string,
+    action: TransitionName,
+    actor: Principal,
+    options: WriteOptions = {},
+  ): Promise<Experiment> {
     return this.#repository.transaction(async (tx) => {
       const current = await this.#lockForWrite(tx, key, options);
       const status = nextStatus(current.status, action);
       if (status === null) {
         const allowed = TRANSITIONS[action].from.join(' or ');
-        throw new DomainError('invalid-transition', `Cannot ${action} experiment "${key}": it is ${current.status}, and ${action} needs ${allowed}.`, {
-          currentStatus: current.status,
-          action,
-          allowedFrom: TRANSITIONS[action].from,
-        });
+        throw new DomainError(
+          'invalid-transition',
+          `Cannot ${action} experiment "${key}": it is ${current.status}, and ${action} needs ${allowed}.`,
+          {
+            currentStatus: current.status,
+            action,
+            allowedFrom: TRANSITIONS[action].from,
+          },
+        );
       }
       const now = new Date();
       const change: StatusChange = {
@@ -157,11 +182,15 @@ export class ExperimentsService {
     await this.#repository.transaction(async (tx) => {
       const current = await this.#lockForWrite(tx, key, options);
       if (current.status !== 'draft') {
-        throw new DomainError('invalid-transition', `Cannot delete experiment "${key}": it is ${current.status}; only drafts can be deleted (stop and archive it instead).`, {
-          currentStatus: current.status,
-          action: 'delete',
-          allowedFrom: ['draft'],
-        });
+        throw new DomainError(
+          'invalid-transition',
+          `Cannot delete experiment "${key}": it is ${current.status}; only drafts can be deleted (stop and archive it instead).`,
+          {
+            currentStatus: current.status,
+            action: 'delete',
+            allowedFrom: ['draft'],
+          },
+        );
       }
       await tx.delete(current.id);
       await tx.insertHistory({
@@ -177,15 +206,24 @@ export class ExperimentsService {
     const current = await tx.findByKey(key, { forUpdate: true });
     if (current === undefined) throw notFound(key);
     if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
-      throw new DomainError('version-mismatch', `Experiment "${key}" is at version ${current.version}, not ${options.expectedVersion}; reload it and retry.`, {
-        currentVersion: current.version,
-      });
+      throw new DomainError(
+        'version-mismatch',
+        `Experiment "${key}" is at version ${current.version}, not ${options.expectedVersion}; reload it and retry.`,
+        {
+          currentVersion: current.version,
+        },
+      );
     }
     return current;
   }
 
   /** Experiments of one layer must have disjoint ranges. */
-  async #checkLayer(tx: ExperimentsRepository, key: string, id: string | null, definition: ExperimentDefinitionInput): Promise<void> {
+  async #checkLayer(
+    tx: ExperimentsRepository,
+    key: string,
+    id: string | null,
+    definition: ExperimentDefinitionInput,
+  ): Promise<void> {
     const layer = definition.layer;
     if (layer === undefined) return;
     await tx.lockLayer(layer.key);

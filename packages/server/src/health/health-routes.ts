@@ -28,7 +28,9 @@ export function createHealthRouter(probe: ReadinessProbe): Router {
 const healthSchema = z.object({ status: z.string() }).meta({ id: 'Health' });
 
 export const healthPaths: ZodOpenApiPathsObject = {
-  '/healthz': { get: { tags: ['health'], summary: 'Alive', responses: { '200': jsonResponse('Alive.', healthSchema) } } },
+  '/healthz': {
+    get: { tags: ['health'], summary: 'Alive', responses: { '200': jsonResponse('Alive.', healthSchema) } },
+  },
   '/readyz': {
     get: {
       tags: ['health'],

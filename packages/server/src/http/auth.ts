@@ -34,10 +34,14 @@ export function createRoleGuard(authenticate: Authenticator) {
       const principal = await authenticate(secret);
       if (principal === null) throw new DomainError('unauthenticated', 'The API key is unknown or revoked.');
       if (!roles.includes(principal.role)) {
-        throw new DomainError('forbidden', `This needs the ${roles.join(' or ')} role; the key has the ${principal.role} role.`, {
-          requiredRoles: roles,
-          role: principal.role,
-        });
+        throw new DomainError(
+          'forbidden',
+          `This needs the ${roles.join(' or ')} role; the key has the ${principal.role} role.`,
+          {
+            requiredRoles: roles,
+            role: principal.role,
+          },
+        );
       }
       req.principal = principal;
       next();

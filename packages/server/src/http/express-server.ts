@@ -31,7 +31,10 @@ export function createExpressServer(app: Express): Server {
   }
   AppResponse.prototype = app.response;
   return createServer(
-    { IncomingMessage: AppRequest as unknown as typeof IncomingMessage, ServerResponse: AppResponse as unknown as typeof ServerResponse },
+    {
+      IncomingMessage: AppRequest as unknown as typeof IncomingMessage,
+      ServerResponse: AppResponse as unknown as typeof ServerResponse,
+    },
     app,
   );
 }

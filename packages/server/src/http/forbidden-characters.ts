@@ -9,12 +9,14 @@ const MAX_REPORTED = 20;
 function findNulCharacters(value: unknown, path: PropertyKey[], found: FieldError[]): void {
   if (found.length >= MAX_REPORTED) return;
   if (typeof value === 'string') {
-    if (value.includes(NUL)) found.push({ path: formatPath(path), message: 'NUL characters (\\u0000) are not allowed.' });
+    if (value.includes(NUL))
+      found.push({ path: formatPath(path), message: 'NUL characters (\\u0000) are not allowed.' });
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => findNulCharacters(item, [...path, index], found));
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes(NUL)) found.push({ path: formatPath([...path, key]), message: 'NUL characters (\\u0000) are not allowed in keys.' });
+      if (key.includes(NUL))
+        found.push({ path: formatPath([...path, key]), message: 'NUL characters (\\u0000) are not allowed in keys.' });
       findNulCharacters(item, [...path, key], found);
     }
   }

@@ -31,7 +31,10 @@ export function problemResponses(...statuses: number[]): ZodOpenApiResponsesObje
   return Object.fromEntries(
     statuses.map((status) => [
       String(status),
-      { description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } },
+      {
+        description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
+      },
     ]),
   );
 }

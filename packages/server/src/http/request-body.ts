@@ -13,7 +13,10 @@ function hasBody(headers: IncomingHttpHeaders): boolean {
 /** A body that is present but not JSON is a 415; body-parser would silently ignore it. */
 export const requireJsonContentType: RequestHandler = (req, _res, next) => {
   if (METHODS_WITH_BODY.has(req.method) && hasBody(req.headers) && !req.is(JSON_TYPES)) {
-    throw new DomainError('unsupported-media-type', `Send JSON ("Content-Type: application/json"), not "${req.get('content-type') ?? 'no content type'}".`);
+    throw new DomainError(
+      'unsupported-media-type',
+      `Send JSON ("Content-Type: application/json"), not "${req.get('content-type') ?? 'no content type'}".`,
+    );
   }
   next();
 };

@@ -12,7 +12,8 @@ function appLoggingAt(level: string): { app: express.Express; lines: Record<stri
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -33,14 +34,24 @@ describe.each(['info', 'error'])('request logging at level %s', (level) => {
   it('echoes a plain X-Request-Id, and replaces any other with a UUID', async () => {
     const { app } = appLoggingAt(level);
     expect((await request(app).get('/fine').set('X-Request-Id', 'abc-1')).headers['x-request-id']).toBe('abc-1');
-    expect((await request(app).get('/fine').set('X-Request-Id', 'not plain')).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await request(app).get('/fine').set('X-Request-Id', 'not plain')).headers['x-request-id']).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
   });
 
   it('logs a failed request with its id, method and url, never the key', async () => {
     const { app, lines } = appLoggingAt(level);
-    await request(app).get(`/broken?apiKey=${SECRET}`).set('X-Request-Id', 'failing-1').set('Authorization', `Bearer ${SECRET}`).expect(500);
+    await request(app)
+      .get(`/broken?apiKey=${SECRET}`)
+      .set('X-Request-Id', 'failing-1')
+      .set('Authorization', `Bearer ${SECRET}`)
+      .expect(500);
     const failure = lines.find((line) => line['msg'] === 'request failed');
-    expect(failure).toMatchObject({ level: 50, req: { id: 'failing-1', method: 'GET', url: '/broken?apiKey=[redacted]' }, err: { message: 'boom' } });
+    expect(failure).toMatchObject({
+      level: 50,
+      req: { id: 'failing-1', method: 'GET', url: '/broken?apiKey=[redacted]' },
+      err: { message: 'boom' },
+    });
     expect(JSON.stringify(lines)).not.toContain(SECRET);
     // The line pino-http writes once the response is sent, at info only.
     expect(lines.filter((line) => 'res' in line)).toHaveLength(level === 'info' ? 1 : 0);

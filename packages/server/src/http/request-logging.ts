@@ -43,7 +43,9 @@ export function createRequestLogging(logger: Logger): RequestHandler {
     Object.defineProperty(req, 'log', {
       configurable: true,
       get(this: IncomingMessage) {
-        const log = logger.child({ req: serializeRequest(stdSerializers.req(this) as unknown as Record<string, unknown>) });
+        const log = logger.child({
+          req: serializeRequest(stdSerializers.req(this) as unknown as Record<string, unknown>),
+        });
         Object.defineProperty(this, 'log', { configurable: true, writable: true, value: log });
         return log;
       },

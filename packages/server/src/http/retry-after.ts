@@ -20,7 +20,12 @@ export const translateUnavailable: ErrorRequestHandler = (error: unknown, _req, 
   }
   if (isDatabaseUnavailable(error)) {
     res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-    next(new DomainError('database-unavailable', 'The database is unavailable; nothing was stored. Retry after the delay in Retry-After.'));
+    next(
+      new DomainError(
+        'database-unavailable',
+        'The database is unavailable; nothing was stored. Retry after the delay in Retry-After.',
+      ),
+    );
     return;
   }
   next(error);

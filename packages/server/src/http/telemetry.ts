@@ -26,8 +26,13 @@ export function createTelemetry(readConfigVersion: () => number | null): Telemet
   const tracer = trace.getTracer(INSTRUMENTATION);
   const meter = metrics.getMeter(INSTRUMENTATION);
   const requestCount = meter.createCounter('http.server.request.count', { description: 'HTTP requests served' });
-  const requestDuration = meter.createHistogram('http.server.request.duration', { description: 'HTTP request latency', unit: 's' });
-  const configVersion = meter.createObservableGauge('lift.sdk_config.version', { description: 'The SDK config version this replica last served' });
+  const requestDuration = meter.createHistogram('http.server.request.duration', {
+    description: 'HTTP request latency',
+    unit: 's',
+  });
+  const configVersion = meter.createObservableGauge('lift.sdk_config.version', {
+    description: 'The SDK config version this replica last served',
+  });
   const observeVersion = (result: ObservableResult): void => {
     const version = readConfigVersion();
     if (version !== null) result.observe(version);
@@ -36,19 +41,27 @@ export function createTelemetry(readConfigVersion: () => number | null): Telemet
 
   const middleware: RequestHandler = (req, res, next) => {
     const startedAt = performance.now();
-    tracer.startActiveSpan(`${req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, (span) => {
-      res.on('finish', () => {
-        const route = routeOf(req);
-        const attributes = { 'http.request.method': req.method, 'http.route': route, 'http.response.status_code': res.statusCode };
-        span.updateName(`${req.method} ${route}`);
-        span.setAttributes({ ...attributes, 'lift.request_id': String(req.id) });
-        if (res.statusCode >= SERVER_ERROR) span.setStatus({ code: SpanStatusCode.ERROR });
-        span.end();
-        requestCount.add(1, attributes);
-        requestDuration.record((performance.now() - startedAt) / MS_PER_SECOND, attributes);
-      });
-      next();
-    });
+    tracer.startActiveSpan(
+      `${req.method}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } },
+      (span) => {
+        res.on('finish', () => {
+          const route = routeOf(req);
+          const attributes = {
+            'http.request.method': req.method,
+            'http.route': route,
+            'http.response.status_code': res.statusCode,
+          };
+          span.updateName(`${req.method} ${route}`);
+          span.setAttributes({ ...attributes, 'lift.request_id': String(req.id) });
+          if (res.statusCode >= SERVER_ERROR) span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+          requestCount.add(1, attributes);
+          requestDuration.record((performance.now() - startedAt) / MS_PER_SECOND, attributes);
+        });
+        next();
+      },
+    );
   };
 
   return { middleware, close: () => configVersion.removeCallback(observeVersion) };

@@ -89,6 +89,7 @@ export class AuthenticatedKeyCache {
 
   #delete(entry: Entry): void {
     this.#entries.delete(entry.secretHash);
-    if (this.#hashByKeyId.get(entry.principal.keyId) === entry.secretHash) this.#hashByKeyId.delete(entry.principal.keyId);
+    if (this.#hashByKeyId.get(entry.principal.keyId) === entry.secretHash)
+      this.#hashByKeyId.delete(entry.principal.keyId);
   }
 }

@@ -41,13 +41,24 @@ export class KeysRepository {
   async insert(key: NewApiKeyRow, db: Kysely<Database> = this.#db): Promise<ApiKeyRow> {
     return db
       .insertInto('api_keys')
-      .values({ name: key.name, role: key.role, lookup: key.lookup, secret_hash: key.secretHash, created_by: key.createdBy })
+      .values({
+        name: key.name,
+        role: key.role,
+        lookup: key.lookup,
+        secret_hash: key.secretHash,
+        created_by: key.createdBy,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
   }
 
   async findActiveByLookup(lookup: string): Promise<ApiKeyRow[]> {
-    return this.#db.selectFrom('api_keys').selectAll().where('lookup', '=', lookup).where('revoked_at', 'is', null).execute();
+    return this.#db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('lookup', '=', lookup)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 
   async list(): Promise<ApiKeyRow[]> {
@@ -76,16 +87,28 @@ export class KeysRepository {
    * Renames an active key or changes its role, unless that would leave no active admin key;
    * returns the updated row or what prevented it.
    */
-  async update(id: string, changes: { readonly name?: string; readonly role?: string }): Promise<ApiKeyRow | 'not-found' | 'revoked' | 'last-admin'> {
+  async update(
+    id: string,
+    changes: { readonly name?: string; readonly role?: string },
+  ): Promise<ApiKeyRow | 'not-found' | 'revoked' | 'last-admin'> {
     return this.#db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
       const key = await trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
       if (key === undefined) return 'not-found';
       if (key.revoked_at !== null) return 'revoked';
-      if (key.role === 'admin' && changes.role !== undefined && changes.role !== 'admin' && (await countActiveAdmins(trx)) <= 1) return 'last-admin';
+      if (
+        key.role === 'admin' &&
+        changes.role !== undefined &&
+        changes.role !== 'admin' &&
+        (await countActiveAdmins(trx)) <= 1
+      )
+        return 'last-admin';
       const updated = await trx
         .updateTable('api_keys')
-        .set({ ...(changes.name === undefined ? {} : { name: changes.name }), ...(changes.role === undefined ? {} : { role: changes.role }) })
+        .set({
+          ...(changes.name === undefined ? {} : { name: changes.name }),
+          ...(changes.role === undefined ? {} : { role: changes.role }),
+        })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -3,7 +3,14 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { principalOf, type RoleGuard } from '../http/auth.js';
 import { AUTHED, jsonResponse, problemResponses } from '../http/openapi-common.js';
 import { parseInput } from '../validation/parse-input.js';
-import { apiKeySchema, createdKeySchema, createKeyBody, keyIdParams, keyListSchema, updateKeyBody } from './keys-schemas.js';
+import {
+  apiKeySchema,
+  createdKeySchema,
+  createKeyBody,
+  keyIdParams,
+  keyListSchema,
+  updateKeyBody,
+} from './keys-schemas.js';
 import type { KeysService } from './keys-service.js';
 
 export function createKeysRouter(service: KeysService, requireRole: RoleGuard): Router {
@@ -42,13 +49,19 @@ export const keysPaths: ZodOpenApiPathsObject = {
       summary: 'Issue an API key (the secret is returned once)',
       security: AUTHED,
       requestBody: { content: { 'application/json': { schema: createKeyBody } } },
-      responses: { '201': jsonResponse('The key, with its secret.', createdKeySchema), ...problemResponses(400, 401, 403, 413, 415) },
+      responses: {
+        '201': jsonResponse('The key, with its secret.', createdKeySchema),
+        ...problemResponses(400, 401, 403, 413, 415),
+      },
     },
     get: {
       tags: ['api-keys'],
       summary: 'List API keys (never their secrets)',
       security: AUTHED,
-      responses: { '200': jsonResponse('Every key, revoked ones included.', keyListSchema), ...problemResponses(401, 403) },
+      responses: {
+        '200': jsonResponse('Every key, revoked ones included.', keyListSchema),
+        ...problemResponses(401, 403),
+      },
     },
   },
   '/v1/api-keys/{id}': {
@@ -65,7 +78,10 @@ export const keysPaths: ZodOpenApiPathsObject = {
       security: AUTHED,
       requestParams: { path: keyIdParams },
       requestBody: { content: { 'application/json': { schema: updateKeyBody } } },
-      responses: { '200': jsonResponse('The key.', apiKeySchema), ...problemResponses(400, 401, 403, 404, 409, 413, 415) },
+      responses: {
+        '200': jsonResponse('The key.', apiKeySchema),
+        ...problemResponses(400, 401, 403, 404, 409, 413, 415),
+      },
     },
     delete: {
       tags: ['api-keys'],

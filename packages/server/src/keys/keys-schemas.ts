@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ROLES } from '../http/principal.js';
 
-export const roleSchema = z.enum(ROLES).meta({ id: 'Role', description: 'admin: experiments and keys; sdk: config; analyst: read.' });
+export const roleSchema = z
+  .enum(ROLES)
+  .meta({ id: 'Role', description: 'admin: experiments and keys; sdk: config; analyst: read.' });
 
 export const createKeyBody = z
   .strictObject({

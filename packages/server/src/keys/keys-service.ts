@@ -98,7 +98,10 @@ export class KeysService {
     this.#cache?.invalidate(id);
     if (outcome === 'not-found') throw new DomainError('not-found', `No API key with id ${id}.`);
     if (outcome === 'last-admin') {
-      throw new DomainError('edit-not-allowed', 'This is the last active admin key; create another admin key before revoking it.');
+      throw new DomainError(
+        'edit-not-allowed',
+        'This is the last active admin key; create another admin key before revoking it.',
+      );
     }
   }
 
@@ -110,9 +113,13 @@ export class KeysService {
     const outcome = await this.#repository.update(id, input);
     this.#cache?.invalidate(id);
     if (outcome === 'not-found') throw new DomainError('not-found', `No API key with id ${id}.`);
-    if (outcome === 'revoked') throw new DomainError('edit-not-allowed', `API key ${id} is revoked; issue a new key instead.`);
+    if (outcome === 'revoked')
+      throw new DomainError('edit-not-allowed', `API key ${id} is revoked; issue a new key instead.`);
     if (outcome === 'last-admin') {
-      throw new DomainError('edit-not-allowed', 'This is the last active admin key; create another admin key before changing its role.');
+      throw new DomainError(
+        'edit-not-allowed',
+        'This is the last active admin key; create another admin key before changing its role.',
+      );
     }
     return toApiKey(outcome);
   }
@@ -147,10 +154,15 @@ export class KeysService {
   async bootstrapAdmin(adminKey: string | undefined): Promise<BootstrapOutcome> {
     const secret = adminKey ?? generateSecret();
     const secretHash = hashSecret(secret);
-    const row = await this.#repository.bootstrap(adminKey === undefined ? null : secretHash, ({ hasAnyKey, hasThisKey }) => {
-      const isNeeded = adminKey === undefined ? !hasAnyKey : !hasThisKey;
-      return isNeeded ? { name: BOOTSTRAP_KEY_NAME, role: 'admin', lookup: lookupOf(secretHash), secretHash, createdBy: null } : null;
-    });
+    const row = await this.#repository.bootstrap(
+      adminKey === undefined ? null : secretHash,
+      ({ hasAnyKey, hasThisKey }) => {
+        const isNeeded = adminKey === undefined ? !hasAnyKey : !hasThisKey;
+        return isNeeded
+          ? { name: BOOTSTRAP_KEY_NAME, role: 'admin', lookup: lookupOf(secretHash), secretHash, createdBy: null }
+          : null;
+      },
+    );
     if (row === null) return { created: false };
     return adminKey === undefined ? { created: true, generatedKey: secret } : { created: true };
   }

@@ -27,7 +27,14 @@ describe('aggregateMetric', () => {
   it('sums included cells per variant in configured order, and reports every exclusion', () => {
     const { variants, exclusions } = aggregateMetric(
       [
-        cell({ variant: 'treatment', units: 10, conversions: 4, convertedOn: '2026-11-02', valueSum: 8, valueSumOfSquares: 20 }),
+        cell({
+          variant: 'treatment',
+          units: 10,
+          conversions: 4,
+          convertedOn: '2026-11-02',
+          valueSum: 8,
+          valueSumOfSquares: 20,
+        }),
         cell({ variant: 'treatment', units: 5 }),
         cell({ units: 7 }),
         cell({ units: 3, isMultiple: true, conversions: 3, convertedOn: '2026-11-01' }),
@@ -55,10 +62,22 @@ describe('aggregateMetric', () => {
     );
     expect(daily.map((day) => day.date)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04']);
     expect(daily.map((day) => day.variants.map((v) => [v.units, v.conversions]))).toEqual([
-      [[5, 0], [0, 0]],
-      [[5, 0], [4, 1]],
-      [[5, 0], [4, 1]],
-      [[5, 3], [4, 1]],
+      [
+        [5, 0],
+        [0, 0],
+      ],
+      [
+        [5, 0],
+        [4, 1],
+      ],
+      [
+        [5, 0],
+        [4, 1],
+      ],
+      [
+        [5, 3],
+        [4, 1],
+      ],
     ]);
     const series = seriesByVariant(daily, VARIANTS);
     expect(series[0]?.points.at(-1)).toEqual({ date: '2026-11-04', units: 5, conversions: 3, rate: 0.6 });
@@ -66,7 +85,10 @@ describe('aggregateMetric', () => {
   });
 
   it('crosses month and year ends, and keeps at most MAX_SERIES_DAYS days', () => {
-    const { daily } = aggregateMetric([cell({ exposedOn: '2026-12-30', convertedOn: '2027-01-02', conversions: 1 })], VARIANTS);
+    const { daily } = aggregateMetric(
+      [cell({ exposedOn: '2026-12-30', convertedOn: '2027-01-02', conversions: 1 })],
+      VARIANTS,
+    );
     expect(daily.map((day) => day.date)).toEqual(['2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02']);
     const long = aggregateMetric([cell({ exposedOn: '2020-01-01' }), cell({ exposedOn: '2026-01-01' })], VARIANTS);
     expect(long.daily).toHaveLength(MAX_SERIES_DAYS);

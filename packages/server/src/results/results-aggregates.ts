@@ -55,7 +55,10 @@ function dayRange(dates: readonly string[]): string[] {
  * Folds the repository's cells into what `analyzeMetric` takes: per-variant totals over included
  * units (the control first, in configured order) and the daily cumulative looks. Pure.
  */
-export function aggregateMetric(cells: readonly AggregateCell[], configured: readonly ConfiguredVariant[]): MetricAggregates {
+export function aggregateMetric(
+  cells: readonly AggregateCell[],
+  configured: readonly ConfiguredVariant[],
+): MetricAggregates {
   const known = new Set(configured.map((variant) => variant.key));
   const exclusions = { multipleExposures: 0, overrides: 0, unknownVariant: 0 };
   const included: AggregateCell[] = [];
@@ -81,25 +84,31 @@ export function aggregateMetric(cells: readonly AggregateCell[], configured: rea
       valueSumOfSquares: sum((cell) => cell.valueSumOfSquares),
     };
   });
-  const days = dayRange(included.flatMap((cell) => (cell.convertedOn === null ? [cell.exposedOn] : [cell.exposedOn, cell.convertedOn])));
-  const daily = days.map(
-    (date): DailyLook => ({
-      date,
-      variants: configured.map((variant) => {
-        const mine = included.filter((cell) => cell.variant === variant.key);
-        return {
-          key: variant.key,
-          units: mine.reduce((total, cell) => total + (cell.exposedOn <= date ? cell.units : 0), 0),
-          conversions: mine.reduce((total, cell) => total + (cell.convertedOn !== null && cell.convertedOn <= date ? cell.conversions : 0), 0),
-        };
-      }),
-    }),
+  const days = dayRange(
+    included.flatMap((cell) => (cell.convertedOn === null ? [cell.exposedOn] : [cell.exposedOn, cell.convertedOn])),
   );
+  const daily = days.map((date): DailyLook => ({
+    date,
+    variants: configured.map((variant) => {
+      const mine = included.filter((cell) => cell.variant === variant.key);
+      return {
+        key: variant.key,
+        units: mine.reduce((total, cell) => total + (cell.exposedOn <= date ? cell.units : 0), 0),
+        conversions: mine.reduce(
+          (total, cell) => total + (cell.convertedOn !== null && cell.convertedOn <= date ? cell.conversions : 0),
+          0,
+        ),
+      };
+    }),
+  }));
   return { variants, daily, exclusions };
 }
 
 /** The daily cumulative looks regrouped per variant, with the rate, for charts. */
-export function seriesByVariant(daily: readonly DailyLook[], configured: readonly ConfiguredVariant[]): { key: string; points: SeriesPoint[] }[] {
+export function seriesByVariant(
+  daily: readonly DailyLook[],
+  configured: readonly ConfiguredVariant[],
+): { key: string; points: SeriesPoint[] }[] {
   return configured.map((variant) => ({
     key: variant.key,
     points: daily.map((day) => {

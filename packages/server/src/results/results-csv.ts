@@ -42,6 +42,8 @@ export const CSV_HEADER: readonly string[] = COLUMNS.map(([name]) => name);
 
 /** One row per metric and variant (metrics in the given order, control first), with a header row. */
 export function toResultsCsv(all: readonly ExperimentResults[]): string {
-  const rows = all.flatMap((results) => results.variants.map((variant) => COLUMNS.map(([, pick]) => pick(results, variant) ?? '')));
+  const rows = all.flatMap((results) =>
+    results.variants.map((variant) => COLUMNS.map(([, pick]) => pick(results, variant) ?? '')),
+  );
   return stringify(rows, { header: true, columns: [...CSV_HEADER], cast: { boolean: (value) => String(value) } });
 }

@@ -68,7 +68,11 @@ export class ResultsRepository {
    * their value sums. Totals and the daily cumulative series are both sums over these few hundred
    * cells. Overrides are joined as a set (a hash join), not tested per row against a list.
    */
-  async aggregateCells(experimentId: string, metric: string, overrideUnits: readonly string[]): Promise<AggregateCell[]> {
+  async aggregateCells(
+    experimentId: string,
+    metric: string,
+    overrideUnits: readonly string[],
+  ): Promise<AggregateCell[]> {
     // Two queries on two connections at once, each about half the work: the units by exposure
     // day (every exposed unit, no join) and the converted units with their values (driven by the
     // metric's facts rows). The cells are only ever summed, so units and conversions may sit in

@@ -14,8 +14,13 @@ export function createResultsRouter(service: ResultsService, requireRole: RoleGu
   router.get('/v1/experiments/:key/results.csv', reader, async (req, res) => {
     const { key } = parseInput(resultsParams, req.params);
     const { metric } = parseInput(metricQuery, req.query);
-    const csv = toResultsCsv(metric === undefined ? await service.allResults(key) : [await service.results(key, metric)]);
-    res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${key}-results.csv"`).send(csv);
+    const csv = toResultsCsv(
+      metric === undefined ? await service.allResults(key) : [await service.results(key, metric)],
+    );
+    res
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="${key}-results.csv"`)
+      .send(csv);
   });
 
   router.get('/v1/experiments/:key/results', reader, async (req, res) => {
@@ -65,7 +70,10 @@ export const resultsPaths: ZodOpenApiPathsObject = {
       summary: 'Daily cumulative units, conversions and rate per variant, for charts',
       security: AUTHED,
       requestParams: { ...keyPath, query: metricQuery },
-      responses: { '200': jsonResponse('One point per UTC day.', timeseriesSchema), ...problemResponses(400, 401, 403, 404) },
+      responses: {
+        '200': jsonResponse('One point per UTC day.', timeseriesSchema),
+        ...problemResponses(400, 401, 403, 404),
+      },
     },
   },
 };

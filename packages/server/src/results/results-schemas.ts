@@ -3,7 +3,12 @@ import { z } from 'zod';
 export const resultsParams = z.object({ key: z.string().min(1).max(100) });
 
 export const metricQuery = z.strictObject({
-  metric: z.string().min(1).max(200).optional().meta({ description: "The primary metric or one of the guardrails; default: the primary." }),
+  metric: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'The primary metric or one of the guardrails; default: the primary.' }),
 });
 
 const interval = z.tuple([z.number(), z.number()]).meta({ description: '95% interval [lo, hi].' });
@@ -18,7 +23,9 @@ export const variantResultSchema = z
     conversions: z.int(),
     rate: z.number(),
     rateCI: interval.meta({ description: '95% Wilson score interval.' }),
-    value: z.object({ mean: z.number(), stdDev: z.number() }).meta({ description: 'Per-unit value of the metric (0 for units without one).' }),
+    value: z
+      .object({ mean: z.number(), stdDev: z.number() })
+      .meta({ description: 'Per-unit value of the metric (0 for units without one).' }),
     liftAbs: estimate.optional().meta({ description: 'Treatments: rate − control rate, unpooled normal interval.' }),
     liftRel: estimate.optional().meta({ description: 'Treatments: rate / control rate − 1, delta-method interval.' }),
     pValue: z.number().optional().meta({ description: 'Two-sided pooled two-proportion z-test.' }),
@@ -26,7 +33,10 @@ export const variantResultSchema = z
     pValueSequential: z.number().optional().meta({ description: 'Always-valid (mSPRT) p-value: safe to look daily.' }),
     chanceToBeatControl: z.number().optional(),
     expectedLoss: z.number().optional(),
-    valueDiff: z.object({ estimate: z.number(), ci: interval, pValue: z.number() }).optional().meta({ description: "Welch's t-test on the per-unit value." }),
+    valueDiff: z
+      .object({ estimate: z.number(), ci: interval, pValue: z.number() })
+      .optional()
+      .meta({ description: "Welch's t-test on the per-unit value." }),
     verdict: z.enum(VERDICTS).optional(),
   })
   .meta({ id: 'VariantResult' });
@@ -40,14 +50,25 @@ export const resultsSchema = z
     generatedAt: z.iso.datetime(),
     multipleExposures: excludedUnits.meta({ description: 'Units exposed to more than one variant: excluded.' }),
     overrides: excludedUnits.meta({ description: 'Exposed units with a forced override (QA): excluded.' }),
-    unknownVariant: excludedUnits.meta({ description: 'Units first exposed in a variant the experiment no longer defines: excluded.' }),
-    srm: z.object({ chiSquare: z.number(), pValue: z.number(), ok: z.boolean() }).meta({ description: 'Sample ratio mismatch against the weights; ok when pValue >= 0.001.' }),
+    unknownVariant: excludedUnits.meta({
+      description: 'Units first exposed in a variant the experiment no longer defines: excluded.',
+    }),
+    srm: z
+      .object({ chiSquare: z.number(), pValue: z.number(), ok: z.boolean() })
+      .meta({ description: 'Sample ratio mismatch against the weights; ok when pValue >= 0.001.' }),
     variants: z.array(variantResultSchema).meta({ description: 'The control first.' }),
-    power: z.object({ mdeRel: z.number(), unitsNeeded: z.int() }).meta({ description: 'At the observed baseline, 80% power, α = 0.05.' }),
+    power: z
+      .object({ mdeRel: z.number(), unitsNeeded: z.int() })
+      .meta({ description: 'At the observed baseline, 80% power, α = 0.05.' }),
   })
   .meta({ id: 'ExperimentResults' });
 
-export const seriesPointSchema = z.object({ date: z.iso.date(), units: z.int(), conversions: z.int(), rate: z.number() });
+export const seriesPointSchema = z.object({
+  date: z.iso.date(),
+  units: z.int(),
+  conversions: z.int(),
+  rate: z.number(),
+});
 
 export const timeseriesSchema = z
   .object({
@@ -55,7 +76,8 @@ export const timeseriesSchema = z
     metric: z.string(),
     generatedAt: z.iso.datetime(),
     variants: z.array(z.object({ key: z.string(), points: z.array(seriesPointSchema) })).meta({
-      description: 'Per variant, one point per UTC day: cumulative units by day of first exposure, cumulative converted units by day of first conversion.',
+      description:
+        'Per variant, one point per UTC day: cumulative units by day of first exposure, cumulative converted units by day of first conversion.',
     }),
   })
   .meta({ id: 'ExperimentTimeseries' });

@@ -22,7 +22,10 @@ function finiteDeep<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => finiteDeep(item)) as T;
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(
-      Object.entries(value).map(([field, item]) => [field, field.startsWith('pValue') && typeof item === 'number' ? toFinite(item, 1) : finiteDeep(item)]),
+      Object.entries(value).map(([field, item]) => [
+        field,
+        field.startsWith('pValue') && typeof item === 'number' ? toFinite(item, 1) : finiteDeep(item),
+      ]),
     ) as T;
   }
   return value;
@@ -69,7 +72,12 @@ export class ResultsService {
     const name = this.#metric(experiment, metric);
     const cells = await this.#repository.aggregateCells(experiment.id, name, Object.keys(experiment.overrides));
     const { daily } = aggregateMetric(cells, experiment.variants);
-    return { experiment: experiment.key, metric: name, generatedAt: this.#now().toISOString(), variants: seriesByVariant(daily, experiment.variants) };
+    return {
+      experiment: experiment.key,
+      metric: name,
+      generatedAt: this.#now().toISOString(),
+      variants: seriesByVariant(daily, experiment.variants),
+    };
   }
 
   async #experiment(key: string): Promise<Experiment> {

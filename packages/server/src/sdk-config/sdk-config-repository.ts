@@ -18,7 +18,11 @@ export class SdkConfigRepository {
   }
 
   async readVersion(): Promise<number> {
-    const row = await this.#db.selectFrom('sdk_config_state').select('version').where('id', '=', 1).executeTakeFirstOrThrow();
+    const row = await this.#db
+      .selectFrom('sdk_config_state')
+      .select('version')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
     return row.version;
   }
 
@@ -29,8 +33,17 @@ export class SdkConfigRepository {
       .setIsolationLevel('repeatable read')
       .setAccessMode('read only')
       .execute(async (trx) => {
-        const { version } = await trx.selectFrom('sdk_config_state').select('version').where('id', '=', 1).executeTakeFirstOrThrow();
-        const rows = await trx.selectFrom('experiments').selectAll().where('status', 'in', [...SERVED_STATUSES]).orderBy('key').execute();
+        const { version } = await trx
+          .selectFrom('sdk_config_state')
+          .select('version')
+          .where('id', '=', 1)
+          .executeTakeFirstOrThrow();
+        const rows = await trx
+          .selectFrom('experiments')
+          .selectAll()
+          .where('status', 'in', [...SERVED_STATUSES])
+          .orderBy('key')
+          .execute();
         return { version, experiments: rows.map(toExperiment) };
       });
   }

@@ -67,7 +67,7 @@ const definitionSchema = z
     sticky: z.boolean(),
     version: z.int(),
   })
-  .meta({ id: 'ExperimentDefinition', description: "`ExperimentDefinition` of `@lift/sdk`." });
+  .meta({ id: 'ExperimentDefinition', description: '`ExperimentDefinition` of `@lift/sdk`.' });
 
 export const configSnapshotSchema = z
   .object({ version: z.int(), experiments: z.array(definitionSchema) })
@@ -90,9 +90,14 @@ export const sdkConfigPaths: ZodOpenApiPathsObject = {
   '/v1/sdk/stream': {
     get: {
       tags: ['sdk'],
-      summary: 'Server-sent events: `config` events carry each new ConfigSnapshot (the current one on connect); `: heartbeat` comments keep it open',
+      summary:
+        'Server-sent events: `config` events carry each new ConfigSnapshot (the current one on connect); `: heartbeat` comments keep it open',
       security: AUTHED,
-      requestParams: { query: z.object({ apiKey: z.string().optional().meta({ description: 'For EventSource, which cannot send headers.' }) }) },
+      requestParams: {
+        query: z.object({
+          apiKey: z.string().optional().meta({ description: 'For EventSource, which cannot send headers.' }),
+        }),
+      },
       responses: {
         '200': { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } },
         ...problemResponses(401, 403),

@@ -69,12 +69,20 @@ export function experimentBody(overrides: Record<string, unknown> = {}): Record<
  * Creates an experiment from `experimentBody(overrides)` and starts it, over the API of `app` with
  * the admin key; throws (failing the test) unless both calls succeed.
  */
-export async function startExperiment(app: LiftApp['app'], adminKey: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
+export async function startExperiment(
+  app: LiftApp['app'],
+  adminKey: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; key: string }> {
   const body = experimentBody(overrides);
   const admin = { Authorization: `Bearer ${adminKey}` };
   const created = await request(app).post('/v1/experiments').set(admin).send(body);
-  if (created.status !== 201) throw new Error(`creating the experiment answered ${created.status}: ${JSON.stringify(created.body)}`);
-  const started = await request(app).post(`/v1/experiments/${String(body['key'])}/start`).set(admin);
-  if (started.status !== 200) throw new Error(`starting the experiment answered ${started.status}: ${JSON.stringify(started.body)}`);
+  if (created.status !== 201)
+    throw new Error(`creating the experiment answered ${created.status}: ${JSON.stringify(created.body)}`);
+  const started = await request(app)
+    .post(`/v1/experiments/${String(body['key'])}/start`)
+    .set(admin);
+  if (started.status !== 200)
+    throw new Error(`starting the experiment answered ${started.status}: ${JSON.stringify(started.body)}`);
   return created.body as { id: string; key: string };
 }

@@ -32,7 +32,8 @@ function databaseUrl(name: string): string {
 async function templateName(): Promise<string> {
   const index = await readFile(new URL('index.json', MIGRATIONS_FOLDER), 'utf8');
   const hash = createHash('sha256').update(index);
-  for (const file of JSON.parse(index) as string[]) hash.update(await readFile(new URL(file, MIGRATIONS_FOLDER), 'utf8'));
+  for (const file of JSON.parse(index) as string[])
+    hash.update(await readFile(new URL(file, MIGRATIONS_FOLDER), 'utf8'));
   return `lift_template_${hash.digest('hex').slice(0, 12)}`;
 }
 
@@ -78,7 +79,10 @@ export async function createTestDatabase(
   const template = await templateName();
   if (backend === 'pglite') {
     const loadDataDir = options.isEmpty === true ? undefined : await pgliteTemplate(template);
-    return { target: { kind: 'pglite', ...(loadDataDir === undefined ? {} : { loadDataDir }) }, drop: async () => undefined };
+    return {
+      target: { kind: 'pglite', ...(loadDataDir === undefined ? {} : { loadDataDir }) },
+      drop: async () => undefined,
+    };
   }
   const name = `lift_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -90,7 +94,10 @@ export async function createTestDatabase(
         const building = `${template}_building`;
         await admin.query(`drop database if exists ${building} with (force)`);
         await admin.query(`create database ${building}`);
-        const handle = await openDatabase({ kind: 'postgres', connectionString: databaseUrl(building) }, pino({ level: 'silent' }));
+        const handle = await openDatabase(
+          { kind: 'postgres', connectionString: databaseUrl(building) },
+          pino({ level: 'silent' }),
+        );
         try {
           await migrateToLatest(handle.db);
         } finally {
@@ -98,7 +105,9 @@ export async function createTestDatabase(
         }
         await admin.query(`alter database ${building} rename to ${template}`);
       }
-      await admin.query(options.isEmpty === true ? `create database ${name}` : `create database ${name} template ${template}`);
+      await admin.query(
+        options.isEmpty === true ? `create database ${name}` : `create database ${name} template ${template}`,
+      );
     } finally {
       await admin.query('select pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
     }

@@ -43,12 +43,16 @@ describe('A/A simulation: no true effect', () => {
       treatment.conversions += binomial(UNITS_PER_ARM_PER_DAY, RATE, random);
       const pt = treatment.conversions / treatment.units;
       const pc = control.conversions / control.units;
-      looks.push({ difference: pt - pc, variance: (pt * (1 - pt)) / treatment.units + (pc * (1 - pc)) / control.units });
+      looks.push({
+        difference: pt - pc,
+        variance: (pt * (1 - pt)) / treatment.units + (pc * (1 - pc)) / control.units,
+      });
       if (twoProportionPValue(treatment, control) < 0.05) hasPeekedSignificant = true;
     }
     if (twoProportionPValue(treatment, control) < 0.05) fixedRejections += 1;
     if (hasPeekedSignificant) peekingRejections += 1;
-    if (sequentialPValue(looks, defaultMixtureVariance(control.conversions / control.units)) < 0.05) sequentialRejections += 1;
+    if (sequentialPValue(looks, defaultMixtureVariance(control.conversions / control.units)) < 0.05)
+      sequentialRejections += 1;
   }
 
   it('the fixed-horizon p-value falls below 0.05 about 5% of the time', () => {
@@ -77,7 +81,9 @@ describe('analyzeMetric', () => {
     });
     expect(result.variants[1]?.verdict).toBe('insufficient-data');
     const numbers: number[] = [];
-    JSON.stringify(result, (_key, value: unknown) => (typeof value === 'number' ? (numbers.push(value), value) : value));
+    JSON.stringify(result, (_key, value: unknown) =>
+      typeof value === 'number' ? (numbers.push(value), value) : value,
+    );
     expect(numbers.every(Number.isFinite)).toBe(true);
     expect(result.srm).toEqual({ chiSquare: 0, pValue: 1, ok: true });
   });
@@ -98,7 +104,10 @@ describe('analyzeMetric', () => {
     expect(result.variants[1]).toMatchObject({ verdict: 'winning' });
     expect(result.variants[1]?.liftRel?.estimate).toBeCloseTo(0.3, 10);
     expect(result.variants[1]?.chanceToBeatControl).toBeGreaterThan(0.99);
-    const skewed = analyzeMetric({ variants: [variants[0]!, { ...variants[1]!, units: 11_000, conversions: 1430 }], daily });
+    const skewed = analyzeMetric({
+      variants: [variants[0]!, { ...variants[1]!, units: 11_000, conversions: 1430 }],
+      daily,
+    });
     expect(skewed.srm.ok).toBe(false);
     expect(skewed.variants[1]?.verdict).toBe('srm-failed');
   });

@@ -1,7 +1,14 @@
 import { chanceToBeatControl, expectedLoss } from './bayesian.js';
 import { holmAdjust } from './multiple-testing.js';
 import { powerAnalysis, type PowerAnalysis } from './power.js';
-import { absoluteLift, rateOf, relativeLift, twoProportionPValue, wilsonInterval, type Estimate } from './proportions.js';
+import {
+  absoluteLift,
+  rateOf,
+  relativeLift,
+  twoProportionPValue,
+  wilsonInterval,
+  type Estimate,
+} from './proportions.js';
 import { sampleRatioTest, type SampleRatioTest } from './sample-ratio.js';
 import { defaultMixtureVariance, sequentialPValue, type Look } from './sequential.js';
 import { summarizeValues, welchTest, type ValueSummary, type WelchTest } from './welch.js';
@@ -76,10 +83,17 @@ function looksFor(daily: readonly DailyLook[], treatmentKey: string, controlKey:
   return looks;
 }
 
-function verdictFor(srmOk: boolean, treatment: VariantAggregate, control: VariantAggregate, adjustedSequential: number, lift: number): Verdict {
+function verdictFor(
+  srmOk: boolean,
+  treatment: VariantAggregate,
+  control: VariantAggregate,
+  adjustedSequential: number,
+  lift: number,
+): Verdict {
   if (!srmOk) return 'srm-failed';
   if (treatment.units < MIN_UNITS_PER_VARIANT || control.units < MIN_UNITS_PER_VARIANT) return 'insufficient-data';
-  if (treatment.conversions + control.conversions < MIN_CONVERSIONS || control.conversions === 0) return 'insufficient-data';
+  if (treatment.conversions + control.conversions < MIN_CONVERSIONS || control.conversions === 0)
+    return 'insufficient-data';
   if (adjustedSequential >= SIGNIFICANCE) return 'inconclusive';
   return lift > 0 ? 'winning' : 'losing';
 }
@@ -92,7 +106,10 @@ function verdictFor(srmOk: boolean, treatment: VariantAggregate, control: Varian
  */
 export function analyzeMetric(input: MetricInput): MetricResult {
   const [control, ...treatments] = input.variants;
-  const srm = sampleRatioTest(input.variants.map((v) => v.units), input.variants.map((v) => v.weight));
+  const srm = sampleRatioTest(
+    input.variants.map((v) => v.units),
+    input.variants.map((v) => v.weight),
+  );
   const describe = (v: VariantAggregate): VariantResult => ({
     key: v.key,
     units: v.units,
@@ -113,7 +130,10 @@ export function analyzeMetric(input: MetricInput): MetricResult {
   const adjustedSequential = holmAdjust(sequential);
   const treatmentResults = treatments.map((t, i): VariantResult => {
     const liftAbs = absoluteLift(t, control);
-    const welch = welchTest({ units: t.units, sum: t.valueSum, sumOfSquares: t.valueSumOfSquares }, { units: control.units, sum: control.valueSum, sumOfSquares: control.valueSumOfSquares });
+    const welch = welchTest(
+      { units: t.units, sum: t.valueSum, sumOfSquares: t.valueSumOfSquares },
+      { units: control.units, sum: control.valueSum, sumOfSquares: control.valueSumOfSquares },
+    );
     return {
       ...describe(t),
       liftAbs,

@@ -66,6 +66,7 @@ export function expectedLoss(treatment: Proportion, control: Proportion): number
   const ma = moments(a).mean;
   const mb = moments(b).mean;
   const aBeatsB = (x: BetaParameters, y: BetaParameters): number => probabilityGreater(y, x);
-  const loss = ma * aBeatsB({ alpha: a.alpha + 1, beta: a.beta }, b) - mb * aBeatsB(a, { alpha: b.alpha + 1, beta: b.beta });
+  const loss =
+    ma * aBeatsB({ alpha: a.alpha + 1, beta: a.beta }, b) - mb * aBeatsB(a, { alpha: b.alpha + 1, beta: b.beta });
   return Math.max(0, loss);
 }

@@ -14,7 +14,11 @@ export interface PowerAnalysis {
  * Power of the two-proportion test at the observed baseline rate p (normal approximation, equal
  * arms): detectable absolute effect δ = (z₁₋α/₂ + z_power) · sqrt(2 p (1 − p) / n).
  */
-export function powerAnalysis(baselineRate: number, unitsPerVariant: number, targetRelativeLift: number): PowerAnalysis {
+export function powerAnalysis(
+  baselineRate: number,
+  unitsPerVariant: number,
+  targetRelativeLift: number,
+): PowerAnalysis {
   const zSum = normalQuantile(1 - ALPHA / 2) + normalQuantile(POWER);
   const p = baselineRate;
   if (!(p > 0 && p < 1)) return { mdeRel: 0, unitsNeeded: 0 };

@@ -21,7 +21,9 @@ export interface Look {
 export function mixtureLikelihoodRatioInverse(look: Look, mixtureVariance: number): number {
   const { difference, variance } = look;
   if (!(variance > 0) || !(mixtureVariance > 0)) return 1;
-  const logLambda = 0.5 * Math.log(variance / (variance + mixtureVariance)) + (mixtureVariance * difference * difference) / (2 * variance * (variance + mixtureVariance));
+  const logLambda =
+    0.5 * Math.log(variance / (variance + mixtureVariance)) +
+    (mixtureVariance * difference * difference) / (2 * variance * (variance + mixtureVariance));
   return Math.min(1, Math.exp(-logLambda));
 }
 

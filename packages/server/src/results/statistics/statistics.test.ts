@@ -32,7 +32,9 @@ interface Reference {
 }
 
 // Computed once with SciPy by ./reference/compute-reference-values.py (command inside the file).
-const reference = JSON.parse(readFileSync(new URL('./reference/reference-values.json', import.meta.url), 'utf8')) as Reference;
+const reference = JSON.parse(
+  readFileSync(new URL('./reference/reference-values.json', import.meta.url), 'utf8'),
+) as Reference;
 
 function sums({ mean, stdDev, units }: { mean: number; stdDev: number; units: number }): ValueSums {
   const sum = mean * units;
@@ -41,12 +43,15 @@ function sums({ mean, stdDev, units }: { mean: number; stdDev: number; units: nu
 
 describe('statistics against SciPy reference values', () => {
   it.each(reference.proportions)('proportions: $name', (c) => {
-    const close = (actual: number, expected: number, digits: number): void => expect(actual).toBeCloseTo(expected, digits);
+    const close = (actual: number, expected: number, digits: number): void =>
+      expect(actual).toBeCloseTo(expected, digits);
     wilsonInterval(c.control).forEach((v, i) => close(v, c.wilsonControl[i] as number, 10));
     wilsonInterval(c.treatment).forEach((v, i) => close(v, c.wilsonTreatment[i] as number, 10));
     close(twoProportionPValue(c.treatment, c.control), c.pValue, 10);
     close(chanceToBeatControl(c.treatment, c.control), c.chanceToBeatControl, 4);
-    expect(Math.abs(expectedLoss(c.treatment, c.control) - c.expectedLoss)).toBeLessThan(Math.max(1e-6, c.expectedLoss * 1e-3));
+    expect(Math.abs(expectedLoss(c.treatment, c.control) - c.expectedLoss)).toBeLessThan(
+      Math.max(1e-6, c.expectedLoss * 1e-3),
+    );
   });
 
   it.each(reference.sampleRatio)('sample ratio: $name', (c) => {
@@ -66,7 +71,9 @@ describe('statistics against SciPy reference values', () => {
   });
 
   it('Holm adjustment: the worked example', () => {
-    holmAdjust(reference.holm.pValues).forEach((p, i) => expect(p).toBeCloseTo(reference.holm.adjusted[i] as number, 12));
+    holmAdjust(reference.holm.pValues).forEach((p, i) =>
+      expect(p).toBeCloseTo(reference.holm.adjusted[i] as number, 12),
+    );
   });
 });
 

@@ -35,13 +35,25 @@ export function summarizeValues(values: ValueSums): ValueSummary {
  */
 export function welchTest(treatment: ValueSums, control: ValueSums): WelchTest {
   const difference = summarizeValues(treatment).mean - summarizeValues(control).mean;
-  if (treatment.units < 2 || control.units < 2) return { estimate: difference, ci: [difference, difference], pValue: 1, degreesOfFreedom: 0 };
+  if (treatment.units < 2 || control.units < 2)
+    return { estimate: difference, ci: [difference, difference], pValue: 1, degreesOfFreedom: 0 };
   const vt = variance(treatment) / treatment.units;
   const vc = variance(control) / control.units;
   const se = Math.sqrt(vt + vc);
-  if (se === 0) return { estimate: difference, ci: [difference, difference], pValue: difference === 0 ? 1 : 0, degreesOfFreedom: treatment.units + control.units - 2 };
+  if (se === 0)
+    return {
+      estimate: difference,
+      ci: [difference, difference],
+      pValue: difference === 0 ? 1 : 0,
+      degreesOfFreedom: treatment.units + control.units - 2,
+    };
   const df = (vt + vc) ** 2 / ((vt * vt) / (treatment.units - 1) + (vc * vc) / (control.units - 1));
   const t = difference / se;
   const critical = Number.isFinite(df) ? studentTQuantile(0.975, df) : Z_95;
-  return { estimate: difference, ci: [difference - critical * se, difference + critical * se], pValue: Math.min(1, studentTTwoSided(t, df)), degreesOfFreedom: df };
+  return {
+    estimate: difference,
+    ci: [difference - critical * se, difference + critical * se],
+    pValue: Math.min(1, studentTTwoSided(t, df)),
+    degreesOfFreedom: df,
+  };
 }

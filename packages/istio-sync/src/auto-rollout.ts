@@ -1,6 +1,6 @@
 import type { RoutedExperiment, Routing } from './experiment-input.js';
 import { decideGate, type GateDecision } from './gate.js';
-import type { LiftClient } from './lift-client.js';
+import type { LiftApiClient } from './lift-api-client.js';
 import { changeFor } from './rollout.js';
 
 export interface AutoRolloutOptions {
@@ -19,7 +19,7 @@ export type PromotionClock = Map<string, number>;
 /** Reads the results of every running routed experiment and acts on the gate: promote, roll back or hold. Returns whether anything changed in Lift. */
 export async function runAutoRollout(
   experiments: readonly RoutedExperiment[],
-  client: LiftClient,
+  client: LiftApiClient,
   clock: PromotionClock,
   options: AutoRolloutOptions,
 ): Promise<boolean> {

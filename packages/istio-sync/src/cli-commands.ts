@@ -5,7 +5,7 @@ import { formatDiff } from './diff.js';
 import { DEFAULT_EDGE_OPTIONS, type EdgeOptions } from './edge-filter.js';
 import { readExperiments, RoutingError, formatIssue } from './experiment-input.js';
 import { decideGate } from './gate.js';
-import { LiftClient } from './lift-client.js';
+import { LiftApiClient } from './lift-api-client.js';
 import { hasChanges, reconcile } from './reconcile.js';
 import type { RenderOptions } from './render.js';
 import { changeFor } from './rollout.js';
@@ -86,11 +86,11 @@ function isUrl(source: string): boolean {
   return /^https?:\/\//.test(source);
 }
 
-function clientFor(values: Values, io: CliIo): LiftClient {
+function clientFor(values: Values, io: CliIo): LiftApiClient {
   const source = values.from;
   if (source === undefined || !isUrl(source)) throw new UsageError('this command needs --from <server-url>');
   const apiKey = values['api-key'] ?? io.env['LIFT_API_KEY'];
-  return new LiftClient({
+  return new LiftApiClient({
     baseUrl: source,
     ...(apiKey === undefined ? {} : { apiKey }),
     ...(io.fetch === undefined ? {} : { fetch: io.fetch }),

@@ -49,12 +49,12 @@ export {
 } from './reconcile.js';
 export { renderValidated, syncOnce, InvalidResourcesError } from './sync.js';
 export {
-  LiftClient,
+  LiftApiClient,
   LiftApiError,
   type ExperimentResults,
   type VariantResults,
-  type LiftClientOptions,
-} from './lift-client.js';
+  type LiftApiClientOptions,
+} from './lift-api-client.js';
 export { decideGate, type GateDecision, type GateOptions, type Figures } from './gate.js';
 export { promotion, rollback, changeFor, type RolloutChange } from './rollout.js';
 export { runAutoRollout, type AutoRolloutOptions, type PromotionClock } from './auto-rollout.js';

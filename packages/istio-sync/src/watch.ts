@@ -2,14 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runAutoRollout, type PromotionClock } from './auto-rollout.js';
 import type { Cluster } from './cluster.js';
 import { readExperiments } from './experiment-input.js';
-import type { LiftClient } from './lift-client.js';
+import type { LiftApiClient } from './lift-api-client.js';
 import { reconcile } from './reconcile.js';
 import type { RenderOptions } from './render.js';
 import { renderValidated } from './sync.js';
 import type { ResourceValidator } from './validate.js';
 
 export interface WatchOptions {
-  readonly client: LiftClient;
+  readonly client: LiftApiClient;
   readonly cluster: Cluster;
   readonly validator: ResourceValidator;
   readonly signal: AbortSignal;

@@ -1,5 +1,6 @@
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { LiveObject } from './diff.js';
+import { errorMessage } from './error-message.js';
 import type { IstioResource } from './istio-types.js';
 import { FIELD_MANAGER, MANAGED_BY_SELECTOR } from './naming.js';
 
@@ -47,7 +48,7 @@ export class ClusterError extends Error {
 function toClusterError(action: string, error: unknown): ClusterError {
   const code = statusCodeOf(error);
   const body = typeof error === 'object' && error !== null ? (error as { body?: unknown }).body : undefined;
-  let detail = error instanceof Error ? error.message : String(error);
+  let detail = errorMessage(error);
   if (typeof body === 'string') {
     try {
       const status = JSON.parse(body) as { message?: unknown };

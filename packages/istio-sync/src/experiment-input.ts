@@ -1,4 +1,5 @@
 import type { Condition, ExperimentStatus } from '@lift/sdk';
+import { isRecord, isStringRecord, type JsonObject } from './json-value.js';
 
 /** The routing modes istio-sync renders. */
 export const ROUTING_MODES = ['ab', 'canary', 'mirror', 'blue-green'] as const;
@@ -68,16 +69,6 @@ export function formatIssue(issue: InputIssue): string {
 const STATUSES: readonly ExperimentStatus[] = ['draft', 'running', 'paused', 'stopped', 'archived'];
 const BASIS_POINTS = 10_000;
 const PERCENT = 100;
-
-type Json = { readonly [key: string]: unknown };
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringRecord(value: unknown): value is { readonly [key: string]: string } {
-  return isRecord(value) && Object.values(value).every((entry) => typeof entry === 'string');
-}
 
 function isInt(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
@@ -209,7 +200,7 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
   const primary = typeof metrics['primary'] === 'string' ? metrics['primary'] : null;
   const guardrails = isStringArray(metrics['guardrails']) ? metrics['guardrails'] : [];
   if (issues.issues.length > 0) return { experiment: null, issues: issues.issues };
-  const variantList = (variants as readonly Json[]).map((variant) => ({
+  const variantList = (variants as readonly JsonObject[]).map((variant) => ({
     key: variant['key'] as string,
     weight: variant['weight'] as number,
   }));

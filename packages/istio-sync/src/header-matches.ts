@@ -1,6 +1,8 @@
 import { RE2JS } from 're2js';
 import type { Condition } from '@lift/sdk';
+import type { InputIssue } from './experiment-input.js';
 import type { StringMatch } from './istio-types.js';
+import { isRecord } from './json-value.js';
 
 /** One header test, kept abstract so it renders both to a VirtualService match and to Lua. */
 export type HeaderTest =
@@ -23,6 +25,11 @@ export class UnroutableConditionError extends Error {
   ) {
     super(message);
     this.name = 'UnroutableConditionError';
+  }
+
+  /** The input issue of `experiment`, with the path inside its targeting. */
+  toIssue(experiment: string): InputIssue {
+    return { experiment, path: this.path === '' ? 'targeting' : `targeting.${this.path}`, message: this.message };
   }
 }
 
@@ -67,10 +74,6 @@ function conjoin(left: MatchBlocks, right: MatchBlocks, path: string): MatchBloc
   if (blocks.length > MAX_BLOCKS)
     throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
   return blocks;
-}
-
-function isRecord(value: unknown): value is { readonly [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function attributeTest(attribute: string, value: unknown, path: string): HeaderTest {

@@ -1,3 +1,4 @@
+import { compareText } from './compare-text.js';
 import type { InputIssue } from './experiment-input.js';
 import { blocksOverlap, toStringMatch, type MatchBlock } from './header-matches.js';
 import {
@@ -26,10 +27,6 @@ export interface MergedHost {
 }
 
 const MESH_GATEWAY = 'mesh';
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function subsetName(plan: RoutePlan, variant: string): string {
   return toDnsLabel(`${plan.experiment.key}-${variant}`);

@@ -59,7 +59,8 @@ export { decideGate, type GateDecision, type GateOptions, type Figures } from '.
 export { promotion, rollback, changeFor, type RolloutChange } from './rollout.js';
 export { runAutoRollout, type AutoRolloutOptions, type PromotionClock } from './auto-rollout.js';
 export { watch, type WatchOptions } from './watch.js';
-export { runCli, nodeIo, type CliIo } from './cli-commands.js';
+export { runCli } from './cli-commands.js';
+export { nodeIo, type CliIo } from './cli-io.js';
 export { toYamlDocuments, parseYamlDocuments } from './yaml-documents.js';
 export {
   FIELD_MANAGER,

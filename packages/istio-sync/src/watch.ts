@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runAutoRollout, type PromotionClock } from './auto-rollout.js';
 import type { Cluster } from './cluster.js';
+import { errorMessage } from './error-message.js';
 import { readExperiments } from './experiment-input.js';
 import type { LiftApiClient } from './lift-api-client.js';
 import { reconcile } from './reconcile.js';
@@ -91,7 +92,7 @@ export async function watch(options: WatchOptions): Promise<void> {
         unchanged: report.diffs.length - changed,
       });
     } catch (error) {
-      log({ event: 'error', message: error instanceof Error ? error.message : String(error) });
+      log({ event: 'error', message: errorMessage(error) });
     }
   };
   const { trigger, idle } = coalesce(pass);
@@ -112,7 +113,7 @@ export async function watch(options: WatchOptions): Promise<void> {
         if (!signal.aborted) log({ event: 'stream', message: 'stream ended; reconnecting' });
       } catch (error) {
         if (signal.aborted) break;
-        log({ event: 'stream', message: `stream failed: ${error instanceof Error ? error.message : String(error)}` });
+        log({ event: 'stream', message: `stream failed: ${errorMessage(error)}` });
       }
       if (signal.aborted) break;
       if (!isConnected) attempt += 1;

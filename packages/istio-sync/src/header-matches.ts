@@ -53,6 +53,12 @@ export function quoteRe2(literal: string): string {
   return literal.replace(RE2_META, (char) => `\\${char}`);
 }
 
+function withinBlockLimit(blocks: MatchBlocks, path: string): MatchBlocks {
+  if (blocks.length > MAX_BLOCKS)
+    throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
+  return blocks;
+}
+
 function conjoin(left: MatchBlocks, right: MatchBlocks, path: string): MatchBlocks {
   const blocks: MatchBlock[] = [];
   for (const a of left) {
@@ -71,9 +77,7 @@ function conjoin(left: MatchBlocks, right: MatchBlocks, path: string): MatchBloc
       blocks.push(merged);
     }
   }
-  if (blocks.length > MAX_BLOCKS)
-    throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
-  return blocks;
+  return withinBlockLimit(blocks, path);
 }
 
 function attributeTest(attribute: string, value: unknown, path: string): HeaderTest {
@@ -152,9 +156,7 @@ function compile(condition: unknown, headers: { readonly [attribute: string]: st
       );
     blocks = conjoin(blocks, [new Map([[header.toLowerCase(), attributeTest(key, value, at)]])], at);
   }
-  if (blocks.length > MAX_BLOCKS)
-    throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
-  return blocks;
+  return withinBlockLimit(blocks, path);
 }
 
 /**

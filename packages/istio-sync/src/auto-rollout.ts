@@ -1,7 +1,8 @@
+import { errorMessage } from './error-message.js';
 import type { RoutedExperiment, Routing } from './experiment-input.js';
-import { decideGate, type GateDecision } from './gate.js';
-import type { LiftClient } from './lift-client.js';
-import { changeFor } from './rollout.js';
+import { decideGate, type GateDecision, type GateOptions } from './gate.js';
+import type { LiftApiClient } from './lift-api-client.js';
+import { changeFor, type RolloutChange } from './rollout.js';
 
 export interface AutoRolloutOptions {
   readonly alpha?: number;
@@ -16,10 +17,33 @@ export interface AutoRolloutOptions {
 /** Remembers when each experiment was last promoted (in memory: a restart allows one early step). */
 export type PromotionClock = Map<string, number>;
 
+/** Reads the results of the primary metric and of every guardrail, and asks the gate. */
+export async function readGateDecision(
+  experiment: RoutedExperiment,
+  client: LiftApiClient,
+  options: GateOptions,
+): Promise<GateDecision> {
+  const primary = await client.results(experiment.key, experiment.metrics.primary ?? undefined);
+  const guardrails = await Promise.all(
+    experiment.metrics.guardrails.map((metric) => client.results(experiment.key, metric)),
+  );
+  return decideGate(primary, guardrails, options);
+}
+
+/** Writes a rollout change to Lift: the routing first (conditional on `experiment.version`), then the pause. */
+export async function writeRolloutChange(
+  experiment: RoutedExperiment,
+  change: RolloutChange,
+  client: LiftApiClient,
+): Promise<void> {
+  if (change.routing !== null) await client.patchRouting(experiment.key, change.routing, experiment.version);
+  if (change.isPausing) await client.pause(experiment.key);
+}
+
 /** Reads the results of every running routed experiment and acts on the gate: promote, roll back or hold. Returns whether anything changed in Lift. */
 export async function runAutoRollout(
   experiments: readonly RoutedExperiment[],
-  client: LiftClient,
+  client: LiftApiClient,
   clock: PromotionClock,
   options: AutoRolloutOptions,
 ): Promise<boolean> {
@@ -30,16 +54,16 @@ export async function runAutoRollout(
     if (routing === null || experiment.status !== 'running') continue;
     let decision: GateDecision;
     try {
-      const primary = await client.results(experiment.key, experiment.metrics.primary ?? undefined);
-      const guardrails = await Promise.all(
-        experiment.metrics.guardrails.map((metric) => client.results(experiment.key, metric)),
+      decision = await readGateDecision(
+        experiment,
+        client,
+        options.alpha === undefined ? {} : { alpha: options.alpha },
       );
-      decision = decideGate(primary, guardrails, options.alpha === undefined ? {} : { alpha: options.alpha });
     } catch (error) {
       options.log({
         experiment: experiment.key,
         decision: 'hold',
-        reason: `could not read results: ${error instanceof Error ? error.message : String(error)}`,
+        reason: `could not read results: ${errorMessage(error)}`,
       });
       continue;
     }
@@ -60,8 +84,7 @@ export async function runAutoRollout(
       figures: decision.figures,
     });
     if (!isActing || options.isDryRun === true) continue;
-    if (change.routing !== null) await client.patchRouting(experiment.key, change.routing, experiment.version);
-    if (change.isPausing) await client.pause(experiment.key);
+    await writeRolloutChange(experiment, change, client);
     if (decision.action === 'promote') clock.set(experiment.key, now());
     isChanged = true;
   }

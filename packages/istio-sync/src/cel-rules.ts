@@ -4,6 +4,8 @@
  * a rule not in the table is reported as unchecked rather than silently passed.
  */
 
+import { isRecord } from './json-value.js';
+
 const DURATION_UNITS: { readonly [unit: string]: number } = {
   ns: 1e-6,
   us: 1e-3,
@@ -32,10 +34,6 @@ export function parseDurationMs(text: string): number | null {
 }
 
 type Check = (value: unknown) => boolean;
-
-function isRecord(value: unknown): value is { readonly [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const CHECKS: { readonly [rule: string]: Check } = {
   "duration(self) >= duration('1ms')": (value) => typeof value === 'string' && (parseDurationMs(value) ?? -1) >= 1,

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { nodeIo, runCli } from './cli-commands.js';
+import { runCli } from './cli-commands.js';
+import { nodeIo } from './cli-io.js';
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());

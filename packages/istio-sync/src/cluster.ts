@@ -1,6 +1,8 @@
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { LiveObject } from './diff.js';
+import { errorMessage } from './error-message.js';
 import type { IstioResource } from './istio-types.js';
+import { isRecord } from './json-value.js';
 import { FIELD_MANAGER, MANAGED_BY_SELECTOR } from './naming.js';
 
 export interface ResourceRef {
@@ -26,10 +28,11 @@ export interface Cluster {
 
 const NOT_FOUND = 404;
 const DRY_RUN_ALL = 'All';
+/** Apply takes over fields another manager set (a hand edit is put back), as a controller usually does. */
+const FORCE_CONFLICTS = true;
 
 function statusCodeOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
+  const code = isRecord(error) ? error['code'] : undefined;
   return typeof code === 'number' ? code : undefined;
 }
 
@@ -44,10 +47,19 @@ export class ClusterError extends Error {
   }
 }
 
+/** Only what names the object: callers may pass a whole resource, whose other fields a read or delete must not send. */
+function identityOf(ref: ResourceRef): ResourceRef {
+  return {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    metadata: { name: ref.metadata.name, namespace: ref.metadata.namespace },
+  };
+}
+
 function toClusterError(action: string, error: unknown): ClusterError {
   const code = statusCodeOf(error);
-  const body = typeof error === 'object' && error !== null ? (error as { body?: unknown }).body : undefined;
-  let detail = error instanceof Error ? error.message : String(error);
+  const body = isRecord(error) ? error['body'] : undefined;
+  let detail = errorMessage(error);
   if (typeof body === 'string') {
     try {
       const status = JSON.parse(body) as { message?: unknown };
@@ -79,11 +91,7 @@ export class KubernetesCluster implements Cluster {
 
   async get(ref: ResourceRef): Promise<LiveObject | null> {
     try {
-      return (await this.#api.read({
-        apiVersion: ref.apiVersion,
-        kind: ref.kind,
-        metadata: { name: ref.metadata.name, namespace: ref.metadata.namespace },
-      })) as unknown as LiveObject;
+      return (await this.#api.read(identityOf(ref))) as unknown as LiveObject;
     } catch (error) {
       if (statusCodeOf(error) === NOT_FOUND) return null;
       throw toClusterError(`read ${ref.kind} ${ref.metadata.namespace}/${ref.metadata.name}`, error);
@@ -116,7 +124,7 @@ export class KubernetesCluster implements Cluster {
         undefined,
         options.isDryRun === true ? DRY_RUN_ALL : undefined,
         FIELD_MANAGER,
-        true,
+        FORCE_CONFLICTS,
         PatchStrategy.ServerSideApply,
       );
       return applied as unknown as LiveObject;
@@ -127,15 +135,7 @@ export class KubernetesCluster implements Cluster {
 
   async delete(ref: ResourceRef, options: WriteOptions = {}): Promise<void> {
     try {
-      await this.#api.delete(
-        {
-          apiVersion: ref.apiVersion,
-          kind: ref.kind,
-          metadata: { name: ref.metadata.name, namespace: ref.metadata.namespace },
-        },
-        undefined,
-        options.isDryRun === true ? DRY_RUN_ALL : undefined,
-      );
+      await this.#api.delete(identityOf(ref), undefined, options.isDryRun === true ? DRY_RUN_ALL : undefined);
     } catch (error) {
       if (statusCodeOf(error) === NOT_FOUND) return;
       throw toClusterError(`delete ${ref.kind} ${ref.metadata.namespace}/${ref.metadata.name}`, error);

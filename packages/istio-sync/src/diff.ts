@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { IstioResource } from './istio-types.js';
+import { isRecord } from './json-value.js';
 
 /** A resource as the cluster returns it: the desired fields plus whatever the server and other managers add. */
 export interface LiveObject {
@@ -47,10 +48,6 @@ export function resourceKey(resource: {
 }
 
 type Path = readonly string[];
-
-function isRecord(value: unknown): value is { readonly [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Identity fields, equal by construction. */
 const IDENTITY = new Set([

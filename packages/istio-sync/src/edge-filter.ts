@@ -66,14 +66,7 @@ export function toEdgeExperiment(experiment: RoutedExperiment, routing: Routing)
       targeting,
     };
   } catch (error) {
-    if (error instanceof UnroutableConditionError)
-      return [
-        {
-          experiment: experiment.key,
-          path: error.path === '' ? 'targeting' : `targeting.${error.path}`,
-          message: error.message,
-        },
-      ];
+    if (error instanceof UnroutableConditionError) return [error.toIssue(experiment.key)];
     throw error;
   }
 }

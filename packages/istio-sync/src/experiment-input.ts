@@ -1,4 +1,5 @@
 import type { Condition, ExperimentStatus } from '@lift/sdk';
+import { isRecord, isStringRecord, type JsonObject } from './json-value.js';
 
 /** The routing modes istio-sync renders. */
 export const ROUTING_MODES = ['ab', 'canary', 'mirror', 'blue-green'] as const;
@@ -69,16 +70,6 @@ const STATUSES: readonly ExperimentStatus[] = ['draft', 'running', 'paused', 'st
 const BASIS_POINTS = 10_000;
 const PERCENT = 100;
 
-type Json = { readonly [key: string]: unknown };
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringRecord(value: unknown): value is { readonly [key: string]: string } {
-  return isRecord(value) && Object.values(value).every((entry) => typeof entry === 'string');
-}
-
 function isInt(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
@@ -148,6 +139,49 @@ function readRouting(value: unknown, variantKeys: ReadonlySet<string>, issues: I
   return value as unknown as Routing;
 }
 
+/** The variants' keys; each variant must be `{ key, weight }`, the keys unique, the weights summing to 10000. */
+function readVariantKeys(variants: unknown, issues: IssueCollector): Set<string> {
+  const variantKeys = new Set<string>();
+  if (!Array.isArray(variants) || variants.length < 2) {
+    issues.add('variants', 'must list at least two variants (the first is the control)');
+    return variantKeys;
+  }
+  let total = 0;
+  variants.forEach((variant: unknown, position) => {
+    if (!isRecord(variant) || typeof variant['key'] !== 'string' || !isInt(variant['weight'], 0, BASIS_POINTS)) {
+      issues.add(`variants[${position}]`, 'must be { key, weight } with weight in basis points (0..10000)');
+      return;
+    }
+    if (variantKeys.has(variant['key']))
+      issues.add(`variants[${position}].key`, `duplicate variant key "${variant['key']}"`);
+    variantKeys.add(variant['key']);
+    total += variant['weight'];
+  });
+  if (total !== BASIS_POINTS) issues.add('variants', `weights must sum to 10000; they sum to ${total}`);
+  return variantKeys;
+}
+
+function isLayer(layer: unknown): layer is NonNullable<RoutedExperiment['layer']> {
+  const range = isRecord(layer) ? layer['range'] : undefined;
+  return (
+    isRecord(layer) &&
+    typeof layer['key'] === 'string' &&
+    Array.isArray(range) &&
+    range.length === 2 &&
+    isInt(range[0], 0, BASIS_POINTS) &&
+    isInt(range[1], 0, BASIS_POINTS)
+  );
+}
+
+/** The metrics the gate reads results for; a field of the wrong type reads as absent. */
+function readMetrics(value: unknown): RoutedExperiment['metrics'] {
+  const metrics = isRecord(value) ? value : {};
+  return {
+    primary: typeof metrics['primary'] === 'string' ? metrics['primary'] : null,
+    guardrails: isStringArray(metrics['guardrails']) ? metrics['guardrails'] : [],
+  };
+}
+
 function readExperiment(value: unknown, index: number): { experiment: RoutedExperiment | null; issues: InputIssue[] } {
   const key = isRecord(value) && typeof value['key'] === 'string' ? value['key'] : `#${index}`;
   const issues = new IssueCollector(key);
@@ -162,23 +196,7 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
   const version = value['version'] ?? 0;
   if (!isInt(version, 0, Number.MAX_SAFE_INTEGER)) issues.add('version', 'must be a non-negative integer');
   const variants = value['variants'];
-  const variantKeys = new Set<string>();
-  if (!Array.isArray(variants) || variants.length < 2) {
-    issues.add('variants', 'must list at least two variants (the first is the control)');
-  } else {
-    let total = 0;
-    variants.forEach((variant: unknown, position) => {
-      if (!isRecord(variant) || typeof variant['key'] !== 'string' || !isInt(variant['weight'], 0, BASIS_POINTS)) {
-        issues.add(`variants[${position}]`, 'must be { key, weight } with weight in basis points (0..10000)');
-        return;
-      }
-      if (variantKeys.has(variant['key']))
-        issues.add(`variants[${position}].key`, `duplicate variant key "${variant['key']}"`);
-      variantKeys.add(variant['key']);
-      total += variant['weight'];
-    });
-    if (total !== BASIS_POINTS) issues.add('variants', `weights must sum to 10000; they sum to ${total}`);
-  }
+  const variantKeys = readVariantKeys(variants, issues);
   const coverage = value['coverage'] ?? BASIS_POINTS;
   if (!isInt(coverage, 0, BASIS_POINTS)) issues.add('coverage', 'must be an integer from 0 to 10000');
   const unitAttribute = value['unitAttribute'] ?? 'userId';
@@ -189,27 +207,13 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
   const targeting = value['targeting'] ?? {};
   if (!isRecord(targeting)) issues.add('targeting', 'must be a condition object');
   const layer = value['layer'] ?? null;
-  if (layer !== null) {
-    const range = isRecord(layer) ? layer['range'] : undefined;
-    if (
-      !isRecord(layer) ||
-      typeof layer['key'] !== 'string' ||
-      !Array.isArray(range) ||
-      range.length !== 2 ||
-      !isInt(range[0], 0, BASIS_POINTS) ||
-      !isInt(range[1], 0, BASIS_POINTS)
-    ) {
-      issues.add('layer', 'must be { key, range: [from, to] } in basis points');
-    }
-  }
+  if (layer !== null && !isLayer(layer)) issues.add('layer', 'must be { key, range: [from, to] } in basis points');
   const overrides = value['overrides'] ?? {};
   if (!isStringRecord(overrides)) issues.add('overrides', 'must map unit ids to variant keys');
   const routing = readRouting(value['routing'], variantKeys, issues);
-  const metrics = isRecord(value['metrics']) ? value['metrics'] : {};
-  const primary = typeof metrics['primary'] === 'string' ? metrics['primary'] : null;
-  const guardrails = isStringArray(metrics['guardrails']) ? metrics['guardrails'] : [];
+  const metrics = readMetrics(value['metrics']);
   if (issues.issues.length > 0) return { experiment: null, issues: issues.issues };
-  const variantList = (variants as readonly Json[]).map((variant) => ({
+  const variantList = (variants as readonly JsonObject[]).map((variant) => ({
     key: variant['key'] as string,
     weight: variant['weight'] as number,
   }));
@@ -226,7 +230,7 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
       layer: layer as RoutedExperiment['layer'],
       overrides: overrides as RoutedExperiment['overrides'],
       routing,
-      metrics: { primary, guardrails },
+      metrics,
     },
     issues: [],
   };

@@ -1,4 +1,4 @@
-import type { ExperimentResults, VariantResults } from './lift-client.js';
+import type { ExperimentResults, VariantResults } from './lift-api-client.js';
 
 /** What the statistics say to do with a rollout, with the figures that drove it. */
 export type GateDecision =
@@ -35,7 +35,7 @@ function variantFigures(results: ExperimentResults, variant: VariantResults): Fi
 }
 
 /**
- * The rollout gate, over Lift's results (issue 6): an SRM failure or a losing guardrail rolls back
+ * The rollout gate, over Lift's results: an SRM failure or a losing guardrail rolls back
  * (so does a primary metric that is losing on the sequential p-value); a `winning` verdict whose
  * sequential p-value is below alpha promotes the treatment with the highest chance to beat the
  * control; anything else holds. Pure: the caller fetches results and acts.

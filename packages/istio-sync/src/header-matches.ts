@@ -1,6 +1,8 @@
 import { RE2JS } from 're2js';
 import type { Condition } from '@lift/sdk';
+import type { InputIssue } from './experiment-input.js';
 import type { StringMatch } from './istio-types.js';
+import { isRecord } from './json-value.js';
 
 /** One header test, kept abstract so it renders both to a VirtualService match and to Lua. */
 export type HeaderTest =
@@ -24,6 +26,11 @@ export class UnroutableConditionError extends Error {
     super(message);
     this.name = 'UnroutableConditionError';
   }
+
+  /** The input issue of `experiment`, with the path inside its targeting. */
+  toIssue(experiment: string): InputIssue {
+    return { experiment, path: this.path === '' ? 'targeting' : `targeting.${this.path}`, message: this.message };
+  }
 }
 
 /** More blocks than this means a condition exploded in DNF; no VirtualService should carry it. */
@@ -46,6 +53,12 @@ export function quoteRe2(literal: string): string {
   return literal.replace(RE2_META, (char) => `\\${char}`);
 }
 
+function withinBlockLimit(blocks: MatchBlocks, path: string): MatchBlocks {
+  if (blocks.length > MAX_BLOCKS)
+    throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
+  return blocks;
+}
+
 function conjoin(left: MatchBlocks, right: MatchBlocks, path: string): MatchBlocks {
   const blocks: MatchBlock[] = [];
   for (const a of left) {
@@ -64,13 +77,7 @@ function conjoin(left: MatchBlocks, right: MatchBlocks, path: string): MatchBloc
       blocks.push(merged);
     }
   }
-  if (blocks.length > MAX_BLOCKS)
-    throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
-  return blocks;
-}
-
-function isRecord(value: unknown): value is { readonly [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return withinBlockLimit(blocks, path);
 }
 
 function attributeTest(attribute: string, value: unknown, path: string): HeaderTest {
@@ -149,9 +156,7 @@ function compile(condition: unknown, headers: { readonly [attribute: string]: st
       );
     blocks = conjoin(blocks, [new Map([[header.toLowerCase(), attributeTest(key, value, at)]])], at);
   }
-  if (blocks.length > MAX_BLOCKS)
-    throw new UnroutableConditionError(path, `expands to more than ${MAX_BLOCKS} match blocks`);
-  return blocks;
+  return withinBlockLimit(blocks, path);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { compareText } from './compare-text.js';
 import type { InputIssue } from './experiment-input.js';
 import { blocksOverlap, toStringMatch, type MatchBlock } from './header-matches.js';
 import {
@@ -5,6 +6,7 @@ import {
   type DestinationRule,
   type HttpRoute,
   type HttpRouteDestination,
+  type ObjectMeta,
   type StringMatch,
   type Subset,
   type VirtualService,
@@ -26,10 +28,6 @@ export interface MergedHost {
 }
 
 const MESH_GATEWAY = 'mesh';
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function subsetName(plan: RoutePlan, variant: string): string {
   return toDnsLabel(`${plan.experiment.key}-${variant}`);
@@ -80,39 +78,59 @@ function issue(plan: RoutePlan, path: string, message: string): InputIssue {
   return { experiment: plan.experiment.key, path, message };
 }
 
-function findConflicts(plans: readonly RoutePlan[], host: string): InputIssue[] {
+/** A name one plan uses on the host (a variant header, a subset name), and where it comes from. */
+interface NameClaim {
+  readonly name: string;
+  readonly plan: RoutePlan;
+  readonly path: string;
+}
+
+/** Names claimed twice: the first claim keeps the name, every later one is an issue. */
+function doubleClaims(
+  claims: readonly NameClaim[],
+  describe: (claim: NameClaim, owner: RoutePlan) => string,
+): InputIssue[] {
   const issues: InputIssue[] = [];
-  const headerOwners = new Map<string, RoutePlan>();
-  for (const plan of plans) {
+  const owners = new Map<string, RoutePlan>();
+  for (const claim of claims) {
+    const owner = owners.get(claim.name);
+    if (owner !== undefined) issues.push(issue(claim.plan, claim.path, describe(claim, owner)));
+    else owners.set(claim.name, claim.plan);
+  }
+  return issues;
+}
+
+/** Two experiments on one host must not share a variant header. */
+function variantHeaderConflicts(plans: readonly RoutePlan[], host: string): InputIssue[] {
+  const claims = plans.flatMap((plan) => {
     const header = plan.variantRoutes[0]?.header;
-    if (header === undefined) continue;
-    const owner = headerOwners.get(header);
-    if (owner !== undefined)
-      issues.push(
-        issue(
-          plan,
-          'routing.variantHeader',
-          `"${header}" is also the variant header of experiment "${owner.experiment.key}" on host ${host}`,
-        ),
-      );
-    else headerOwners.set(header, plan);
-  }
-  const subsetOwners = new Map<string, string>();
-  for (const plan of plans) {
-    for (const variant of plan.experiment.variants) {
-      const name = subsetName(plan, variant.key);
-      const owner = subsetOwners.get(name);
-      if (owner !== undefined)
-        issues.push(
-          issue(
-            plan,
-            `routing.subsets.${variant.key}`,
-            `subset name "${name}" collides with experiment "${owner}" on host ${host}`,
-          ),
-        );
-      else subsetOwners.set(name, plan.experiment.key);
-    }
-  }
+    return header === undefined ? [] : [{ name: header, plan, path: 'routing.variantHeader' }];
+  });
+  return doubleClaims(
+    claims,
+    (claim, owner) =>
+      `"${claim.name}" is also the variant header of experiment "${owner.experiment.key}" on host ${host}`,
+  );
+}
+
+/** One DestinationRule holds every experiment's subsets, so their names must differ. */
+function subsetNameConflicts(plans: readonly RoutePlan[], host: string): InputIssue[] {
+  const claims = plans.flatMap((plan) =>
+    plan.experiment.variants.map((variant) => ({
+      name: subsetName(plan, variant.key),
+      plan,
+      path: `routing.subsets.${variant.key}`,
+    })),
+  );
+  return doubleClaims(
+    claims,
+    (claim, owner) => `subset name "${claim.name}" collides with experiment "${owner.experiment.key}" on host ${host}`,
+  );
+}
+
+/** A request may match one experiment's headers only, and everything else has one place to go. */
+function routeConflicts(plans: readonly RoutePlan[], host: string): InputIssue[] {
+  const issues: InputIssue[] = [];
   for (let i = 0; i < plans.length; i += 1) {
     for (let j = i + 1; j < plans.length; j += 1) {
       const a = plans[i] as RoutePlan;
@@ -142,6 +160,10 @@ function findConflicts(plans: readonly RoutePlan[], host: string): InputIssue[] 
   return issues;
 }
 
+function findConflicts(plans: readonly RoutePlan[], host: string): InputIssue[] {
+  return [...variantHeaderConflicts(plans, host), ...subsetNameConflicts(plans, host), ...routeConflicts(plans, host)];
+}
+
 function sortedRecord(record: { readonly [key: string]: string }): { [key: string]: string } {
   return Object.fromEntries(
     Object.keys(record)
@@ -152,6 +174,78 @@ function sortedRecord(record: { readonly [key: string]: string }): { [key: strin
 
 function union(lists: readonly (readonly string[])[]): string[] {
   return [...new Set(lists.flat())].sort(compareText);
+}
+
+/** The variant-header routes of every plan, by experiment key. */
+function variantHeaderHttpRoutes(plans: readonly RoutePlan[], host: string): HttpRoute[] {
+  return plans.flatMap((plan) =>
+    plan.variantRoutes.map((route) => ({
+      name: `${plan.experiment.key}-variant-${route.variant}`,
+      match: [{ headers: { [route.header]: { exact: route.variant } } }],
+      route: toRouteDestinations(host, plan, [{ variant: route.variant, weight: 1 }]),
+    })),
+  );
+}
+
+/** One route per match block, most specific (most headers) first, then by experiment key and position. */
+function matchHttpRoutes(plans: readonly RoutePlan[], host: string): HttpRoute[] {
+  const matches: OrderedMatch[] = plans.flatMap((plan) =>
+    plan.matchRoutes.flatMap((route) =>
+      route.blocks.map((block, index) => ({ plan, block, index, targets: route.targets })),
+    ),
+  );
+  matches.sort(
+    (a, b) =>
+      b.block.size - a.block.size || compareText(a.plan.experiment.key, b.plan.experiment.key) || a.index - b.index,
+  );
+  return matches.map((match) => ({
+    name: `${match.plan.experiment.key}-match-${match.index}`,
+    match: [{ headers: toHeaders(match.block) }],
+    route: toRouteDestinations(host, match.plan, match.targets),
+  }));
+}
+
+/** Everything not matched, with its mirrors; the plans agree on it (checked by findConflicts), so the first one's serves. */
+function defaultHttpRoute(plan: RoutePlan, host: string): HttpRoute {
+  const mirrors = plan.defaultRoute.mirrors.map((mirror) => ({
+    destination: { host, subset: subsetName(plan, mirror.variant) },
+    percentage: { value: mirror.percent },
+  }));
+  return {
+    name: 'default',
+    route: toRouteDestinations(host, plan, plan.defaultRoute.targets),
+    ...(mirrors.length > 0 ? { mirrors } : {}),
+  };
+}
+
+/** The union of the plans' gateways, plus `mesh` when one of them routes only inside the mesh. */
+function gatewaysOf(plans: readonly RoutePlan[]): string[] {
+  const gatewayLists = plans.map((plan) => plan.routing.gateways ?? []);
+  const hasMeshOnly = gatewayLists.some((list) => list.length === 0);
+  const gateways = union(gatewayLists);
+  if (gateways.length > 0 && hasMeshOnly && !gateways.includes(MESH_GATEWAY)) gateways.push(MESH_GATEWAY);
+  return gateways;
+}
+
+function metadataOf(plans: readonly RoutePlan[], namespace: string, host: string): ObjectMeta {
+  return {
+    name: toObjectName('lift', host),
+    namespace,
+    labels: { [MANAGED_BY_LABEL]: FIELD_MANAGER },
+    annotations: {
+      [EXPERIMENTS_ANNOTATION]: plans.map((plan) => `${plan.experiment.key}@${plan.experiment.version}`).join(','),
+      [HOST_ANNOTATION]: host,
+    },
+  };
+}
+
+function subsetsOf(plans: readonly RoutePlan[]): Subset[] {
+  return plans.flatMap((plan) =>
+    plan.experiment.variants.map((variant) => ({
+      name: subsetName(plan, variant.key),
+      labels: sortedRecord(plan.routing.subsets[variant.key] ?? {}),
+    })),
+  );
 }
 
 /**
@@ -165,63 +259,13 @@ export function mergeHost(namespace: string, host: string, unsorted: readonly Ro
   if (first === undefined) return [];
   const conflicts = findConflicts(plans, host);
   if (conflicts.length > 0) return conflicts;
-
-  const http: HttpRoute[] = [];
-  for (const plan of plans) {
-    for (const route of plan.variantRoutes) {
-      http.push({
-        name: `${plan.experiment.key}-variant-${route.variant}`,
-        match: [{ headers: { [route.header]: { exact: route.variant } } }],
-        route: toRouteDestinations(host, plan, [{ variant: route.variant, weight: 1 }]),
-      });
-    }
-  }
-  const matches: OrderedMatch[] = plans.flatMap((plan) =>
-    plan.matchRoutes.flatMap((route) =>
-      route.blocks.map((block, index) => ({ plan, block, index, targets: route.targets })),
-    ),
-  );
-  matches.sort(
-    (a, b) =>
-      b.block.size - a.block.size || compareText(a.plan.experiment.key, b.plan.experiment.key) || a.index - b.index,
-  );
-  for (const match of matches) {
-    http.push({
-      name: `${match.plan.experiment.key}-match-${match.index}`,
-      match: [{ headers: toHeaders(match.block) }],
-      route: toRouteDestinations(host, match.plan, match.targets),
-    });
-  }
-  const mirrors = first.defaultRoute.mirrors.map((mirror) => ({
-    destination: { host, subset: subsetName(first, mirror.variant) },
-    percentage: { value: mirror.percent },
-  }));
-  http.push({
-    name: 'default',
-    route: toRouteDestinations(host, first, first.defaultRoute.targets),
-    ...(mirrors.length > 0 ? { mirrors } : {}),
-  });
-
-  const gatewayLists = plans.map((plan) => plan.routing.gateways ?? []);
-  const hasMeshOnly = gatewayLists.some((list) => list.length === 0);
-  const gateways = union(gatewayLists);
-  if (gateways.length > 0 && hasMeshOnly && !gateways.includes(MESH_GATEWAY)) gateways.push(MESH_GATEWAY);
-
-  const metadata = {
-    name: toObjectName('lift', host),
-    namespace,
-    labels: { [MANAGED_BY_LABEL]: FIELD_MANAGER },
-    annotations: {
-      [EXPERIMENTS_ANNOTATION]: plans.map((plan) => `${plan.experiment.key}@${plan.experiment.version}`).join(','),
-      [HOST_ANNOTATION]: host,
-    },
-  };
-  const subsets: Subset[] = plans.flatMap((plan) =>
-    plan.experiment.variants.map((variant) => ({
-      name: subsetName(plan, variant.key),
-      labels: sortedRecord(plan.routing.subsets[variant.key] ?? {}),
-    })),
-  );
+  const http = [
+    ...variantHeaderHttpRoutes(plans, host),
+    ...matchHttpRoutes(plans, host),
+    defaultHttpRoute(first, host),
+  ];
+  const gateways = gatewaysOf(plans);
+  const metadata = metadataOf(plans, namespace, host);
   return {
     virtualService: {
       apiVersion: ISTIO_API_VERSION,
@@ -234,6 +278,11 @@ export function mergeHost(namespace: string, host: string, unsorted: readonly Ro
         http,
       },
     },
-    destinationRule: { apiVersion: ISTIO_API_VERSION, kind: 'DestinationRule', metadata, spec: { host, subsets } },
+    destinationRule: {
+      apiVersion: ISTIO_API_VERSION,
+      kind: 'DestinationRule',
+      metadata,
+      spec: { host, subsets: subsetsOf(plans) },
+    },
   };
 }

@@ -1,71 +1,28 @@
-export {
-  readExperiments,
-  RoutingError,
-  formatIssue,
-  ROUTING_MODES,
-  type RoutedExperiment,
-  type Routing,
-  type RoutingMode,
-  type InputIssue,
-} from './experiment-input.js';
-export { renderResources, isRouted, type RenderOptions } from './render.js';
-export {
-  toMatchBlocks,
-  toStringMatch,
-  isRe2,
-  quoteRe2,
-  UnroutableConditionError,
-  type MatchBlock,
-  type MatchBlocks,
-  type HeaderTest,
-} from './header-matches.js';
-export { mergeHost, type MergedHost } from './host-merge.js';
-export {
-  renderEdgeFilter,
-  toEdgeExperiment,
-  isEdgeBucketed,
-  DEFAULT_EDGE_OPTIONS,
-  type EdgeOptions,
-} from './edge-filter.js';
-export { renderLuaSource, luaString, type EdgeExperiment } from './lua-source.js';
+/**
+ * @lift/istio-sync: Lift experiments become Istio routes. Read experiments, render and validate
+ * their resources, diff and apply them to a cluster, gate rollouts on Lift's results, or run the
+ * `lift-istio` CLI in-process. Everything else is internal.
+ */
+
+// Render: experiments (the server's REST shape) -> Istio resources, and YAML for kubectl.
+export { readExperiments, RoutingError, type RoutedExperiment } from './experiment-input.js';
+export { renderResources, type RenderOptions } from './render.js';
+export type { IstioResource } from './istio-types.js';
+export { toYamlDocuments } from './yaml-documents.js';
+
+// Validate: CRD schemas, istiod's webhook rules and the CRDs' CEL rules.
 export { ResourceValidator, formatValidationIssue, type ValidationIssue } from './validate.js';
-export { loadCrdSchemas, defaultSchemaDir, type CrdSchema } from './crd-schemas.js';
-export {
-  diffResource,
-  formatDiff,
-  resourceKey,
-  type LiveObject,
-  type ResourceDiff,
-  type FieldDifference,
-} from './diff.js';
-export { KubernetesCluster, ClusterError, type Cluster, type ResourceRef, type WriteOptions } from './cluster.js';
-export {
-  reconcile,
-  hasChanges,
-  OWNED_KINDS,
-  type ReconcileOptions,
-  type ReconcileReport,
-  type PruneCandidate,
-} from './reconcile.js';
-export { renderValidated, syncOnce, InvalidResourcesError } from './sync.js';
-export {
-  LiftClient,
-  LiftApiError,
-  type ExperimentResults,
-  type VariantResults,
-  type LiftClientOptions,
-} from './lift-client.js';
-export { decideGate, type GateDecision, type GateOptions, type Figures } from './gate.js';
-export { promotion, rollback, changeFor, type RolloutChange } from './rollout.js';
-export { runAutoRollout, type AutoRolloutOptions, type PromotionClock } from './auto-rollout.js';
-export { watch, type WatchOptions } from './watch.js';
-export { runCli, nodeIo, type CliIo } from './cli-commands.js';
-export { toYamlDocuments, parseYamlDocuments } from './yaml-documents.js';
-export {
-  FIELD_MANAGER,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_SELECTOR,
-  EXPERIMENTS_ANNOTATION,
-  HOST_ANNOTATION,
-} from './naming.js';
-export type { IstioResource, VirtualService, DestinationRule, EnvoyFilter, HttpRoute } from './istio-types.js';
+export { renderValidated, InvalidResourcesError } from './sync.js';
+
+// Diff, apply, prune: one reconcile pass against a cluster (diff only unless `isApplying`).
+export { reconcile, type ReconcileOptions, type ReconcileReport } from './reconcile.js';
+export type { ResourceDiff } from './diff.js';
+export { KubernetesCluster, type Cluster } from './cluster.js';
+
+// Gate: promote, roll back or hold on Lift's results.
+export { decideGate, type GateDecision, type GateOptions } from './gate.js';
+export type { ExperimentResults } from './lift-api-client.js';
+
+// The lift-istio CLI.
+export { runCli } from './cli-commands.js';
+export { nodeIo, type CliIo } from './cli-io.js';

@@ -1,3 +1,4 @@
+import { compareText } from './compare-text.js';
 import type { MatchBlocks } from './header-matches.js';
 
 /** What the Lua filter needs to decide one experiment exactly as the SDK does. */
@@ -62,7 +63,7 @@ function luaExperiment(experiment: EdgeExperiment): string {
     .map(
       (block) =>
         `{ ${[...block.entries()]
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .sort(([a], [b]) => compareText(a, b))
           .map(([header, test]) => luaTest(header, test))
           .join(', ')} }`,
     )

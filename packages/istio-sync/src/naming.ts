@@ -14,6 +14,11 @@ const DNS_SUBDOMAIN_MAX = 253;
 const HASH_SUFFIX_LENGTH = 8;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** Whether `text` is a DNS-1123 label, as istiod requires of subset names. */
+export function isDnsLabel(text: string): boolean {
+  return DNS_LABEL.test(text) && text.length <= DNS_LABEL_MAX;
+}
+
 function shortHash(text: string): string {
   return hash(text).toString(16).padStart(HASH_SUFFIX_LENGTH, '0');
 }
@@ -23,7 +28,7 @@ function shortHash(text: string): string {
  * already valid, otherwise cleaned and suffixed with a hash of the original so names stay unique.
  */
 export function toDnsLabel(text: string): string {
-  if (DNS_LABEL.test(text) && text.length <= DNS_LABEL_MAX) return text;
+  if (isDnsLabel(text)) return text;
   const cleaned = text
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')

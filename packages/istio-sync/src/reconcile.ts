@@ -1,4 +1,5 @@
 import type { Cluster } from './cluster.js';
+import { compareText } from './compare-text.js';
 import { diffResource, formatDiff, resourceKey, type LiveObject, type ResourceDiff } from './diff.js';
 import { ENVOY_FILTER_API_VERSION, ISTIO_API_VERSION, type IstioResource } from './istio-types.js';
 import { EXPERIMENTS_ANNOTATION, FIELD_MANAGER } from './naming.js';
@@ -53,7 +54,7 @@ async function findPrunable(cluster: Cluster, desired: readonly IstioResource[])
         });
     }
   }
-  return candidates.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return candidates.sort((a, b) => compareText(a.key, b.key));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { compareText } from './compare-text.js';
 import { RoutingError, type InputIssue, type RoutedExperiment, type Routing } from './experiment-input.js';
 import {
   DEFAULT_EDGE_OPTIONS,
@@ -48,9 +49,7 @@ const KIND_ORDER: { readonly [kind in IstioResource['kind']]: number } = {
 function compareResources(a: IstioResource, b: IstioResource): number {
   const byKind = KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
   if (byKind !== 0) return byKind;
-  const left = `${a.metadata.namespace}/${a.metadata.name}`;
-  const right = `${b.metadata.namespace}/${b.metadata.name}`;
-  return left < right ? -1 : left > right ? 1 : 0;
+  return compareText(`${a.metadata.namespace}/${a.metadata.name}`, `${b.metadata.namespace}/${b.metadata.name}`);
 }
 
 /**
@@ -70,7 +69,7 @@ export function renderResources(
   const hosts = new Map<string, { namespace: string; host: string; plans: RoutePlan[] }>();
   const edge: EdgeExperiment[] = [];
   const edgeVersions: string[] = [];
-  const routed = experiments.filter(isRouted).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const routed = experiments.filter(isRouted).sort((a, b) => compareText(a.key, b.key));
   for (const experiment of routed) {
     const routing = experiment.routing;
     try {
@@ -81,11 +80,7 @@ export function renderResources(
       hosts.set(groupKey, group);
     } catch (error) {
       if (!(error instanceof UnroutableConditionError)) throw error;
-      issues.push({
-        experiment: experiment.key,
-        path: error.path === '' ? 'targeting' : `targeting.${error.path}`,
-        message: error.message,
-      });
+      issues.push(error.toIssue(experiment.key));
       continue;
     }
     if (isEdgeBucketed(experiment, routing)) {

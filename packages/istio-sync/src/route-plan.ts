@@ -73,15 +73,25 @@ export function allTo(variant: string): WeightedTarget[] {
   return [{ variant, weight: BASIS_POINTS }];
 }
 
-/** The plan of a paused experiment: the SDK answers the control for everyone, so the mesh does too. */
-export function pausedPlan(experiment: RoutedExperiment, routing: Routing): RoutePlan {
+/** A plan without header routes: everything to `variant`, mirrored to `mirrors`. */
+export function planAllTo(
+  experiment: RoutedExperiment,
+  routing: Routing,
+  variant: string,
+  mirrors: readonly MirrorTarget[] = [],
+): RoutePlan {
   return {
     experiment,
     routing,
     variantRoutes: [],
     matchRoutes: [],
-    defaultRoute: { targets: allTo(controlOf(experiment)), mirrors: [] },
+    defaultRoute: { targets: allTo(variant), mirrors },
   };
+}
+
+/** The plan of a paused experiment: the SDK answers the control for everyone, so the mesh does too. */
+export function pausedPlan(experiment: RoutedExperiment, routing: Routing): RoutePlan {
+  return planAllTo(experiment, routing, controlOf(experiment));
 }
 
 export function variantHeaderRoutes(experiment: RoutedExperiment, routing: Routing): VariantHeaderRoute[] {

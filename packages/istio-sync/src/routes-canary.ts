@@ -1,5 +1,11 @@
 import type { RoutedExperiment, Routing } from './experiment-input.js';
-import { allTo, coverageSplit, PERCENT_IN_BASIS_POINTS, variantHeaderRoutes, type RoutePlan } from './route-plan.js';
+import {
+  coverageSplit,
+  PERCENT_IN_BASIS_POINTS,
+  planAllTo,
+  variantHeaderRoutes,
+  type RoutePlan,
+} from './route-plan.js';
 
 /** The coverage a canary runs at: its current step (the first of `steps`), else the experiment's coverage. */
 export function canaryCoverage(experiment: RoutedExperiment, routing: Routing): number {
@@ -13,15 +19,7 @@ export function canaryCoverage(experiment: RoutedExperiment, routing: Routing): 
  * goes to `active`.
  */
 export function planCanary(experiment: RoutedExperiment, routing: Routing): RoutePlan {
-  if (routing.active !== undefined) {
-    return {
-      experiment,
-      routing,
-      variantRoutes: [],
-      matchRoutes: [],
-      defaultRoute: { targets: allTo(routing.active), mirrors: [] },
-    };
-  }
+  if (routing.active !== undefined) return planAllTo(experiment, routing, routing.active);
   return {
     experiment,
     routing,

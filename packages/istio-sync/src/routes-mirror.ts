@@ -1,5 +1,5 @@
 import type { RoutedExperiment, Routing } from './experiment-input.js';
-import { allTo, controlOf, type RoutePlan } from './route-plan.js';
+import { controlOf, planAllTo, type RoutePlan } from './route-plan.js';
 
 const DEFAULT_MIRROR_PERCENT = 100;
 
@@ -8,11 +8,5 @@ export function planMirror(experiment: RoutedExperiment, routing: Routing): Rout
   const percent = routing.mirrorPercent ?? DEFAULT_MIRROR_PERCENT;
   const mirrors =
     percent === 0 ? [] : experiment.variants.slice(1).map((variant) => ({ variant: variant.key, percent }));
-  return {
-    experiment,
-    routing,
-    variantRoutes: [],
-    matchRoutes: [],
-    defaultRoute: { targets: allTo(controlOf(experiment)), mirrors },
-  };
+  return planAllTo(experiment, routing, controlOf(experiment), mirrors);
 }

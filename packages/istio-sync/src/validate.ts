@@ -3,6 +3,8 @@ import * as ajvFormats from 'ajv-formats';
 import { checkCelRules } from './cel-rules.js';
 import { CrdCatalog, defaultSchemaDir, type CrdSchema } from './crd-schemas.js';
 import { isRe2 } from './header-matches.js';
+import { asArray, isRecord, type JsonObject } from './json-value.js';
+import { isDnsLabel } from './naming.js';
 
 /** One reason a document would be refused (or, as a warning, could not be fully checked). */
 export interface ValidationIssue {
@@ -20,18 +22,6 @@ const MAX_REGEX_LENGTH = 1024;
 const MAX_PERCENT = 100;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_LABEL_MAX = 63;
-
-type Json = { readonly [key: string]: unknown };
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function asArray(value: unknown): readonly unknown[] {
-  return Array.isArray(value) ? value : [];
-}
 
 // ajv-formats ships as CommonJS; its default export is the plugin function.
 type FormatsPlugin = (ajv: Ajv) => Ajv;
@@ -82,7 +72,7 @@ function checkHeaderNames(headers: unknown, path: string, findings: Finding[]): 
   }
 }
 
-function checkVirtualService(spec: Json, findings: Finding[]): void {
+function checkVirtualService(spec: JsonObject, findings: Finding[]): void {
   for (const section of ['http', 'tcp', 'tls'] as const) {
     asArray(spec[section]).forEach((route: unknown, index) => {
       if (!isRecord(route)) return;
@@ -119,7 +109,7 @@ function checkVirtualService(spec: Json, findings: Finding[]): void {
   }
 }
 
-function checkDestinationRule(spec: Json, findings: Finding[]): void {
+function checkDestinationRule(spec: JsonObject, findings: Finding[]): void {
   const seen = new Set<string>();
   asArray(spec['subsets']).forEach((subset: unknown, index) => {
     const name = isRecord(subset) ? subset['name'] : undefined;
@@ -127,7 +117,7 @@ function checkDestinationRule(spec: Json, findings: Finding[]): void {
     if (seen.has(name))
       findings.push({ path: `/spec/subsets/${index}/name`, message: `duplicate subset name "${name}"` });
     seen.add(name);
-    if (!DNS_LABEL.test(name) || name.length > DNS_LABEL_MAX)
+    if (!isDnsLabel(name))
       findings.push({ path: `/spec/subsets/${index}/name`, message: `subset name "${name}" is not a DNS-1123 label` });
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideGate } from '../src/gate.js';
-import type { ExperimentResults } from '../src/lift-client.js';
+import type { ExperimentResults } from '../src/lift-api-client.js';
 import { changeFor, promotion, rollback } from '../src/rollout.js';
 import { experimentOf } from './support/experiments.js';
 import { resultsOf } from './support/fake-lift-server.js';

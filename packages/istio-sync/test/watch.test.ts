@@ -3,7 +3,7 @@ import { runAutoRollout } from '../src/auto-rollout.js';
 import { KubernetesCluster } from '../src/cluster.js';
 import { readExperiments } from '../src/experiment-input.js';
 import type { VirtualService } from '../src/istio-types.js';
-import { LiftClient } from '../src/lift-client.js';
+import { LiftApiClient } from '../src/lift-api-client.js';
 import { watch } from '../src/watch.js';
 import { FakeKubeApi } from './support/fake-kube-api.js';
 import { FakeLiftServer, resultsOf } from './support/fake-lift-server.js';
@@ -11,7 +11,7 @@ import { sharedValidator } from './support/schemas.js';
 
 let kube: FakeKubeApi;
 let lift: FakeLiftServer;
-let client: LiftClient;
+let client: LiftApiClient;
 
 function canary(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -60,7 +60,7 @@ const weights = () =>
 beforeAll(async () => {
   kube = await new FakeKubeApi().start();
   lift = await new FakeLiftServer().start();
-  client = new LiftClient({ baseUrl: lift.url, apiKey: lift.apiKey });
+  client = new LiftApiClient({ baseUrl: lift.url, apiKey: lift.apiKey });
 });
 afterAll(async () => {
   await lift.stop();
@@ -73,7 +73,7 @@ beforeEach(() => {
   lift.results.clear();
 });
 
-describe('LiftClient', () => {
+describe('LiftApiClient', () => {
   it('pages through every experiment with the admin key', async () => {
     lift.experiments = [canary(), draft('a'), draft('b'), draft('c'), draft('d')];
     const items = await client.listExperiments();
@@ -82,7 +82,7 @@ describe('LiftClient', () => {
   });
 
   it('reports problem+json details', async () => {
-    await expect(new LiftClient({ baseUrl: lift.url, apiKey: 'wrong' }).listExperiments()).rejects.toThrow(
+    await expect(new LiftApiClient({ baseUrl: lift.url, apiKey: 'wrong' }).listExperiments()).rejects.toThrow(
       '401 Send an API key',
     );
   });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExperimentResults } from '../../src/lift-client.js';
+import type { ExperimentResults } from '../../src/lift-api-client.js';
 
 type Json = { [key: string]: unknown };
 
@@ -13,8 +13,8 @@ export interface LiftRequest {
 }
 
 /**
- * A small fake of Lift's REST API on 127.0.0.1: the experiments list (paged), results (issue 6's
- * shape), PATCH routing with If-Match, pause, and the SDK config event stream.
+ * A small fake of Lift's REST API on 127.0.0.1: the experiments list (paged), results (as the
+ * server shapes them), PATCH routing with If-Match, pause, and the SDK config event stream.
  */
 export class FakeLiftServer {
   readonly requests: LiftRequest[] = [];
@@ -128,7 +128,7 @@ function problem(res: ServerResponse, status: number, detail: string): void {
   res.end(JSON.stringify({ type: 'about:blank', title: 'Error', status, detail }));
 }
 
-/** Results in issue 6's shape for a control and one treatment. */
+/** Results in the server's shape for a control and one treatment. */
 export function resultsOf(
   treatment: { verdict: string; pValueSequential: number; chanceToBeatControl?: number; key?: string },
   srmOk = true,

@@ -1,6 +1,6 @@
 /** The slices of Lift's REST API istio-sync uses (never the server's code). */
 
-/** One variant's figures in `GET /v1/experiments/:key/results` (issue 6); treatments carry the comparison. */
+/** One variant's figures in `GET /v1/experiments/:key/results`; treatments carry the comparison. */
 export interface VariantResults {
   readonly key: string;
   readonly units: number;
@@ -25,7 +25,7 @@ export interface ExperimentResults {
   readonly variants: readonly VariantResults[];
 }
 
-export interface LiftClientOptions {
+export interface LiftApiClientOptions {
   readonly baseUrl: string;
   /** An admin key: listing needs admin or analyst, rollout writes need admin, the stream sdk or admin. */
   readonly apiKey?: string;
@@ -49,15 +49,15 @@ export class LiftApiError extends Error {
  * A small client of Lift's REST API.
  *
  * @example
- * const client = new LiftClient({ baseUrl: 'http://lift:8080', apiKey: process.env.LIFT_API_KEY });
+ * const client = new LiftApiClient({ baseUrl: 'http://lift:8080', apiKey: process.env.LIFT_API_KEY });
  * const experiments = await client.listExperiments();
  */
-export class LiftClient {
+export class LiftApiClient {
   readonly #baseUrl: string;
   readonly #apiKey: string | undefined;
   readonly #fetch: typeof fetch;
 
-  constructor(options: LiftClientOptions) {
+  constructor(options: LiftApiClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#apiKey = options.apiKey;
     this.#fetch = options.fetch ?? fetch;

@@ -3,9 +3,10 @@ import type {
   ExperimentList,
   ExperimentStatus,
   FieldError,
-  Results,
+  ExperimentResults,
   Role,
-  Timeseries,
+  ExperimentTimeseries,
+  Transition,
 } from './api-types.js';
 
 const NETWORK_FAILURE = 0;
@@ -40,8 +41,6 @@ function isFieldError(value: unknown): value is FieldError {
     typeof (value as FieldError).message === 'string'
   );
 }
-
-export type Transition = 'start' | 'pause' | 'resume' | 'stop' | 'archive';
 
 export type FetchPort = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -129,12 +128,12 @@ export class ApiClient {
     return this.#request('POST', `/v1/experiments/${encodeURIComponent(key)}/${action}`);
   }
 
-  results(key: string, metric?: string): Promise<Results> {
+  results(key: string, metric?: string): Promise<ExperimentResults> {
     const query = metric === undefined ? '' : `?${new URLSearchParams({ metric }).toString()}`;
     return this.#request('GET', `/v1/experiments/${encodeURIComponent(key)}/results${query}`);
   }
 
-  timeseries(key: string, metric?: string): Promise<Timeseries> {
+  timeseries(key: string, metric?: string): Promise<ExperimentTimeseries> {
     const query = metric === undefined ? '' : `?${new URLSearchParams({ metric }).toString()}`;
     return this.#request('GET', `/v1/experiments/${encodeURIComponent(key)}/timeseries${query}`);
   }

@@ -11,7 +11,7 @@ import {
   Tooltip,
   type Plugin,
 } from 'chart.js';
-import type { Timeseries, VariantResult } from './api-types.js';
+import type { ExperimentTimeseries, VariantResult } from './api-types.js';
 import { formatCount, formatInterval, formatPercent, formatSignedPercent, formatTickPercent } from './format.js';
 
 Chart.register(
@@ -161,7 +161,7 @@ export function drawLiftChart(canvas: HTMLCanvasElement, treatments: readonly Va
 }
 
 /** The cumulative conversion rate per variant, one point per day. */
-export function drawTimeseriesChart(canvas: HTMLCanvasElement, series: Timeseries): void {
+export function drawTimeseriesChart(canvas: HTMLCanvasElement, series: ExperimentTimeseries): void {
   const dates = [...new Set(series.variants.flatMap((v) => v.points.map((p) => p.date)))].sort();
   const chart = new Chart<'line', (number | null)[], string>(canvas, {
     type: 'line',

@@ -1,6 +1,12 @@
-import type { Transition } from './api-client.js';
 import type { AppContext } from './app-context.js';
-import type { Experiment, ExperimentStatus, Results, Timeseries, VariantResult } from './api-types.js';
+import type {
+  Experiment,
+  ExperimentResults,
+  ExperimentStatus,
+  ExperimentTimeseries,
+  Transition,
+  VariantResult,
+} from './api-types.js';
 import { destroyCharts, drawLiftChart, drawRateChart, drawTimeseriesChart } from './charts.js';
 import { h, replaceChildren } from './dom.js';
 import {
@@ -93,7 +99,7 @@ function chartFigure(
   return { figure, canvas };
 }
 
-function resultsTable(results: Results): HTMLElement {
+function resultsTable(results: ExperimentResults): HTMLElement {
   const cell = (variant: VariantResult, read: (v: VariantResult) => string | undefined) =>
     h('td', {}, read(variant) ?? '—');
   return h(
@@ -149,7 +155,7 @@ function resultsTable(results: Results): HTMLElement {
   );
 }
 
-function describePower(results: Results): string {
+function describePower(results: ExperimentResults): string {
   const power = results.power;
   if (power === undefined || power.unitsNeeded === 0 || power.mdeRel === 0)
     return 'Power cannot be estimated until the control converts.';
@@ -159,8 +165,8 @@ function describePower(results: Results): string {
 /** Renders results into `container` and draws its charts (the canvases must be in the document). */
 function renderResults(
   container: HTMLElement,
-  results: Results,
-  series: Timeseries | null,
+  results: ExperimentResults,
+  series: ExperimentTimeseries | null,
   seriesError: unknown,
 ): void {
   const [control, ...treatments] = results.variants;

@@ -1,0 +1,15 @@
+// The web UI's API types come from the server's committed OpenAPI document, the contract both
+// sides share, so @lift/web never imports the server's code and the types cannot drift from it.
+import openapiTS, { astToString } from 'openapi-typescript';
+
+export const OPENAPI_DOCUMENT = new URL('../../server/openapi.json', import.meta.url);
+export const API_TYPES_FILE = new URL('../src/generated/api.ts', import.meta.url);
+export const GENERATE_COMMAND = 'pnpm generate';
+
+const HEADER = `// Generated from packages/server/openapi.json by openapi-typescript (\`${GENERATE_COMMAND}\`). Do not edit.\n\n`;
+
+/** The text of src/generated/api.ts for the document as committed. */
+export async function renderApiTypes() {
+  const nodes = await openapiTS(OPENAPI_DOCUMENT, { immutable: true, silent: true });
+  return HEADER + astToString(nodes);
+}

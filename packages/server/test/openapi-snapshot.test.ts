@@ -17,7 +17,7 @@ describe('the committed OpenAPI snapshot (packages/server/openapi.json)', () => 
     const served = await t.api.get('/openapi.json').expect(200);
     const committed = await readFile(OPENAPI_SNAPSHOT_FILE, 'utf8').catch(() => '');
     expect(committed, `packages/server/openapi.json is stale: run \`${REGENERATE_COMMAND}\``).toBe(
-      renderOpenApiSnapshot(served.body),
+      await renderOpenApiSnapshot(served.body),
     );
   });
 });

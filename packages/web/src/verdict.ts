@@ -59,5 +59,5 @@ export function describeSampleRatio(results: ExperimentResults): string | null {
 
 /** The conversion rate with its interval, e.g. `12.3% (95% interval 10.1% to 14.8%)`. */
 export function describeRate(variant: VariantResult): string {
-  return `${formatPercent(variant.rate)} (95% interval ${formatInterval(variant.rateCI, (value) => formatPercent(value))})`;
+  return `${formatPercent(variant.rate)} (95% interval ${formatInterval(variant.rateCI, formatPercent)})`;
 }

@@ -7,36 +7,34 @@ import type { DatabaseHandle } from './db/database.js';
 import { DomainError } from './errors/domain-error.js';
 import { createProblemHandler } from './errors/problem-handler.js';
 import { ExperimentsRepository } from './experiments/experiments-repository.js';
-import { createExperimentsRouter, experimentsPaths } from './experiments/experiments-routes.js';
+import { createExperimentsRouter } from './experiments/experiments-routes.js';
 import { ExperimentsService } from './experiments/experiments-service.js';
-import { createHealthRouter, healthPaths } from './health/health-routes.js';
+import { createHealthRouter } from './health/health-routes.js';
 import { createRoleGuard } from './http/auth.js';
 import { createRequestLogging } from './http/request-logging.js';
 import { rejectNulCharacters } from './http/forbidden-characters.js';
-import { buildOpenApiDocument } from './http/openapi.js';
 import { parseJsonBody, requireJsonContentType } from './http/request-body.js';
 import { createTelemetry } from './http/telemetry.js';
 import { KeysRepository } from './keys/keys-repository.js';
-import { createKeysRouter, keysPaths } from './keys/keys-routes.js';
+import { createKeysRouter } from './keys/keys-routes.js';
 import { KeysService } from './keys/keys-service.js';
 import { ResultsRepository } from './results/results-repository.js';
-import { createResultsRouter, resultsPaths } from './results/results-routes.js';
+import { createResultsRouter } from './results/results-routes.js';
 import { ResultsService } from './results/results-service.js';
 import { ConfigStream } from './sdk-config/config-stream.js';
 import { SdkConfigRepository } from './sdk-config/sdk-config-repository.js';
-import { createSdkConfigRouter, sdkConfigPaths } from './sdk-config/sdk-config-routes.js';
+import { createSdkConfigRouter } from './sdk-config/sdk-config-routes.js';
 import { SdkConfigService } from './sdk-config/sdk-config-service.js';
 import { IngestGate } from './events/ingest-gate.js';
 import { AssignmentsRepository } from './assignments/assignments-repository.js';
-import { assignmentsPaths, createAssignmentsRouter } from './assignments/assignments-routes.js';
+import { createAssignmentsRouter } from './assignments/assignments-routes.js';
 import { AssignmentsService } from './assignments/assignments-service.js';
 import { EventsRepository } from './events/events-repository.js';
-import { createEventsRouter, eventsPaths } from './events/events-routes.js';
+import { createEventsRouter } from './events/events-routes.js';
 import { EventsService } from './events/events-service.js';
 import { FactFolder } from './events/fact-folder.js';
 import { startPartitionMaintenance } from './events/partition-maintenance.js';
-
-export const API_VERSION = '0.1.0';
+import { createOpenApiDocument } from './openapi-document.js';
 
 export interface AppOptions {
   /** Largest accepted request body, e.g. `1mb`. */
@@ -113,10 +111,7 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   });
   const telemetry = createTelemetry(() => sdkConfig.lastKnownVersion);
   const requireRole = createRoleGuard((secret) => keys.authenticate(secret));
-  const openApi = buildOpenApiDocument(
-    [healthPaths, keysPaths, experimentsPaths, resultsPaths, sdkConfigPaths, eventsPaths, assignmentsPaths],
-    API_VERSION,
-  );
+  const openApi = createOpenApiDocument();
 
   const app = express();
   app.disable('x-powered-by');

@@ -3,9 +3,10 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { webUiDirectory } from '../node/web-ui-directory.js';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
-const outDir = `${packageRoot}dist/ui`;
+const outDir = webUiDirectory();
 
 await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });

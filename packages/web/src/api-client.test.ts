@@ -59,6 +59,28 @@ describe('the API client', () => {
     ).rejects.toMatchObject({ status: 401 });
   });
 
+  it('follows the cursor through every page of experiments', async () => {
+    const seen: string[] = [];
+    const pages: Record<string, unknown> = {
+      '': { items: [{ key: 'a' }, { key: 'b' }], nextCursor: '2' },
+      '2': { items: [{ key: 'c' }], nextCursor: null },
+    };
+    const api = new ApiClient({
+      key: 'k',
+      fetch: async (url) => {
+        seen.push(url);
+        const cursor = new URL(url, 'http://lift').searchParams.get('cursor') ?? '';
+        return new Response(JSON.stringify(pages[cursor]), { headers: { 'Content-Type': 'application/json' } });
+      },
+    });
+    const experiments = await api.listAllExperiments({ status: 'running' });
+    expect(experiments.map((experiment) => experiment.key)).toEqual(['a', 'b', 'c']);
+    expect(seen).toEqual([
+      '/v1/experiments?limit=200&status=running',
+      '/v1/experiments?limit=200&status=running&cursor=2',
+    ]);
+  });
+
   it('reports an unreachable server as a problem with status 0', async () => {
     const api = new ApiClient({ key: 'k', fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
     await expect(api.listExperiments()).rejects.toMatchObject({ status: 0, title: 'Network error' });

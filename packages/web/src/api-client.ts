@@ -3,9 +3,10 @@ import type {
   ExperimentList,
   ExperimentStatus,
   FieldError,
-  Results,
+  ExperimentResults,
   Role,
-  Timeseries,
+  ExperimentTimeseries,
+  Transition,
 } from './api-types.js';
 
 const NETWORK_FAILURE = 0;
@@ -40,8 +41,6 @@ function isFieldError(value: unknown): value is FieldError {
     typeof (value as FieldError).message === 'string'
   );
 }
-
-export type Transition = 'start' | 'pause' | 'resume' | 'stop' | 'archive';
 
 export type FetchPort = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -117,8 +116,23 @@ export class ApiClient {
     return this.#request('GET', `/v1/experiments?${params.toString()}`);
   }
 
+  /** Every experiment (of one status), following the cursor through every page. */
+  async listAllExperiments(query: { status?: ExperimentStatus } = {}): Promise<Experiment[]> {
+    const experiments: Experiment[] = [];
+    let cursor: string | undefined = undefined;
+    do {
+      const page: ExperimentList = await this.listExperiments({
+        ...query,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      experiments.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return experiments;
+  }
+
   getExperiment(key: string): Promise<Experiment> {
-    return this.#request('GET', `/v1/experiments/${encodeURIComponent(key)}`);
+    return this.#request('GET', experimentPath(key));
   }
 
   createExperiment(body: unknown): Promise<Experiment> {
@@ -126,16 +140,24 @@ export class ApiClient {
   }
 
   transition(key: string, action: Transition): Promise<Experiment> {
-    return this.#request('POST', `/v1/experiments/${encodeURIComponent(key)}/${action}`);
+    return this.#request('POST', experimentPath(key, { resource: action }));
   }
 
-  results(key: string, metric?: string): Promise<Results> {
-    const query = metric === undefined ? '' : `?${new URLSearchParams({ metric }).toString()}`;
-    return this.#request('GET', `/v1/experiments/${encodeURIComponent(key)}/results${query}`);
+  results(key: string, metric?: string): Promise<ExperimentResults> {
+    return this.#request('GET', experimentPath(key, { resource: 'results', metric }));
   }
 
-  timeseries(key: string, metric?: string): Promise<Timeseries> {
-    const query = metric === undefined ? '' : `?${new URLSearchParams({ metric }).toString()}`;
-    return this.#request('GET', `/v1/experiments/${encodeURIComponent(key)}/timeseries${query}`);
+  timeseries(key: string, metric?: string): Promise<ExperimentTimeseries> {
+    return this.#request('GET', experimentPath(key, { resource: 'timeseries', metric }));
   }
+}
+
+/** `/v1/experiments/<key>[/<resource>][?metric=…]`, with the key and the query escaped. */
+function experimentPath(
+  key: string,
+  options: { resource?: string | undefined; metric?: string | undefined } = {},
+): string {
+  const { resource, metric } = options;
+  const path = `/v1/experiments/${encodeURIComponent(key)}${resource === undefined ? '' : `/${resource}`}`;
+  return metric === undefined ? path : `${path}?${new URLSearchParams({ metric }).toString()}`;
 }

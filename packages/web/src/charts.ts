@@ -11,8 +11,8 @@ import {
   Tooltip,
   type Plugin,
 } from 'chart.js';
-import type { Timeseries, VariantResult } from './api-types.js';
-import { formatCount, formatInterval, formatPercent, formatSignedPercent, formatTickPercent } from './format.js';
+import type { ExperimentTimeseries, VariantResult } from './api-types.js';
+import { formatCount, formatEstimate, formatInterval, formatPercent, formatTickPercent } from './format.js';
 
 Chart.register(
   BarController,
@@ -43,6 +43,12 @@ Chart.defaults.font.size = 13;
 Chart.defaults.animation = false;
 
 const charts = new Set<Chart>();
+
+/** Keeps `chart` until the next `destroyCharts`. */
+function track<TChart extends { destroy(): void }>(chart: TChart): TChart {
+  charts.add(chart as unknown as Chart);
+  return chart;
+}
 
 /** Destroys every chart drawn so far (on navigation), releasing their canvases and listeners. */
 export function destroyCharts(): void {
@@ -86,45 +92,45 @@ function intervalChart(
     describe: (index: number) => string;
   },
 ): Chart<'bar'> {
-  const chart = new Chart<'bar', [number, number][], string>(canvas, {
-    type: 'bar',
-    data: {
-      labels: options.labels,
-      datasets: [
-        {
-          label: '95% interval',
-          data: options.intervals,
-          backgroundColor: options.colors.map((color) => `${color}55`),
-          borderColor: options.colors,
-          borderWidth: 2,
-          borderSkipped: false,
-          barPercentage: 0.6,
-        },
-      ],
-    },
-    options: {
-      indexAxis: 'y',
-      responsive: true,
-      maintainAspectRatio: false,
-      plugins: {
-        legend: { display: false },
-        tooltip: { callbacks: { label: (item) => options.describe(item.dataIndex) } },
-      },
-      scales: {
-        x: {
-          grid: {
-            color: (context) => (context.tick?.value === 0 ? ZERO_LINE : GRID_COLOR),
-            lineWidth: (context) => (context.tick?.value === 0 ? 2 : 1),
+  return track(
+    new Chart<'bar', [number, number][], string>(canvas, {
+      type: 'bar',
+      data: {
+        labels: options.labels,
+        datasets: [
+          {
+            label: '95% interval',
+            data: options.intervals,
+            backgroundColor: options.colors.map((color) => `${color}55`),
+            borderColor: options.colors,
+            borderWidth: 2,
+            borderSkipped: false,
+            barPercentage: 0.6,
           },
-          ticks: { callback: (value) => options.tickFormat(Number(value)) },
-        },
-        y: { grid: { display: false }, ticks: { font: { weight: 'bold' } } },
+        ],
       },
-    },
-    plugins: [estimateMarkers(options.estimates)],
-  });
-  charts.add(chart as unknown as Chart);
-  return chart;
+      options: {
+        indexAxis: 'y',
+        responsive: true,
+        maintainAspectRatio: false,
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: (item) => options.describe(item.dataIndex) } },
+        },
+        scales: {
+          x: {
+            grid: {
+              color: (context) => (context.tick?.value === 0 ? ZERO_LINE : GRID_COLOR),
+              lineWidth: (context) => (context.tick?.value === 0 ? 2 : 1),
+            },
+            ticks: { callback: (value) => options.tickFormat(Number(value)) },
+          },
+          y: { grid: { display: false }, ticks: { font: { weight: 'bold' } } },
+        },
+      },
+      plugins: [estimateMarkers(options.estimates)],
+    }),
+  );
 }
 
 /** Conversion rate per variant: the 95% Wilson interval as a bar, the rate as a tick. */
@@ -139,7 +145,7 @@ export function drawRateChart(canvas: HTMLCanvasElement, variants: readonly Vari
       const v = variants[index];
       return v === undefined
         ? ''
-        : `${formatPercent(v.rate)} (${formatInterval(v.rateCI, (x) => formatPercent(x))}), ${formatCount(v.conversions)} of ${formatCount(v.units)} units`;
+        : `${formatPercent(v.rate)} (${formatInterval(v.rateCI, formatPercent)}), ${formatCount(v.conversions)} of ${formatCount(v.units)} units`;
     },
   });
 }
@@ -155,61 +161,62 @@ export function drawLiftChart(canvas: HTMLCanvasElement, treatments: readonly Va
     tickFormat: (value) => formatTickPercent(value, { signed: true }),
     describe: (index) => {
       const lift = lifts[index];
-      return lift === undefined ? '' : `${formatSignedPercent(lift.estimate)} (${formatInterval(lift.ci)})`;
+      return lift === undefined ? '' : formatEstimate(lift);
     },
   });
 }
 
 /** The cumulative conversion rate per variant, one point per day. */
-export function drawTimeseriesChart(canvas: HTMLCanvasElement, series: Timeseries): void {
+export function drawTimeseriesChart(canvas: HTMLCanvasElement, series: ExperimentTimeseries): void {
   const dates = [...new Set(series.variants.flatMap((v) => v.points.map((p) => p.date)))].sort();
-  const chart = new Chart<'line', (number | null)[], string>(canvas, {
-    type: 'line',
-    data: {
-      labels: dates,
-      datasets: series.variants.map((variant, index) => {
-        const byDate = new Map(variant.points.map((p) => [p.date, p]));
-        return {
-          label: variant.key,
-          data: dates.map((date) => {
-            const point = byDate.get(date);
-            return point === undefined ? null : point.rate * PERCENT;
-          }),
-          borderColor: colorOf(index),
-          backgroundColor: colorOf(index),
-          borderWidth: 2,
-          pointRadius: 3,
-          spanGaps: true,
-        };
-      }),
-    },
-    options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      interaction: { mode: 'index', intersect: false },
-      plugins: {
-        legend: { position: 'bottom' },
-        tooltip: {
-          callbacks: {
-            label: (item) => {
-              const point = series.variants[item.datasetIndex]?.points.find((p) => p.date === item.label);
-              return point === undefined
-                ? ''
-                : `${item.dataset.label ?? ''}: ${formatPercent(point.rate)} (${formatCount(point.conversions)} of ${formatCount(point.units)})`;
+  track(
+    new Chart<'line', (number | null)[], string>(canvas, {
+      type: 'line',
+      data: {
+        labels: dates,
+        datasets: series.variants.map((variant, index) => {
+          const byDate = new Map(variant.points.map((p) => [p.date, p]));
+          return {
+            label: variant.key,
+            data: dates.map((date) => {
+              const point = byDate.get(date);
+              return point === undefined ? null : point.rate * PERCENT;
+            }),
+            borderColor: colorOf(index),
+            backgroundColor: colorOf(index),
+            borderWidth: 2,
+            pointRadius: 3,
+            spanGaps: true,
+          };
+        }),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: 'index', intersect: false },
+        plugins: {
+          legend: { position: 'bottom' },
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const point = series.variants[item.datasetIndex]?.points.find((p) => p.date === item.label);
+                return point === undefined
+                  ? ''
+                  : `${item.dataset.label ?? ''}: ${formatPercent(point.rate)} (${formatCount(point.conversions)} of ${formatCount(point.units)})`;
+              },
             },
           },
         },
-      },
-      scales: {
-        x: { grid: { color: GRID_COLOR } },
-        y: {
-          beginAtZero: true,
-          grid: { color: GRID_COLOR },
-          ticks: { callback: (value) => formatTickPercent(Number(value)) },
-          title: { display: true, text: 'Cumulative conversion rate' },
+        scales: {
+          x: { grid: { color: GRID_COLOR } },
+          y: {
+            beginAtZero: true,
+            grid: { color: GRID_COLOR },
+            ticks: { callback: (value) => formatTickPercent(Number(value)) },
+            title: { display: true, text: 'Cumulative conversion rate' },
+          },
         },
       },
-    },
-  });
-  charts.add(chart as unknown as Chart);
+    }),
+  );
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   describePValue,
   formatBasisPoints,
+  formatEstimate,
   formatInstant,
   formatInterval,
   formatPercent,
@@ -17,6 +18,7 @@ describe('formatting numbers for people', () => {
     expect(formatSignedPercent(-0.01)).toBe('\u22121.0%');
     expect(formatSignedPercent(0)).toBe('0.0%');
     expect(formatInterval([-0.02, 0.1])).toBe('\u22122.0% to +10.0%');
+    expect(formatEstimate({ estimate: 0.05, ci: [0.01, 0.098] })).toBe('+5.0% (+1.0% to +9.8%)');
   });
 
   it('shows weights in basis points as percentages of traffic', () => {

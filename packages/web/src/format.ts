@@ -1,14 +1,14 @@
 const BASIS_POINTS = 10_000;
 const PERCENT = 100;
 
-/** `0.1234` -> `12.3%`; `digits` after the point. */
-export function formatPercent(fraction: number, digits = 1): string {
-  return `${(fraction * PERCENT).toFixed(digits)}%`;
+/** `0.1234` -> `12.3%`. */
+export function formatPercent(fraction: number): string {
+  return `${(fraction * PERCENT).toFixed(1)}%`;
 }
 
 /** A signed relative change: `0.052` -> `+5.2%`, `-0.01` -> `−1.0%`. */
-export function formatSignedPercent(fraction: number, digits = 1): string {
-  const text = formatPercent(Math.abs(fraction), digits);
+export function formatSignedPercent(fraction: number): string {
+  const text = formatPercent(Math.abs(fraction));
   if (fraction > 0) return `+${text}`;
   if (fraction < 0) return `\u2212${text}`;
   return text;
@@ -20,6 +20,14 @@ export function formatInterval(
   format: (value: number) => string = formatSignedPercent,
 ): string {
   return `${format(interval[0])} to ${format(interval[1])}`;
+}
+
+/** A relative change with its interval: `+5.0% (+1.0% to +9.8%)`. */
+export function formatEstimate(estimate: {
+  readonly estimate: number;
+  readonly ci: readonly [number, number];
+}): string {
+  return `${formatSignedPercent(estimate.estimate)} (${formatInterval(estimate.ci)})`;
 }
 
 /** Basis points as a percentage of traffic: `5000` -> `50%`, `3333` -> `33.33%`. */

@@ -1,14 +1,13 @@
 import { ApiClient } from './api-client.js';
 import type { AppContext } from './app-context.js';
-import type { ExperimentStatus } from './api-types.js';
 import { destroyCharts } from './charts.js';
 import { h, replaceChildren } from './dom.js';
 import { renderExperimentPage } from './experiment-view.js';
 import { renderExperimentsList } from './experiments-list-view.js';
 import { renderLogin } from './login-view.js';
 import { renderNewExperiment } from './new-experiment-view.js';
-import { parseRoute } from './routes.js';
-import { clearSession, loadSession, type Session } from './session.js';
+import { parseRoute, type Route } from './routes.js';
+import { clearSession, isAdmin, loadSession, type Session } from './session.js';
 
 const main = document.getElementById('main') as HTMLElement;
 const nav = document.getElementById('nav') as HTMLElement;
@@ -32,7 +31,7 @@ function renderNav(session: Session | null): void {
   replaceChildren(
     nav,
     h('a', { href: '#/' }, 'Experiments'),
-    session.role === 'admin' ? h('a', { href: '#/new' }, 'New hypothesis') : null,
+    isAdmin(session) ? h('a', { href: '#/new' }, 'New hypothesis') : null,
     h('span', { class: 'role' }, `Signed in (${session.role})`),
     signOut,
   );
@@ -59,27 +58,27 @@ function render(): void {
     },
     announce,
   };
-  const route = parseRoute(location.hash);
+  const { content, title } = renderPage(context, parseRoute(location.hash));
+  replaceChildren(main, content);
+  document.title = `${title} · Lift`;
+  main.querySelector<HTMLElement>('h1')?.focus();
+}
+
+/** The page a route names, and its title. */
+function renderPage(context: AppContext, route: Route): { content: HTMLElement; title: string } {
   switch (route.page) {
     case 'list':
-      replaceChildren(main, renderExperimentsList(context, route.status as ExperimentStatus | undefined));
-      document.title = 'Experiments · Lift';
-      break;
+      return { content: renderExperimentsList(context, route.status), title: 'Experiments' };
     case 'experiment':
-      replaceChildren(main, renderExperimentPage(context, route.key));
-      document.title = `${route.key} · Lift`;
-      break;
+      return { content: renderExperimentPage(context, route.key), title: route.key };
     case 'new':
-      replaceChildren(
-        main,
-        session.role === 'admin'
+      return {
+        content: isAdmin(context.session)
           ? renderNewExperiment(context)
           : h('p', { class: 'error-box' }, 'Defining hypotheses needs an admin key.'),
-      );
-      document.title = 'New hypothesis · Lift';
-      break;
+        title: 'New hypothesis',
+      };
   }
-  main.querySelector<HTMLElement>('h1')?.focus();
 }
 
 window.addEventListener('hashchange', render);

@@ -1,8 +1,9 @@
+import type { ExperimentStatus } from './api-types.js';
+import { isExperimentStatus } from './experiment-status.js';
+
 /** The UI's pages, addressed by the URL fragment so the server serves one static file. */
 export type Route =
-  { page: 'list'; status: string | undefined } | { page: 'experiment'; key: string } | { page: 'new' };
-
-const STATUSES = new Set(['draft', 'running', 'paused', 'stopped', 'archived']);
+  { page: 'list'; status: ExperimentStatus | undefined } | { page: 'experiment'; key: string } | { page: 'new' };
 
 /** `#/`, `#/?status=running`, `#/experiments/<key>`, `#/new`; anything else is the list. */
 export function parseRoute(hash: string): Route {
@@ -17,6 +18,6 @@ export function parseRoute(hash: string): Route {
     }
   }
   if (pathname === '/new') return { page: 'new' };
-  const status = new URLSearchParams(query).get('status') ?? undefined;
-  return { page: 'list', status: status !== undefined && STATUSES.has(status) ? status : undefined };
+  const status = new URLSearchParams(query).get('status');
+  return { page: 'list', status: status !== null && isExperimentStatus(status) ? status : undefined };
 }

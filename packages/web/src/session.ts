@@ -8,6 +8,11 @@ export interface Session {
   readonly role: Role;
 }
 
+/** Admins define and steer experiments; analysts only read them. */
+export function isAdmin(session: Session): boolean {
+  return session.role === 'admin';
+}
+
 export function loadSession(storage: Storage): Session | null {
   try {
     const parsed = JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null') as Partial<Session> | null;

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Results, VariantResult } from './api-types.js';
+import type { ExperimentResults, VariantResult } from './api-types.js';
 import { describeSampleRatio, describeVerdict, overallVerdict } from './verdict.js';
 
-const control: VariantResult = { key: 'control', units: 1000, conversions: 100, rate: 0.1, rateCI: [0.083, 0.12] };
+const control: VariantResult = {
+  key: 'control',
+  units: 1000,
+  conversions: 100,
+  rate: 0.1,
+  rateCI: [0.083, 0.12],
+  value: { mean: 0.1, stdDev: 0.3 },
+};
 
 function treatment(overrides: Partial<VariantResult>): VariantResult {
   return {
@@ -11,6 +18,7 @@ function treatment(overrides: Partial<VariantResult>): VariantResult {
     conversions: 150,
     rate: 0.15,
     rateCI: [0.13, 0.17],
+    value: { mean: 0.15, stdDev: 0.36 },
     liftRel: { estimate: 0.5, ci: [0.2, 0.8] },
     pValueSequential: 0.004,
     verdict: 'winning',
@@ -18,14 +26,18 @@ function treatment(overrides: Partial<VariantResult>): VariantResult {
   };
 }
 
-function results(variants: VariantResult[], srmOk = true): Results {
+function results(variants: VariantResult[], options: { isSplitOk?: boolean } = {}): ExperimentResults {
+  const isSplitOk = options.isSplitOk ?? true;
   return {
     experiment: 'e',
     metric: 'purchase',
     generatedAt: '2026-11-27T00:00:00Z',
     multipleExposures: { units: 0 },
-    srm: { chiSquare: srmOk ? 0.1 : 40, pValue: srmOk ? 0.75 : 1e-9, ok: srmOk },
+    overrides: { units: 0 },
+    unknownVariant: { units: 0 },
+    srm: { chiSquare: isSplitOk ? 0.1 : 40, pValue: isSplitOk ? 0.75 : 1e-9, ok: isSplitOk },
     variants,
+    power: { mdeRel: 0.2, unitsNeeded: 4000 },
   };
 }
 
@@ -47,7 +59,10 @@ describe('the verdict in words', () => {
   });
 
   it('sums up the experiment for the list: SRM first, then a winner, then all losing', () => {
-    expect(overallVerdict(results([control, treatment({})], false))).toEqual({ verdict: 'srm-failed', variant: null });
+    expect(overallVerdict(results([control, treatment({})], { isSplitOk: false }))).toEqual({
+      verdict: 'srm-failed',
+      variant: null,
+    });
     expect(
       overallVerdict(results([control, treatment({ key: 'b', verdict: 'inconclusive' }), treatment({ key: 'c' })])),
     ).toEqual({ verdict: 'winning', variant: 'c' });
@@ -63,7 +78,7 @@ describe('the verdict in words', () => {
 
   it('warns about a sample ratio mismatch only when the test fails', () => {
     expect(describeSampleRatio(results([control, treatment({})]))).toBeNull();
-    expect(describeSampleRatio(results([control, treatment({ units: 600 })], false))).toContain(
+    expect(describeSampleRatio(results([control, treatment({ units: 600 })], { isSplitOk: false }))).toContain(
       'control 1,000, treatment 600',
     );
   });

@@ -1,4 +1,4 @@
-import type { Results, Verdict, VariantResult } from './api-types.js';
+import type { ExperimentResults, Verdict, VariantResult } from './api-types.js';
 import { describePValue, formatCount, formatInterval, formatPercent, formatSignedPercent } from './format.js';
 
 /** Short labels for badges. */
@@ -34,7 +34,7 @@ export function describeVerdict(treatment: VariantResult, control: VariantResult
 }
 
 /** One verdict for the whole experiment, for the list: the most important treatment's. */
-export function overallVerdict(results: Results): { verdict: Verdict; variant: string | null } {
+export function overallVerdict(results: ExperimentResults): { verdict: Verdict; variant: string | null } {
   const treatments = results.variants.slice(1);
   if (!results.srm.ok || treatments.some((t) => t.verdict === 'srm-failed'))
     return { verdict: 'srm-failed', variant: null };
@@ -51,7 +51,7 @@ export function overallVerdict(results: Results): { verdict: Verdict; variant: s
 }
 
 /** The sample-ratio-mismatch warning, or null when the split is fine. */
-export function describeSampleRatio(results: Results): string | null {
+export function describeSampleRatio(results: ExperimentResults): string | null {
   if (results.srm.ok) return null;
   const split = results.variants.map((v) => `${v.key} ${formatCount(v.units)}`).join(', ');
   return `The units per variant (${split}) are too far from the configured weights to be chance (χ² = ${results.srm.chiSquare.toFixed(1)}, ${describePValue(results.srm.pValue)}). Every result below is void until the cause is found.`;
@@ -59,5 +59,5 @@ export function describeSampleRatio(results: Results): string | null {
 
 /** The conversion rate with its interval, e.g. `12.3% (95% interval 10.1% to 14.8%)`. */
 export function describeRate(variant: VariantResult): string {
-  return `${formatPercent(variant.rate)} (95% interval ${formatInterval(variant.rateCI, (value) => formatPercent(value))})`;
+  return `${formatPercent(variant.rate)} (95% interval ${formatInterval(variant.rateCI, formatPercent)})`;
 }

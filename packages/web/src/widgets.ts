@@ -7,11 +7,13 @@ export function statusBadge(status: ExperimentStatus): HTMLElement {
   return h('span', { class: `badge status-${status}` }, status);
 }
 
-export function verdictBadge(verdict: Verdict, variant: string | null = null): HTMLElement {
+/** The verdict, naming the variant it is about when there is one (`Winning: treatment`). */
+export function verdictBadge(options: { verdict: Verdict; variant: string | null }): HTMLElement {
+  const label = VERDICT_LABELS[options.verdict];
   return h(
     'span',
-    { class: `badge verdict-${verdict}` },
-    variant === null ? VERDICT_LABELS[verdict] : `${VERDICT_LABELS[verdict]}: ${variant}`,
+    { class: `badge verdict-${options.verdict}` },
+    options.variant === null ? label : `${label}: ${options.variant}`,
   );
 }
 
@@ -34,4 +36,30 @@ export function section(id: string, title: string, ...children: (Node | string |
     h('h2', { id: `${id}-heading` }, title),
     ...children,
   );
+}
+
+/** The way back to the list, above every page but the list itself. */
+export function backLink(): HTMLElement {
+  return h('p', {}, h('a', { href: '#/' }, '← All experiments'));
+}
+
+/** A table with a caption for assistive technology, a header per column, and its rows. */
+export function dataTable(options: {
+  caption: string;
+  columns: readonly string[];
+  rows: readonly HTMLElement[];
+  className?: string;
+}): HTMLElement {
+  return h(
+    'table',
+    { class: options.className },
+    h('caption', { class: 'visually-hidden' }, options.caption),
+    h('thead', {}, h('tr', {}, ...options.columns.map((title) => h('th', { scope: 'col' }, title)))),
+    h('tbody', {}, ...options.rows),
+  );
+}
+
+/** Lets a wide table scroll sideways on its own, instead of the page. */
+export function scrollable(table: HTMLElement): HTMLElement {
+  return h('div', { class: 'table-scroll' }, table);
 }

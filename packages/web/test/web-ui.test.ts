@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { promisify } from 'node:util';
 import { decide, type ConfigSnapshot } from '@lift/sdk';
+import { webUiDirectory } from '@lift/web';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../server/test/support/test-app.js';
@@ -80,6 +81,7 @@ describe.runIf(canRunChromium)('the web UI at /ui, end to end in headless Chromi
   }
 
   it('serves the page and its bundle from /ui', async () => {
+    expect(await readdir(webUiDirectory())).toEqual(expect.arrayContaining(['index.html', 'app.js', 'app.css']));
     const page = await fetch(`${baseUrl}/ui/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import type { ZodOpenApiResponseObject, ZodOpenApiResponsesObject } from 'zod-openapi';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem-handler.js';
 
+const fieldErrorSchema = z
+  .object({ path: z.string(), message: z.string() })
+  .meta({ id: 'FieldError', description: 'One invalid field: `path` is dotted (`variants.0.weight`).' });
+
 export const problemSchema = z
   .object({
     type: z.string(),
@@ -11,7 +15,7 @@ export const problemSchema = z
     instance: z.string(),
     code: z.string(),
     requestId: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z.array(fieldErrorSchema).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
 

@@ -11,10 +11,11 @@ export const metricQuery = z.strictObject({
     .meta({ description: 'The primary metric or one of the guardrails; default: the primary.' }),
 });
 
-const interval = z.tuple([z.number(), z.number()]).meta({ description: '95% interval [lo, hi].' });
-const estimate = z.object({ estimate: z.number(), ci: interval });
+const interval = z.tuple([z.number(), z.number()]).meta({ id: 'Interval', description: '95% interval [lo, hi].' });
+const estimate = z.object({ estimate: z.number(), ci: interval }).meta({ id: 'Estimate' });
 
 export const VERDICTS = ['winning', 'losing', 'inconclusive', 'srm-failed', 'insufficient-data'] as const;
+const verdictSchema = z.enum(VERDICTS).meta({ id: 'Verdict' });
 
 export const variantResultSchema = z
   .object({
@@ -37,11 +38,11 @@ export const variantResultSchema = z
       .object({ estimate: z.number(), ci: interval, pValue: z.number() })
       .optional()
       .meta({ description: "Welch's t-test on the per-unit value." }),
-    verdict: z.enum(VERDICTS).optional(),
+    verdict: verdictSchema.optional(),
   })
   .meta({ id: 'VariantResult' });
 
-const excludedUnits = z.object({ units: z.int() });
+const excludedUnits = z.object({ units: z.int() }).meta({ id: 'ExcludedUnits' });
 
 export const resultsSchema = z
   .object({
@@ -53,29 +54,36 @@ export const resultsSchema = z
     unknownVariant: excludedUnits.meta({
       description: 'Units first exposed in a variant the experiment no longer defines: excluded.',
     }),
-    srm: z
-      .object({ chiSquare: z.number(), pValue: z.number(), ok: z.boolean() })
-      .meta({ description: 'Sample ratio mismatch against the weights; ok when pValue >= 0.001.' }),
+    srm: z.object({ chiSquare: z.number(), pValue: z.number(), ok: z.boolean() }).meta({
+      id: 'SampleRatioCheck',
+      description: 'Sample ratio mismatch against the weights; ok when pValue >= 0.001.',
+    }),
     variants: z.array(variantResultSchema).meta({ description: 'The control first.' }),
     power: z
       .object({ mdeRel: z.number(), unitsNeeded: z.int() })
-      .meta({ description: 'At the observed baseline, 80% power, α = 0.05.' }),
+      .meta({ id: 'Power', description: 'At the observed baseline, 80% power, α = 0.05.' }),
   })
   .meta({ id: 'ExperimentResults' });
 
-export const seriesPointSchema = z.object({
-  date: z.iso.date(),
-  units: z.int(),
-  conversions: z.int(),
-  rate: z.number(),
-});
+export const seriesPointSchema = z
+  .object({
+    date: z.iso.date(),
+    units: z.int(),
+    conversions: z.int(),
+    rate: z.number(),
+  })
+  .meta({ id: 'SeriesPoint' });
+
+const variantSeriesSchema = z
+  .object({ key: z.string(), points: z.array(seriesPointSchema) })
+  .meta({ id: 'VariantSeries' });
 
 export const timeseriesSchema = z
   .object({
     experiment: z.string(),
     metric: z.string(),
     generatedAt: z.iso.datetime(),
-    variants: z.array(z.object({ key: z.string(), points: z.array(seriesPointSchema) })).meta({
+    variants: z.array(variantSeriesSchema).meta({
       description:
         'Per variant, one point per UTC day: cumulative units by day of first exposure, cumulative converted units by day of first conversion.',
     }),

@@ -19,13 +19,14 @@ export interface WelchTest {
   readonly degreesOfFreedom: number;
 }
 
-function variance({ units, sum, sumOfSquares }: ValueSums): number {
+/** The sample variance (n − 1) of the per-unit values; 0 with fewer than two units. */
+export function sampleVariance({ units, sum, sumOfSquares }: ValueSums): number {
   if (units < 2) return 0;
   return Math.max(0, (sumOfSquares - (sum * sum) / units) / (units - 1));
 }
 
 export function summarizeValues(values: ValueSums): ValueSummary {
-  return { mean: values.units === 0 ? 0 : values.sum / values.units, stdDev: Math.sqrt(variance(values)) };
+  return { mean: values.units === 0 ? 0 : values.sum / values.units, stdDev: Math.sqrt(sampleVariance(values)) };
 }
 
 /**
@@ -37,8 +38,8 @@ export function welchTest(treatment: ValueSums, control: ValueSums): WelchTest {
   const difference = summarizeValues(treatment).mean - summarizeValues(control).mean;
   if (treatment.units < 2 || control.units < 2)
     return { estimate: difference, ci: [difference, difference], pValue: 1, degreesOfFreedom: 0 };
-  const vt = variance(treatment) / treatment.units;
-  const vc = variance(control) / control.units;
+  const vt = sampleVariance(treatment) / treatment.units;
+  const vc = sampleVariance(control) / control.units;
   const se = Math.sqrt(vt + vc);
   if (se === 0)
     return {

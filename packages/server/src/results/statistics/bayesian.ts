@@ -95,5 +95,5 @@ export function normalExpectedLoss({ difference, variance }: OrientedDifference)
   const mu = -difference;
   if (!(variance > 0)) return Math.max(mu, 0);
   const sigma = Math.sqrt(variance);
-  return Math.max(0, mu * normalCdf(mu / sigma) + sigma * normalPdf(mu / sigma));
+  return Math.min(Number.MAX_VALUE, Math.max(0, mu * normalCdf(mu / sigma) + sigma * normalPdf(mu / sigma)));
 }

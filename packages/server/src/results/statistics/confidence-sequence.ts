@@ -16,7 +16,7 @@
  * when min(1, 1/Λ(0)) < α, so the sequential p-value and the interval never disagree.
  */
 import type { Interval } from './metric-definition.js';
-import { defaultMixtureVariance, mixtureLikelihoodRatioInverse } from './sequential.js';
+import { defaultMixtureVariance, logOnePlusRatio, mixtureLikelihoodRatioInverse } from './sequential.js';
 
 /** The error rate the confidence sequences and sequential p-values are built for. */
 export const SEQUENTIAL_ALPHA = 0.05;
@@ -39,21 +39,23 @@ export interface SequentialInput {
  * fixed τ; τ sets which effects it is quickest to confirm (those near τ).
  */
 export function absoluteMixtureVariance(controlMean: number): number {
-  return defaultMixtureVariance(Math.abs(controlMean));
+  // τ² of a control mean past 1e153 would overflow; the largest double serves as well.
+  return Math.min(defaultMixtureVariance(Math.abs(controlMean)), Number.MAX_VALUE);
 }
 
 /**
- * Half-width of the confidence sequence; 0 when V = 0 (nothing left to estimate). Written as a
- * product of square roots so that V up to the largest double never overflows, and with
- * ln((V + τ²)/V) as log1p(τ²/V) so a large V keeps its precision.
+ * Half-width of the confidence sequence; 0 when V = 0 (nothing left to estimate). Written as
+ * sqrt(V) · sqrt(1 + V/τ²) · sqrt(2 ln(1/α) + ln(1 + τ²/V)), which stays within the doubles when V
+ * and τ² are far apart, and is the same quantity `sequentialPValueNow` compares |θ̂| with.
  */
 export function confidenceSequenceHalfWidth(
   { variance, mixtureVariance }: Omit<SequentialInput, 'estimate'>,
   alpha: number = SEQUENTIAL_ALPHA,
 ): number {
   if (!(variance > 0) || !(mixtureVariance > 0)) return 0;
-  const boundary = 2 * Math.log(1 / alpha) + Math.log1p(mixtureVariance / variance);
-  return Math.sqrt(variance) * Math.sqrt((variance + mixtureVariance) / mixtureVariance) * Math.sqrt(boundary);
+  if (variance === Number.POSITIVE_INFINITY) return variance;
+  const boundary = 2 * Math.log(1 / alpha) + logOnePlusRatio(mixtureVariance, variance);
+  return Math.sqrt(variance) * Math.sqrt(1 + variance / mixtureVariance) * Math.sqrt(boundary);
 }
 
 /** θ̂ ± the half-width: valid at every look at once (coverage ≥ 1 − α over the whole experiment). */

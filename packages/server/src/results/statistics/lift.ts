@@ -4,7 +4,7 @@ import {
   RELATIVE_MIXTURE_VARIANCE,
 } from './confidence-sequence.js';
 import { Z_95 } from './distributions.js';
-import type { Interval } from './metric-definition.js';
+import { clampToFinite, type Interval } from './metric-definition.js';
 import type { MeanEstimate } from './variant-mean.js';
 
 /** The difference of means with its fixed-horizon interval and its confidence sequence. */
@@ -33,18 +33,22 @@ export interface LiftInput {
  * its form depends on the metric type (Wald, Welch), the sequence's does not.
  */
 export function absoluteLift({ treatment, control, hasSufficientData }: LiftInput, ci: Interval): AbsoluteLift {
-  const estimate = treatment.mean - control.mean;
+  const estimate = clampToFinite(treatment.mean - control.mean);
   if (!hasSufficientData) return { estimate, ci: [estimate, estimate], ciSequential: [estimate, estimate] };
   const half = confidenceSequenceHalfWidth({
     variance: treatment.variance + control.variance,
     mixtureVariance: absoluteMixtureVariance(control.mean),
   });
-  return { estimate, ci, ciSequential: [estimate - half, estimate + half] };
+  return {
+    estimate,
+    ci: [clampToFinite(ci[0]), clampToFinite(ci[1])],
+    ciSequential: [clampToFinite(estimate - half), clampToFinite(estimate + half)],
+  };
 }
 
 /** e^x − 1, kept finite: a huge log-scale half-width would otherwise overflow to Infinity. */
 function relativeFromLog(x: number): number {
-  return Math.min(Math.expm1(x), Number.MAX_VALUE);
+  return clampToFinite(Math.expm1(x));
 }
 
 /**
@@ -58,11 +62,12 @@ export function logRelativeLift({ treatment, control, hasSufficientData }: LiftI
   const mt = treatment.mean;
   const mc = control.mean;
   if (!(mc > 0) || mt < 0) return { estimate: null, ci: null, ciSequential: null };
-  const estimate = Math.min(mt / mc - 1, Number.MAX_VALUE);
+  const estimate = clampToFinite(mt / mc - 1);
   if (mt === 0) return { estimate, ci: null, ciSequential: null };
   if (!hasSufficientData) return { estimate, ci: [estimate, estimate], ciSequential: [estimate, estimate] };
   const logRatio = Math.log(mt) - Math.log(mc);
-  const logVariance = treatment.variance / (mt * mt) + control.variance / (mc * mc);
+  // (sd/m)² rather than var/m²: m² of a tiny mean underflows to 0 where sd/m is still a number.
+  const logVariance = (Math.sqrt(treatment.variance) / mt) ** 2 + (Math.sqrt(control.variance) / mc) ** 2;
   const fixedHalf = Z_95 * Math.sqrt(logVariance);
   const sequentialHalf = confidenceSequenceHalfWidth({
     variance: logVariance,

@@ -222,7 +222,8 @@ function compare(
   const { type, direction, role } = input.metric;
   const estimate = estimateVariantMean(type, variant);
   const variance = estimate.variance + control.estimate.variance;
-  const hasSufficientData = estimate.isEstimable && control.estimate.isEstimable && variance > 0;
+  const hasSufficientData =
+    estimate.isEstimable && control.estimate.isEstimable && variance > 0 && Number.isFinite(variance);
   const lifts = { treatment: estimate, control: control.estimate, hasSufficientData };
   const fixed = fixedHorizonTest(type, variant, control.variant, lifts);
   const liftAbs = absoluteLift(lifts, fixed.ci);

@@ -11,6 +11,14 @@ export const METRIC_TYPES: readonly MetricType[] = ['proportion', 'mean', 'count
 export const METRIC_DIRECTIONS: readonly MetricDirection[] = ['increase', 'decrease'];
 export const METRIC_ROLES: readonly MetricRole[] = ['primary', 'secondary', 'guardrail'];
 
+/**
+ * A number as JSON can carry it: past the largest double (a ratio over a vanishing denominator,
+ * an interval around such a ratio) it is reported as the largest double, never as Infinity.
+ */
+export function clampToFinite(value: number): number {
+  return Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, value));
+}
+
 /** A closed interval [lo, hi]. */
 export type Interval = readonly [number, number];
 

@@ -26,9 +26,9 @@ export interface RatioSums {
 }
 
 export interface RatioEstimate {
-  /** R = Σ N / Σ D; 0 when Σ D = 0. */
+  /** R = Σ N / Σ D; 0 when Σ D = 0; ±Infinity past the largest double. */
   readonly ratio: number;
-  /** var(R) by the delta method; 0 with fewer than two units or Σ D = 0. */
+  /** var(R) by the delta method; 0 with fewer than two units or Σ D = 0; Infinity past the largest double. */
   readonly variance: number;
 }
 
@@ -42,7 +42,9 @@ export function estimateRatio(sums: RatioSums): RatioEstimate {
   const varianceN = (sums.sumOfSquares - (sums.sum * sums.sum) / n) / (n - 1);
   const varianceD = (sums.denominatorSumOfSquares - (sums.denominatorSum * sums.denominatorSum) / n) / (n - 1);
   const covariance = (sums.crossSum - (sums.sum * sums.denominatorSum) / n) / (n - 1);
-  const residualVariance = varianceN - 2 * ratio * covariance + ratio * ratio * varianceD;
   // Rounding in the sums can leave a tiny negative residual where the exact one is 0.
-  return { ratio, variance: Math.max(0, residualVariance) / (n * meanD * meanD) };
+  const residualVariance = Math.max(0, varianceN - 2 * ratio * covariance + ratio * ratio * varianceD);
+  if (residualVariance === 0) return { ratio, variance: 0 };
+  // Divided one factor at a time: m_D² of a vanishing denominator underflows to 0.
+  return { ratio, variance: residualVariance / n / meanD / meanD };
 }

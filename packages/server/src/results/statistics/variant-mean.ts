@@ -1,5 +1,5 @@
 import { studentTQuantile, Z_95 } from './distributions.js';
-import type { Interval, MetricType } from './metric-definition.js';
+import { clampToFinite, type Interval, type MetricType } from './metric-definition.js';
 import { wilsonInterval } from './proportions.js';
 import { estimateRatio, type RatioSums } from './ratio.js';
 import { sampleVariance } from './welch.js';
@@ -32,7 +32,10 @@ export interface MeanEstimate {
   readonly variance: number;
   /** n · var(m): the spread of one unit, which power analysis scales by a planned n. */
   readonly unitVariance: number;
-  /** At least two units (ratio: and Σ D ≠ 0), so that var(m) is estimated, not assumed. */
+  /**
+   * At least two units (ratio: and Σ D ≠ 0), so that var(m) is estimated, not assumed, and m and
+   * var(m) within the range of a double.
+   */
   readonly isEstimable: boolean;
 }
 
@@ -60,6 +63,9 @@ export function estimateVariantMean(type: MetricType, sums: VariantSums): MeanEs
   const n = sums.units;
   if (type === 'ratio') {
     const { ratio, variance } = estimateRatio(ratioSumsOf(sums));
+    // A denominator so close to 0 that R or var(R) leaves the doubles carries no usable estimate.
+    if (!Number.isFinite(ratio) || !Number.isFinite(n * variance))
+      return { mean: clampToFinite(ratio), variance: 0, unitVariance: 0, isEstimable: false };
     return { mean: ratio, variance, unitVariance: n * variance, isEstimable: n >= 2 && sums.denominatorSum !== 0 };
   }
   if (n === 0) return { mean: 0, variance: 0, unitVariance: 0, isEstimable: false };
@@ -82,5 +88,5 @@ export function meanInterval(type: MetricType, sums: VariantSums, estimate: Mean
   if (!estimate.isEstimable) return [mean, mean];
   const critical = type === 'ratio' ? Z_95 : studentTQuantile(0.975, sums.units - 1);
   const half = critical * Math.sqrt(variance);
-  return [mean - half, mean + half];
+  return [clampToFinite(mean - half), clampToFinite(mean + half)];
 }

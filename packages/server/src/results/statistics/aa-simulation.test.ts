@@ -79,7 +79,7 @@ const ALLOWED_EVER_EXCLUDING = 0.05 + 3 * Math.sqrt((0.05 * 0.95) / MEAN_EXPERIM
 
 /**
  * Revenue per unit: most units buy nothing, buyers spend a lognormal amount (median e³ ≈ 20,
- * σ = 1 on the log scale), so the per-unit values are far from normal (skewness about 6): the
+ * σ = 1 on the log scale), so the per-unit values are far from normal (skewness about 9): the
  * normal approximation behind the confidence sequence has to hold up on them, not on coin flips.
  */
 function revenue(random: () => number): number {

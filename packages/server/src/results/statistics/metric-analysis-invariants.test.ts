@@ -260,8 +260,8 @@ describe('metric analysis invariants', () => {
   });
 
   it('with normal intervals (proportion, ratio) the confidence sequence is never narrower than the fixed-horizon interval', () => {
-    // min over τ²/V of (1 + V/τ²)(2 ln 20 + ln(1 + τ²/V)) is about 9.2 > 1.96²: looking at every
-    // step costs width at every step.
+    // min over τ²/V of (1 + V/τ²)(2 ln 20 + ln(1 + τ²/V)) is about 9.2 > 1.96²: being free to look
+    // at every moment costs width at every moment.
     fc.assert(
       fc.property(
         scenario.filter(({ metric: m }) => m.type === 'proportion' || m.type === 'ratio'),

@@ -275,7 +275,7 @@ function compare(
  *       { key: 'control', weight: 5000, units: 5000, conversions: 1500, sum: 49_000, sumOfSquares: 2.1e6 },
  *       { key: 'discount', weight: 5000, units: 5050, conversions: 1530, sum: 56_000, sumOfSquares: 2.6e6 },
  *     ],
- *   }).variants[1].verdict;
+ *   }).variants[1]?.verdict;
  */
 export function analyzeMetricResults(input: MetricAnalysisInput): MetricAnalysis {
   validate(input);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeMetric, type DailyLook } from './analyze-metric.js';
+import { analyzeMetricResults, type MetricTreatmentResult } from './metric-analysis.js';
 import { twoProportionPValue } from './proportions.js';
 import { defaultMixtureVariance, sequentialPValue, type Look } from './sequential.js';
 
@@ -67,6 +68,92 @@ describe('A/A simulation: no true effect', () => {
 
   it('the sequential p-value stays at or under 5% even when looked at every day', () => {
     expect(sequentialRejections / EXPERIMENTS).toBeLessThanOrEqual(0.05);
+  });
+});
+
+const MEAN_EXPERIMENTS = 1000;
+const BUY_RATE = 0.3;
+const LOG_MEDIAN_SPEND = 3;
+// 5% plus three standard errors of a 5% rate over MEAN_EXPERIMENTS experiments.
+const ALLOWED_EVER_EXCLUDING = 0.05 + 3 * Math.sqrt((0.05 * 0.95) / MEAN_EXPERIMENTS);
+
+/**
+ * Revenue per unit: most units buy nothing, buyers spend a lognormal amount (median e³ ≈ 20,
+ * σ = 1 on the log scale), so the per-unit values are far from normal (skewness about 9): the
+ * normal approximation behind the confidence sequence has to hold up on them, not on coin flips.
+ */
+function revenue(random: () => number): number {
+  if (random() >= BUY_RATE) return 0;
+  const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Math.exp(LOG_MEDIAN_SPEND + normal);
+}
+
+function excludesZero([lo, hi]: readonly [number, number]): boolean {
+  return lo > 0 || hi < 0;
+}
+
+describe('A/A simulation of a mean metric with skewed per-unit values, looked at daily', () => {
+  const random = seededRandom(20261204);
+  let absoluteEverExcluding = 0;
+  let relativeEverExcluding = 0;
+  let everCalled = 0;
+  let fixedRejections = 0;
+  let peekingRejections = 0;
+  for (let experiment = 0; experiment < MEAN_EXPERIMENTS; experiment++) {
+    const arms = ['control', 'moved'].map((key) => ({
+      key,
+      weight: 5000,
+      units: 0,
+      conversions: 0,
+      sum: 0,
+      sumOfSquares: 0,
+    }));
+    const seen = { absolute: false, relative: false, called: false, peeked: false };
+    let last: MetricTreatmentResult | undefined;
+    for (let day = 0; day < DAYS; day++) {
+      for (const arm of arms) {
+        for (let i = 0; i < UNITS_PER_ARM_PER_DAY; i++) {
+          const value = revenue(random);
+          arm.units += 1;
+          arm.conversions += value > 0 ? 1 : 0;
+          arm.sum += value;
+          arm.sumOfSquares += value * value;
+        }
+      }
+      const [, treatment] = analyzeMetricResults({
+        metric: { type: 'mean', direction: 'increase', role: 'primary' },
+        variants: arms.map((arm) => ({ ...arm })),
+      }).variants;
+      last = treatment;
+      if (treatment === undefined) continue;
+      seen.absolute ||= excludesZero(treatment.liftAbs.ciSequential);
+      seen.relative ||= treatment.liftRel.ciSequential !== null && excludesZero(treatment.liftRel.ciSequential);
+      seen.called ||= treatment.verdict !== 'inconclusive';
+      seen.peeked ||= treatment.pValue < 0.05;
+    }
+    absoluteEverExcluding += seen.absolute ? 1 : 0;
+    relativeEverExcluding += seen.relative ? 1 : 0;
+    everCalled += seen.called ? 1 : 0;
+    peekingRejections += seen.peeked ? 1 : 0;
+    fixedRejections += last !== undefined && last.pValue < 0.05 ? 1 : 0;
+  }
+
+  it("Welch's p-value at the end falls below 0.05 about 5% of the time", () => {
+    expect(fixedRejections / MEAN_EXPERIMENTS).toBeGreaterThan(0.029);
+    expect(fixedRejections / MEAN_EXPERIMENTS).toBeLessThan(0.071);
+  });
+
+  it("checking Welch's p-value every day calls far more than 5% of them", () => {
+    expect(peekingRejections / MEAN_EXPERIMENTS).toBeGreaterThan(0.1);
+  });
+
+  it('the confidence sequences, looked at on each of 14 days, ever exclude 0 in at most 5% of them', () => {
+    expect(absoluteEverExcluding / MEAN_EXPERIMENTS).toBeLessThanOrEqual(ALLOWED_EVER_EXCLUDING);
+    expect(relativeEverExcluding / MEAN_EXPERIMENTS).toBeLessThanOrEqual(ALLOWED_EVER_EXCLUDING);
+  });
+
+  it('so the verdict, read off the sequence, ever names a winner or loser in at most 5% of them', () => {
+    expect(everCalled).toBe(absoluteEverExcluding);
   });
 });
 

@@ -70,3 +70,30 @@ export function expectedLoss(treatment: Proportion, control: Proportion): number
     ma * aBeatsB({ alpha: a.alpha + 1, beta: a.beta }, b) - mb * aBeatsB(a, { alpha: b.alpha + 1, beta: b.beta });
   return Math.max(0, loss);
 }
+
+/** A difference of means oriented so that positive is better: d·(m_t − m_c), with its variance V. */
+export interface OrientedDifference {
+  readonly difference: number;
+  readonly variance: number;
+}
+
+/**
+ * P(the treatment is better) under the normal approximation with a flat prior: the true oriented
+ * difference ~ N(d·θ̂, V), so Φ(d·θ̂ / sqrt(V)). With V = 0 the posterior is a point mass at d·θ̂.
+ */
+export function normalChanceToBeatControl({ difference, variance }: OrientedDifference): number {
+  if (variance > 0) return normalCdf(difference / Math.sqrt(variance));
+  return difference > 0 ? 1 : difference < 0 ? 0 : 0.5;
+}
+
+/**
+ * Expected loss of shipping the treatment, E[max(−Δ, 0)] for Δ ~ N(d·θ̂, V), in the metric's
+ * units: with μ = −d·θ̂ and σ = sqrt(V), μΦ(μ/σ) + σφ(μ/σ) (the mean of a normal's positive
+ * part). With V = 0: max(μ, 0).
+ */
+export function normalExpectedLoss({ difference, variance }: OrientedDifference): number {
+  const mu = -difference;
+  if (!(variance > 0)) return Math.max(mu, 0);
+  const sigma = Math.sqrt(variance);
+  return Math.min(Number.MAX_VALUE, Math.max(0, mu * normalCdf(mu / sigma) + sigma * normalPdf(mu / sigma)));
+}

@@ -1,4 +1,4 @@
-import { normalCdf, Z_95 } from './distributions.js';
+import { normalTwoSided, Z_95 } from './distributions.js';
 
 /** A point estimate with its 95% interval. */
 export interface Estimate {
@@ -66,5 +66,5 @@ export function twoProportionPValue(treatment: Proportion, control: Proportion):
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / treatment.units + 1 / control.units));
   if (se === 0) return 1;
   const z = (rateOf(treatment) - rateOf(control)) / se;
-  return Math.min(1, 2 * (1 - normalCdf(Math.abs(z))));
+  return Math.min(1, normalTwoSided(z));
 }

@@ -17,13 +17,23 @@ export interface Look {
   readonly variance: number;
 }
 
-/** 1 / Λ for one look; 1 when the look carries no information yet. */
+/** ln(1 + a/b) for a, b > 0, also where a/b leaves the doubles. */
+export function logOnePlusRatio(a: number, b: number): number {
+  const ratio = a / b;
+  return Number.isFinite(ratio) ? Math.log1p(ratio) : Math.log(a) - Math.log(b);
+}
+
+/**
+ * 1 / Λ for one look; 1 when the look carries no information yet. Computed as
+ * ln Λ = −½ ln(1 + τ²/V) + z² / (2 (1 + V/τ²)) with z = θ̂/√V, the same quantity in terms that
+ * stay within the doubles when V and τ² are far apart.
+ */
 export function mixtureLikelihoodRatioInverse(look: Look, mixtureVariance: number): number {
   const { difference, variance } = look;
   if (!(variance > 0) || !(mixtureVariance > 0)) return 1;
+  const z = difference / Math.sqrt(variance);
   const logLambda =
-    0.5 * Math.log(variance / (variance + mixtureVariance)) +
-    (mixtureVariance * difference * difference) / (2 * variance * (variance + mixtureVariance));
+    -0.5 * logOnePlusRatio(mixtureVariance, variance) + (z * z) / (2 * (1 + variance / mixtureVariance));
   return Math.min(1, Math.exp(-logLambda));
 }
 

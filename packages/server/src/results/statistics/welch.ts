@@ -19,13 +19,15 @@ export interface WelchTest {
   readonly degreesOfFreedom: number;
 }
 
-function variance({ units, sum, sumOfSquares }: ValueSums): number {
+/** The sample variance (n − 1) of the per-unit values; 0 with fewer than two units. */
+export function sampleVariance({ units, sum, sumOfSquares }: ValueSums): number {
   if (units < 2) return 0;
-  return Math.max(0, (sumOfSquares - (sum * sum) / units) / (units - 1));
+  // sum · (sum / n) rather than sum² / n: the square of a large sum overflows first.
+  return Math.max(0, (sumOfSquares - sum * (sum / units)) / (units - 1));
 }
 
 export function summarizeValues(values: ValueSums): ValueSummary {
-  return { mean: values.units === 0 ? 0 : values.sum / values.units, stdDev: Math.sqrt(variance(values)) };
+  return { mean: values.units === 0 ? 0 : values.sum / values.units, stdDev: Math.sqrt(sampleVariance(values)) };
 }
 
 /**
@@ -37,8 +39,8 @@ export function welchTest(treatment: ValueSums, control: ValueSums): WelchTest {
   const difference = summarizeValues(treatment).mean - summarizeValues(control).mean;
   if (treatment.units < 2 || control.units < 2)
     return { estimate: difference, ci: [difference, difference], pValue: 1, degreesOfFreedom: 0 };
-  const vt = variance(treatment) / treatment.units;
-  const vc = variance(control) / control.units;
+  const vt = sampleVariance(treatment) / treatment.units;
+  const vc = sampleVariance(control) / control.units;
   const se = Math.sqrt(vt + vc);
   if (se === 0)
     return {
@@ -47,7 +49,11 @@ export function welchTest(treatment: ValueSums, control: ValueSums): WelchTest {
       pValue: difference === 0 ? 1 : 0,
       degreesOfFreedom: treatment.units + control.units - 2,
     };
-  const df = (vt + vc) ** 2 / ((vt * vt) / (treatment.units - 1) + (vc * vc) / (control.units - 1));
+  // (vt + vc)² / (vt²/(n_t − 1) + vc²/(n_c − 1)) in shares of the total, which neither underflows
+  // for tiny variances nor overflows for huge ones.
+  const shareT = vt / (vt + vc);
+  const shareC = vc / (vt + vc);
+  const df = 1 / ((shareT * shareT) / (treatment.units - 1) + (shareC * shareC) / (control.units - 1));
   const t = difference / se;
   const critical = Number.isFinite(df) ? studentTQuantile(0.975, df) : Z_95;
   return {

@@ -13,6 +13,7 @@ import {
   type ListExperimentsQuery,
   type PatchExperimentInput,
 } from './experiment-schemas.js';
+import type { KeyNameReader } from '../keys/keys-repository.js';
 import type { ExperimentsRepository, StatusChange } from './experiments-repository.js';
 
 /** Optimistic concurrency: the version the caller last saw (from If-Match), if it sent one. */
@@ -65,9 +66,12 @@ function creationChanges(definition: ExperimentDefinitionInput): FieldChange[] {
 /** Experiment rules: validation beyond shape, the lifecycle, edit locks, layers and history. */
 export class ExperimentsService {
   readonly #repository: ExperimentsRepository;
+  readonly #keyNames: KeyNameReader;
 
-  constructor(repository: ExperimentsRepository) {
+  /** `keyNames` names the API keys that made each change in an experiment's history. */
+  constructor(repository: ExperimentsRepository, keyNames: KeyNameReader) {
     this.#repository = repository;
+    this.#keyNames = keyNames;
   }
 
   async create(input: CreateExperimentInput, actor: Principal): Promise<Experiment> {
@@ -98,7 +102,16 @@ export class ExperimentsService {
   }
 
   async history(key: string): Promise<HistoryEntry[]> {
-    return this.#repository.listHistory((await this.get(key)).id);
+    const records = await this.#repository.listHistory((await this.get(key)).id);
+    const names = await this.#keyNames.findNames(records.flatMap((record) => record.actorKeyId ?? []));
+    return records.map(({ version, action, actorKeyId, changedAt, changes }) => ({
+      version,
+      action,
+      actorKeyId,
+      actorName: actorKeyId === null ? null : (names.get(actorKeyId) ?? null),
+      changedAt,
+      changes,
+    }));
   }
 
   /** Edits an experiment; running and paused ones only in ways that keep every user's variant. */

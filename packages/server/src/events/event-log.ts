@@ -1,4 +1,5 @@
 import type { Expression, RawBuilder } from 'kysely';
+import type { EventRow } from './events-repository.js';
 
 /** A snapshot of finished transactions: every id below `xmax` and not in `xip` (those were running). */
 export interface TransactionSnapshot {
@@ -6,14 +7,8 @@ export interface TransactionSnapshot {
   readonly xip: readonly string[];
 }
 
-/** A stored event, as `writtenBetween` selects it (these columns, in this order). */
-export interface LoggedEvent {
-  readonly type: 'exposure' | 'conversion';
-  readonly experiment_id: string | null;
-  readonly variant: string | null;
-  readonly name: string | null;
-  readonly unit: string;
-  readonly value: number | null;
+/** A stored event, as `writtenBetween` selects it. */
+export interface LoggedEvent extends Pick<EventRow, 'type' | 'experiment_id' | 'variant' | 'name' | 'unit' | 'value'> {
   readonly occurred_at: Date;
 }
 

@@ -74,8 +74,9 @@ export interface LiftApp {
 
 /** The built web UI (`@lift/web`'s dist/ui), or null where that package is not installed. */
 function webUiFolder(): string | null {
-  // TODO(web entry point): once @lift/web exports `webUiDirectory`, replace this body with
-  //   `import { webUiDirectory } from '@lift/web';` and `try { return webUiDirectory(); } catch { return null; }`.
+  // PENDING @lift/web's entry point (`webUiDirectory`, not yet on this branch): the body becomes
+  // `return webUiDirectory();` with `import { webUiDirectory } from '@lift/web';`, and the
+  // node:module and node:path imports go.
   try {
     return join(dirname(createRequire(import.meta.url).resolve('@lift/web/package.json')), 'dist', 'ui');
   } catch {

@@ -20,7 +20,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import { createExpressServer } from '../src/http/express-server.js';
-import { encodeCopyRow } from '../src/db/copy-text.js';
+import { encodeCopyRow } from '../src/events/copy-ingest.js';
 import { startBackendCpuMeter, type BackendCpuMeter } from './backend-cpu.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrations.js';

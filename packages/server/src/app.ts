@@ -1,40 +1,39 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
+import { webUiDirectory } from '@lift/web';
 import type { Logger } from 'pino';
-import type { DatabaseHandle } from './db/database.js';
-import { DomainError } from './errors/domain-error.js';
-import { createProblemHandler } from './errors/problem-handler.js';
-import { ExperimentsRepository } from './experiments/experiments-repository.js';
-import { createExperimentsRouter } from './experiments/experiments-routes.js';
-import { ExperimentsService } from './experiments/experiments-service.js';
-import { createHealthRouter } from './health/health-routes.js';
-import { createRoleGuard } from './http/auth.js';
-import { createRequestLogging } from './http/request-logging.js';
-import { rejectNulCharacters } from './http/forbidden-characters.js';
-import { parseJsonBody, requireJsonContentType } from './http/request-body.js';
-import { createTelemetry } from './http/telemetry.js';
-import { KeysRepository } from './keys/keys-repository.js';
-import { createKeysRouter } from './keys/keys-routes.js';
-import { KeysService } from './keys/keys-service.js';
-import { ResultsRepository } from './results/results-repository.js';
-import { createResultsRouter } from './results/results-routes.js';
-import { ResultsService } from './results/results-service.js';
-import { ConfigStream } from './sdk-config/config-stream.js';
-import { SdkConfigRepository } from './sdk-config/sdk-config-repository.js';
-import { createSdkConfigRouter } from './sdk-config/sdk-config-routes.js';
-import { SdkConfigService } from './sdk-config/sdk-config-service.js';
-import { IngestGate } from './events/ingest-gate.js';
 import { AssignmentsRepository } from './assignments/assignments-repository.js';
 import { createAssignmentsRouter } from './assignments/assignments-routes.js';
 import { AssignmentsService } from './assignments/assignments-service.js';
+import type { DatabaseHandle } from './db/database.js';
+import { DomainError } from './errors/domain-error.js';
+import { createProblemHandler } from './errors/problem-handler.js';
 import { EventsRepository } from './events/events-repository.js';
 import { createEventsRouter } from './events/events-routes.js';
 import { EventsService } from './events/events-service.js';
-import { FactFolder } from './events/fact-folder.js';
+import { FixedExperimentsCache } from './events/fixed-experiments-cache.js';
+import { IngestGate } from './events/ingest-gate.js';
 import { startPartitionMaintenance } from './events/partition-maintenance.js';
 import { createOpenApiDocument } from './openapi-document.js';
+import { ExperimentsRepository } from './experiments/experiments-repository.js';
+import { createExperimentsRouter } from './experiments/experiments-routes.js';
+import { ExperimentsService } from './experiments/experiments-service.js';
+import { FactFolder } from './facts/fact-folder.js';
+import { FactsRepository } from './facts/facts-repository.js';
+import { createHealthRouter } from './health/health-routes.js';
+import { createRoleGuard, type RoleGuard } from './http/auth.js';
+import { rejectNulCharacters } from './http/forbidden-characters.js';
+import { parseJsonBody, requireJsonContentType } from './http/request-body.js';
+import { createRequestLogging } from './http/request-logging.js';
+import { createTelemetry, type Telemetry } from './http/telemetry.js';
+import { KeysRepository } from './keys/keys-repository.js';
+import { createKeysRouter } from './keys/keys-routes.js';
+import { KeysService } from './keys/keys-service.js';
+import { createResultsRouter } from './results/results-routes.js';
+import { ResultsService } from './results/results-service.js';
+import { ConfigStream } from './sdk-config/config-stream.js';
+import { createSdkConfigRouter } from './sdk-config/sdk-config-routes.js';
+import { SdkConfigService } from './sdk-config/sdk-config-service.js';
 
 export interface AppOptions {
   /** Largest accepted request body, e.g. `1mb`. */
@@ -70,13 +69,100 @@ export interface LiftApp {
   settled(): Promise<void>;
 }
 
-/** The built web UI (`@lift/web`'s dist/ui), or null where that package is not installed. */
-function webUiFolder(): string | null {
-  try {
-    return join(dirname(createRequire(import.meta.url).resolve('@lift/web/package.json')), 'dist', 'ui');
-  } catch {
-    return null;
-  }
+/** The services of every module, each given the readers of the modules it asks. */
+interface Modules {
+  readonly keys: KeysService;
+  readonly sdkConfig: SdkConfigService;
+  readonly experiments: ExperimentsService;
+  readonly events: EventsService;
+  readonly facts: FactFolder;
+  readonly results: ResultsService;
+  readonly assignments: AssignmentsService;
+}
+
+/**
+ * Wires the modules. Each owns its tables; the others read them through the owner's reader:
+ * experiments (`ExperimentReader`), keys (`KeyNameReader`), events (`EventLog`), facts (`FactsReader`).
+ */
+function createModules(database: DatabaseHandle, logger: Logger): Modules {
+  const { db, feed, copyFrom, runPrepared } = database;
+  // Keys and the served config are cached in memory, kept fresh by the change feed (LISTEN/NOTIFY).
+  const keysRepository = new KeysRepository(db);
+  const keys = new KeysService(keysRepository, { feed });
+  const experimentReader = new ExperimentsRepository(db);
+  const sdkConfig = new SdkConfigService(experimentReader, { feed });
+  const experiments = new ExperimentsService(
+    new ExperimentsRepository(db, { onConfigPublished: () => sdkConfig.noteChange() }),
+    keysRepository,
+  );
+  const eventsRepository = new EventsRepository(db, { copyFrom, runPrepared });
+  const factsRepository = new FactsRepository(db, { experiments: experimentReader, events: eventsRepository });
+  const facts = new FactFolder(factsRepository, logger);
+  const catchUp = () => facts.foldNow();
+  const events = new EventsService(eventsRepository, new FixedExperimentsCache(experimentReader), { facts });
+  const results = new ResultsService({ experiments: experimentReader, facts: factsRepository }, { catchUp });
+  const assignments = new AssignmentsService(
+    {
+      sticky: new AssignmentsRepository(db, { runPrepared }),
+      config: sdkConfig,
+      experiments: experimentReader,
+      events,
+      facts: factsRepository,
+    },
+    { catchUp },
+  );
+  return { keys, sdkConfig, experiments, events, facts, results, assignments };
+}
+
+/** What the routes are mounted with. */
+interface Mounting {
+  readonly modules: Modules;
+  readonly stream: ConfigStream;
+  readonly telemetry: Telemetry;
+  readonly isShuttingDown: () => boolean;
+}
+
+/** The middleware and routes, in the order requests meet them. */
+function mountRoutes(app: Express, mounting: Mounting, dependencies: AppDependencies, options: AppOptions): void {
+  const { database, logger } = dependencies;
+  const { modules, stream } = mounting;
+  const requireRole: RoleGuard = createRoleGuard((secret) => modules.keys.authenticate(secret));
+  const cors = { corsOrigins: options.corsOrigins };
+  const openApi = createOpenApiDocument();
+  app.use(createRequestLogging(logger));
+  app.use(mounting.telemetry.middleware);
+  app.use(
+    createHealthRouter({
+      isDatabaseReachable: () => database.isReachable(),
+      isShuttingDown: mounting.isShuttingDown,
+    }),
+  );
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  // Swagger UI's assets are served from the package itself, so /docs works without internet access.
+  app.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(undefined, { customSiteTitle: 'Lift API', swaggerOptions: { url: '/openapi.json' } }),
+  );
+  // The web UI (@lift/web) calls only the public API; unbuilt, /ui falls through to the 404 problem.
+  app.use('/ui', express.static(webUiDirectory(), { fallthrough: true }));
+
+  app.use('/v1/events', new IngestGate(options.maxInFlightIngest).middleware);
+  app.use(requireJsonContentType, parseJsonBody(options.bodyLimit), rejectNulCharacters);
+  // The SDK's routes first: their requests are the many, and each router passed costs a little.
+  app.use(createSdkConfigRouter(modules.sdkConfig, stream, requireRole, cors));
+  app.use(createAssignmentsRouter(modules.assignments, requireRole, cors));
+  app.use(createEventsRouter(modules.events, requireRole, cors));
+  app.use(createKeysRouter(modules.keys, requireRole));
+  app.use(createExperimentsRouter(modules.experiments, requireRole));
+  app.use(createResultsRouter(modules.results, requireRole));
+
+  app.use((req) => {
+    throw new DomainError('route-not-found', `No route ${req.method} ${req.path}.`);
+  });
+  app.use(createProblemHandler(logger));
 }
 
 /**
@@ -91,18 +177,8 @@ export function createApp(dependencies: AppDependencies): LiftApp {
   const options = { ...DEFAULT_APP_OPTIONS, ...dependencies.options };
   let isShuttingDown = false;
 
-  // Keys and the served config are cached in memory, kept fresh by the change feed (LISTEN/NOTIFY).
-  const keys = new KeysService(new KeysRepository(database.db), { feed: database.feed });
-  const sdkConfig = new SdkConfigService(new SdkConfigRepository(database.db), { feed: database.feed });
-  const experiments = new ExperimentsService(
-    new ExperimentsRepository(database.db, { onConfigPublished: () => sdkConfig.noteChange() }),
-  );
-  const eventsRepository = new EventsRepository(database.db, {
-    copyFrom: database.copyFrom,
-    runPrepared: database.runPrepared,
-  });
-  const facts = new FactFolder(eventsRepository, logger);
-  const results = new ResultsService(new ResultsRepository(database.db), { catchUp: () => facts.foldNow() });
+  const modules = createModules(database, logger);
+  const { keys, sdkConfig, facts } = modules;
   const stream = new ConfigStream({
     service: sdkConfig,
     feed: database.feed,
@@ -110,61 +186,13 @@ export function createApp(dependencies: AppDependencies): LiftApp {
     heartbeatMs: options.heartbeatMs,
   });
   const telemetry = createTelemetry(() => sdkConfig.lastKnownVersion);
-  const requireRole = createRoleGuard((secret) => keys.authenticate(secret));
-  const openApi = createOpenApiDocument();
+  const stopPartitionMaintenance = startPartitionMaintenance(modules.events, logger);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-
-  app.use(createRequestLogging(logger));
-  app.use(telemetry.middleware);
-
-  app.use(
-    createHealthRouter({ isDatabaseReachable: () => database.isReachable(), isShuttingDown: () => isShuttingDown }),
-  );
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openApi);
-  });
-  // Swagger UI's assets are served from the package itself, so /docs works without internet access.
-  app.use(
-    '/docs',
-    swaggerUi.serve,
-    swaggerUi.setup(undefined, { customSiteTitle: 'Lift API', swaggerOptions: { url: '/openapi.json' } }),
-  );
-  const uiFolder = webUiFolder();
-  // The web UI (@lift/web) calls only the public API; unbuilt, /ui falls through to the 404 problem.
-  if (uiFolder !== null) app.use('/ui', express.static(uiFolder, { fallthrough: true }));
-
-  const ingestGate = new IngestGate(options.maxInFlightIngest);
-  app.use('/v1/events', ingestGate.middleware);
-  app.use(requireJsonContentType, parseJsonBody(options.bodyLimit), rejectNulCharacters);
-  // The SDK's routes first: their requests are the many, and each router passed costs a little.
-  app.use(createSdkConfigRouter(sdkConfig, stream, requireRole, { corsOrigins: options.corsOrigins }));
-  const events = new EventsService(eventsRepository, { facts });
-  const stopPartitionMaintenance = startPartitionMaintenance(events, logger);
-  app.use(
-    createAssignmentsRouter(
-      new AssignmentsService(
-        new AssignmentsRepository(database.db, { runPrepared: database.runPrepared }),
-        sdkConfig,
-        events,
-        { catchUp: () => facts.foldNow() },
-      ),
-      requireRole,
-      { corsOrigins: options.corsOrigins },
-    ),
-  );
-  app.use(createEventsRouter(events, requireRole, { corsOrigins: options.corsOrigins }));
-  app.use(createKeysRouter(keys, requireRole));
-  app.use(createExperimentsRouter(experiments, requireRole));
-  app.use(createResultsRouter(results, requireRole));
-
-  app.use((req) => {
-    throw new DomainError('route-not-found', `No route ${req.method} ${req.path}.`);
-  });
-  app.use(createProblemHandler(logger));
+  mountRoutes(app, { modules, stream, telemetry, isShuttingDown: () => isShuttingDown }, dependencies, options);
 
   return {
     app,

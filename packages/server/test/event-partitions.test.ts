@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventsRepository } from '../src/events/events-repository.js';
-import { EventsService } from '../src/events/events-service.js';
+import { EventsService, type EventsServiceOptions } from '../src/events/events-service.js';
+import { ExperimentsRepository } from '../src/experiments/experiments-repository.js';
 import { BACKENDS } from './support/test-database.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -19,6 +20,8 @@ describe.each(BACKENDS)('event partitions and retention on %s', (backend) => {
     await t?.close();
   });
 
+  const eventsService = (options: EventsServiceOptions = {}) =>
+    new EventsService(new EventsRepository(t.database.db), new ExperimentsRepository(t.database.db), options);
   const partitions = async () =>
     (await new EventsRepository(t.database.db).listPartitions()).map((partition) => partition.name);
   const conversion = (id = randomUUID()) => ({
@@ -31,7 +34,7 @@ describe.each(BACKENDS)('event partitions and retention on %s', (backend) => {
 
   it('creates daily partitions ahead, and rows land in the partition of their day', async () => {
     const now = Date.now();
-    await new EventsService(new EventsRepository(t.database.db)).maintainPartitions();
+    await eventsService().maintainPartitions();
     const names = await partitions();
     for (let offset = 0; offset <= 3; offset += 1) {
       expect(names).toContain(`events_p${compact(now + offset * DAY)}`);
@@ -50,7 +53,7 @@ describe.each(BACKENDS)('event partitions and retention on %s', (backend) => {
     }>`select tableoid::regclass::text as partition from events where id = ${id}`.execute(t.database.db);
     expect(placed.rows[0]?.partition).toBe(`events_p${compact(Date.now())}`);
     // Running it again changes nothing.
-    expect(await new EventsService(new EventsRepository(t.database.db)).maintainPartitions()).toEqual({
+    expect(await eventsService().maintainPartitions()).toEqual({
       created: [],
       dropped: [],
     });
@@ -78,10 +81,7 @@ describe.each(BACKENDS)('event partitions and retention on %s', (backend) => {
 
   it('drops whole days past retention', async () => {
     const later = Date.now() + 200 * DAY;
-    const service = new EventsService(new EventsRepository(t.database.db), {
-      now: () => later,
-      retention: { eventDays: 90 },
-    });
+    const service = eventsService({ now: () => later, retention: { eventDays: 90 } });
     const { dropped } = await service.maintainPartitions();
     expect(dropped).toContain(`events_p${compact(Date.now())}`);
     const names = await partitions();

@@ -1,12 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import { preparedRunner, type RunPrepared } from '../db/database.js';
+import { preparedRunner, type RunPrepared } from '../db/prepared-statements.js';
 import type { Database } from '../db/schema.js';
-import type { Experiment } from '../experiments/experiment-schemas.js';
-import { toExperiment } from '../experiments/experiments-repository.js';
 
-/** One experiment and unit, e.g. a sticky assignment to read or record. */
+/** One experiment (by id) and unit, e.g. a sticky assignment to read or record. */
 export interface ExperimentUnit {
-  readonly key: string;
+  readonly experimentId: string;
   readonly unit: string;
 }
 
@@ -26,13 +24,7 @@ export interface StickyOutcome {
   readonly isWritten: boolean;
 }
 
-export interface ExposureRecord {
-  readonly variant: string;
-  readonly firstExposedAt: Date;
-  readonly isMultiple: boolean;
-}
-
-/** Sticky assignments, and the experiments and exposures a lookup reads. */
+/** Sticky assignments: the only code that queries them. */
 export class AssignmentsRepository {
   readonly #db: Kysely<Database>;
   readonly #runPrepared: RunPrepared;
@@ -43,17 +35,6 @@ export class AssignmentsRepository {
     this.#runPrepared = preparedRunner(db, options.runPrepared);
   }
 
-  /** Experiments by key, whatever their status. */
-  async findExperiments(keys: readonly string[]): Promise<Experiment[]> {
-    if (keys.length === 0) return [];
-    const rows = await this.#db
-      .selectFrom('experiments')
-      .selectAll()
-      .where('key', 'in', [...keys])
-      .execute();
-    return rows.map(toExperiment);
-  }
-
   /**
    * In one statement, for each pair: records `proposed` unless the unit already has a variant (or
    * `proposed` is null), and answers the variant now recorded, in input order. `variant` is null
@@ -62,12 +43,15 @@ export class AssignmentsRepository {
    */
   async recordOrReadSticky(pairs: readonly StickyProposal[]): Promise<StickyOutcome[]> {
     if (pairs.length === 0) return [];
-    const input = pairs.map((pair, index) => ({ i: index, key: pair.key, unit: pair.unit, variant: pair.proposed }));
+    const input = pairs.map((pair, index) => ({
+      i: index,
+      experiment_id: pair.experimentId,
+      unit: pair.unit,
+      variant: pair.proposed,
+    }));
     const query = sql<{ i: number; variant: string | null; is_written: boolean }>`
       with p as (
-        select p.i, e.id as experiment_id, p.unit, p.variant
-        from json_to_recordset(${JSON.stringify(input)}::json) as p(i int, key text, unit text, variant text)
-        join experiments e on e.key = p.key
+        select * from json_to_recordset(${JSON.stringify(input)}::json) as p(i int, experiment_id uuid, unit text, variant text)
       ), inserted as (
         insert into sticky_assignments (experiment_id, unit, variant)
         select experiment_id, unit, variant from p where variant is not null
@@ -88,29 +72,17 @@ export class AssignmentsRepository {
   /** The recorded sticky variants of these experiments and units. */
   async readSticky(pairs: readonly ExperimentUnit[]): Promise<StickyRecord[]> {
     if (pairs.length === 0) return [];
-    const query = sql<{ key: string; unit: string; variant: string; assigned_at: Date }>`
-      select e.key, s.unit, s.variant, s.assigned_at
-      from json_to_recordset(${JSON.stringify(pairs)}::json) as p(key text, unit text)
-      join experiments e on e.key = p.key
-      join sticky_assignments s on s.experiment_id = e.id and s.unit = p.unit`;
+    const input = pairs.map((pair) => ({ experiment_id: pair.experimentId, unit: pair.unit }));
+    const query = sql<{ experiment_id: string; unit: string; variant: string; assigned_at: Date }>`
+      select s.experiment_id, s.unit, s.variant, s.assigned_at
+      from json_to_recordset(${JSON.stringify(input)}::json) as p(experiment_id uuid, unit text)
+      join sticky_assignments s on s.experiment_id = p.experiment_id and s.unit = p.unit`;
     const result = await this.#runPrepared('lift_sticky_read', query.compile(this.#db));
     return result.rows.map((row) => ({
-      key: row.key,
+      experimentId: row.experiment_id,
       unit: row.unit,
       variant: row.variant,
       assignedAt: row.assigned_at,
     }));
-  }
-
-  /** The unit's first exposure in the experiment, as the analysis counts it. */
-  async findExposure(experimentId: string, unit: string): Promise<ExposureRecord | null> {
-    const result = await sql<{ variant: string; first_exposed_at: Date; is_multiple: boolean }>`
-      select variant, first_exposed_at, is_multiple from unit_exposures where experiment_id = ${experimentId} and unit = ${unit}`.execute(
-      this.#db,
-    );
-    const row = result.rows[0];
-    return row === undefined
-      ? null
-      : { variant: row.variant, firstExposedAt: row.first_exposed_at, isMultiple: row.is_multiple };
   }
 }

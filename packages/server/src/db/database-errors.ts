@@ -23,8 +23,18 @@ const TRANSIENT_MESSAGES = [
   /terminating connection/i,
 ];
 
+/** SQLSTATEs a caller branches on. */
+export const UNIQUE_VIOLATION = '23505';
+export const CHECK_VIOLATION = '23514';
+export const DUPLICATE_TABLE = '42P07';
+
 function fieldOf(error: object, name: string): unknown {
   return (error as Record<string, unknown>)[name];
+}
+
+/** The SQLSTATE a database error carries, if any. */
+export function sqlStateOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? fieldOf(error, 'code') : undefined;
 }
 
 /**

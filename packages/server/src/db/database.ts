@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, sql, type CompiledQuery, type QueryResult } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import type { Logger } from 'pino';
 import { createPgliteChangeFeed, createPostgresChangeFeed, type ChangeFeed } from './change-feed.js';
+import { preparedRunnerOnPool, type RunPrepared } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 const DEFAULT_POOL_SIZE = 10;
@@ -26,22 +27,6 @@ export type DatabaseTarget =
  */
 export type CopyFrom = (statement: string, rows: string) => Promise<number>;
 
-/**
- * Runs a statement whose text never changes under `name`: on PostgreSQL as a named prepared
- * statement, parsed once per connection (and planned once, if PostgreSQL finds a generic plan as
- * good), where an unnamed statement is parsed and planned on every call. Elsewhere it runs like
- * any other query.
- */
-export type RunPrepared = <Row>(name: string, query: CompiledQuery<Row>) => Promise<QueryResult<Row>>;
-
-/** `runPrepared` where the database has it; elsewhere the same statements run on `db` like any other query. */
-export function preparedRunner(db: Kysely<Database>, runPrepared: RunPrepared | undefined): RunPrepared {
-  return runPrepared ?? ((_name, query) => db.executeQuery(query));
-}
-
-/** Commands whose row count pg reports as the rows they changed. */
-const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
-
 /** An open database with its change feed; `close` releases both. */
 export interface DatabaseHandle {
   readonly kind: DatabaseTarget['kind'];
@@ -49,7 +34,7 @@ export interface DatabaseHandle {
   readonly feed: ChangeFeed;
   /** Bulk loading by COPY, where the driver streams it (PostgreSQL over pg). */
   readonly copyFrom?: CopyFrom;
-  /** Named prepared statements, where the driver keeps them (PostgreSQL over pg). */
+  /** Named prepared statements, where the driver keeps them (PostgreSQL over pg): see prepared-statements.ts. */
   readonly runPrepared?: RunPrepared;
   isReachable(): Promise<boolean>;
   close(): Promise<void>;
@@ -83,7 +68,7 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
     return {
       ...handle('postgres', db, feed),
       copyFrom: (statement, rows) => copyThroughPool(pool, statement, rows),
-      runPrepared: (name, query) => runPreparedOnPool(pool, name, query),
+      runPrepared: preparedRunnerOnPool(pool),
     };
   }
   if (target.dataDir !== undefined) await mkdir(target.dataDir, { recursive: true });
@@ -93,18 +78,6 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger): Prom
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return handle('pglite', db, await createPgliteChangeFeed(pglite));
-}
-
-async function runPreparedOnPool<Row>(
-  pool: pg.Pool,
-  name: string,
-  query: CompiledQuery<Row>,
-): Promise<QueryResult<Row>> {
-  const result = await pool.query({ name, text: query.sql, values: [...query.parameters] });
-  const rows = result.rows as Row[];
-  return WRITE_COMMANDS.has(result.command) && result.rowCount !== null
-    ? { rows, numAffectedRows: BigInt(result.rowCount) }
-    : { rows };
 }
 
 async function copyThroughPool(pool: pg.Pool, statement: string, rows: string): Promise<number> {

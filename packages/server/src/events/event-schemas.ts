@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLOCK_SKEW_MINUTES } from '../facts/fact-rules.js';
 import { jsonValue } from '../validation/json-value.js';
 
 /** A batch holds at most this many events (and at most the body limit, 1 MB by default). */
@@ -13,7 +14,9 @@ const unit = z
   .min(1)
   .max(MAX_UNIT_LENGTH)
   .meta({ description: 'The unit (user, device, session) the event is about.' });
-const timestamp = z.iso.datetime({ offset: true }).meta({ description: 'RFC 3339; at most 5 minutes in the future.' });
+const timestamp = z.iso
+  .datetime({ offset: true })
+  .meta({ description: `RFC 3339; at most ${CLOCK_SKEW_MINUTES} minutes in the future.` });
 
 // Unknown fields are ignored rather than refused: a newer SDK adding one must not have its
 // batches rejected (the SDK treats a 400 as final and would drop them).

@@ -1,7 +1,17 @@
-import { sql, type Kysely } from 'kysely';
-import { encodeCopyRow } from '../db/copy-text.js';
-import { preparedRunner, type CopyFrom, type RunPrepared } from '../db/database.js';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { compactDay, DAY_MS, isoDay, nextDay } from '../common/utc-days.js';
+import type { CopyFrom } from '../db/database.js';
+import { CHECK_VIOLATION, DUPLICATE_TABLE, sqlStateOf } from '../db/database-errors.js';
+import { preparedRunner, type RunPrepared } from '../db/prepared-statements.js';
 import type { Database } from '../db/schema.js';
+import { storeNewEvents } from './copy-ingest.js';
+import type {
+  EventLog,
+  LoggedConversion,
+  LoggedEvent,
+  TransactionSnapshot,
+  UnitConversionsQuery,
+} from './event-log.js';
 
 /** An event ready to store: the experiment resolved to its id, the time parsed. */
 export interface EventRow {
@@ -16,78 +26,18 @@ export interface EventRow {
   readonly occurred_at: string;
 }
 
-/** What an exposure must name: an experiment and one of its variants. */
-export interface ExperimentVariants {
-  readonly id: string;
-  readonly key: string;
-  readonly variants: ReadonlySet<string>;
-  /**
-   * Whether the experiment has left draft: from then on its id and variant keys never change and
-   * it is never deleted (only drafts are), so this answer holds for good.
-   */
-  readonly isFixed: boolean;
-}
-
-/** What one sweep folded: the events taken, and whether more were pending past its cap. */
-export interface FoldResult {
-  readonly events: number;
-  readonly isCapped: boolean;
-}
-
-/** The snapshot a sweep folds up to, as stored in `fact_fold_state`. */
-interface FoldCursor {
-  readonly xmax: string;
-  readonly xip: readonly string[];
-}
-
-/** A metric of an experiment: its primary one and its guardrails, from `experiments.metrics`. */
-const EXPERIMENT_METRICS = sql`
-  select e.metrics->>'primary' as metric
-  union select jsonb_array_elements_text(coalesce(e.metrics->'guardrails', '[]'::jsonb))`;
-
-/** Whether the conversion name in `column` is a metric (primary or guardrail) of experiment `e`. */
-function isMetricOfExperiment(column: string) {
-  const name = sql.ref(column);
-  return sql`(${name} = e.metrics->>'primary' or coalesce(e.metrics->'guardrails', '[]'::jsonb) ? ${name})`;
-}
-
-/** The end of a unit's conversion window for an experiment (`ue`: unit_exposures, `e`: experiments). */
-const WINDOW_END = sql`ue.first_exposed_at + make_interval(hours => coalesce((e.metrics->>'conversionWindowHours')::int, 168))`;
-
 /** Partitioned tables whose partitions are one day of receipt each. */
 const PARTITIONED_TABLES = ['events'] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
 const PARTITION_NAME = /^(events)_p(\d{4})(\d{2})(\d{2})$/;
-const CHECK_VIOLATION = '23514';
-const UNIQUE_VIOLATION = '23505';
-/**
- * From this many events on, a batch is stored by COPY: below, COPY's two extra round trips (the
- * lookback probe, a connection of its own) cost more than it saves per row, and one INSERT wins.
- */
-const MIN_COPY_EVENTS = 100;
-const COPY_EVENTS =
-  'copy events (id, type, experiment_id, variant, name, unit, value, properties, occurred_at, received_on) from stdin';
-const DUPLICATE_TABLE = '42P07';
 const MAINTENANCE_LOCK = 0x11f7_e7e1;
 
-function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-function compactDay(day: string): string {
-  return day.replaceAll('-', '');
-}
-
-function sqlStateOf(error: unknown): unknown {
-  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-}
-
 /**
- * Raw events and the per-unit facts folded from them. Every write is set-based: one statement per
- * ingested batch, a handful per sweep, whatever their size.
+ * Raw events and their daily partitions: the only code that queries them. Ingest stores a batch in
+ * one statement, whatever its size; the per-unit facts read the events as an `EventLog`.
  */
-export class EventsRepository {
+export class EventsRepository implements EventLog {
   readonly #db: Kysely<Database>;
   readonly #copyFrom: CopyFrom | undefined;
   readonly #runPrepared: RunPrepared;
@@ -105,75 +55,25 @@ export class EventsRepository {
     this.#runPrepared = preparedRunner(db, options.runPrepared);
   }
 
-  /** Runs `work` in one transaction, with a repository bound to it. */
-  async transaction<T>(work: (repository: EventsRepository) => Promise<T>): Promise<T> {
-    return this.#db.transaction().execute((trx) => work(new EventsRepository(trx)));
-  }
-
-  /** The experiments named by `keys`, with their variant keys. */
-  async findExperiments(keys: readonly string[]): Promise<Map<string, ExperimentVariants>> {
-    if (keys.length === 0) return new Map();
-    const rows = await this.#db
-      .selectFrom('experiments')
-      .select(['id', 'key', 'variants', 'status'])
-      .where('key', 'in', [...keys])
-      .execute();
-    return new Map(
-      rows.map((row) => [
-        row.key,
-        {
-          id: row.id,
-          key: row.key,
-          variants: new Set(row.variants.map((variant) => String((variant as { key?: unknown }).key))),
-          isFixed: row.status !== 'draft',
-        },
-      ]),
-    );
-  }
-
   /**
    * Stores the events whose id is new and returns how many: all of them, or none. An id counts as
    * seen if it was received today (the primary key) or on one of the `lookbackDays` days before
-   * (one index probe per event and day, into that day's partition). The per-unit facts are not
-   * touched here: sweeps fold them (`foldPending`).
-   *
-   * With COPY, a batch of at least MIN_COPY_EVENTS has the ids seen on the days before looked up
-   * first and the others copied in one statement, the cheapest way into PostgreSQL. A COPY that meets an id already stored today
-   * (a resent batch) fails whole; the batch is then stored by the INSERT that skips stored ids.
+   * (one index probe per event and day, into that day's partition). Large batches go by COPY
+   * where the database takes it (`copy-ingest.ts`). The per-unit facts are not touched here: sweeps
+   * fold them (`facts/`).
    */
   async insertRaw(events: readonly EventRow[], lookbackDays: number, now: number = Date.now()): Promise<number> {
     // Days as parameters (not computed in SQL), so the earlier days' partitions are probed by index
     // rather than hashed whole.
-    const today = isoDay(new Date(now));
-    const earlier = Array.from({ length: lookbackDays }, (_, offset) =>
-      isoDay(new Date(now - (offset + 1) * 86_400_000)),
-    );
-    if (this.#copyFrom === undefined || events.length < MIN_COPY_EVENTS) return this.#insertNew(events, today, earlier);
-    const seen = earlier.length === 0 ? new Set<string>() : await this.#findStoredOn(earlier, events);
-    const fresh = seen.size === 0 ? events : events.filter((event) => !seen.has(event.id));
-    if (fresh.length === 0) return 0;
-    let rows = '';
-    for (const event of fresh) {
-      const properties = event.properties === null ? null : JSON.stringify(event.properties);
-      rows += encodeCopyRow([
-        event.id,
-        event.type,
-        event.experiment_id,
-        event.variant,
-        event.name,
-        event.unit,
-        event.value,
-        properties,
-        event.occurred_at,
-        today,
-      ]);
-    }
-    try {
-      return await this.#copyFrom(COPY_EVENTS, rows);
-    } catch (error) {
-      if (sqlStateOf(error) !== UNIQUE_VIOLATION) throw error;
-      return this.#insertNew(fresh, today, earlier);
-    }
+    const today = isoDay(now);
+    const earlier = Array.from({ length: lookbackDays }, (_, offset) => isoDay(now - (offset + 1) * DAY_MS));
+    return storeNewEvents(events, {
+      copyFrom: this.#copyFrom,
+      today,
+      findStoredEarlier: (batch) =>
+        earlier.length === 0 ? Promise.resolve(new Set()) : this.#findStoredOn(earlier, batch),
+      insertNew: (batch) => this.#insertNew(batch, today, earlier),
+    });
   }
 
   /**
@@ -205,160 +105,33 @@ export class EventsRepository {
     return Number(result.numAffectedRows ?? 0n);
   }
 
-  /**
-   * One sweep: folds the events written by transactions that finished since the last sweep into
-   * the per-unit facts, and moves the cursor, in this transaction (call it inside `transaction`).
-   * Sweeps are serialized by the cursor's row lock: with `wait` false a sweep already running
-   * elsewhere makes this one return null at once; with `wait` true this one runs after it.
-   * At most `maxTransactions` transaction ids past the cursor are taken per sweep.
-   */
-  async foldPending(
-    options: { readonly wait: boolean; readonly maxTransactions: number },
-    now: number = Date.now(),
-  ): Promise<FoldResult | null> {
-    const locked = await sql<FoldCursor>`
-      select snapshot_xmax::text as xmax, snapshot_xip::text[] as xip from fact_fold_state
-      for update ${options.wait ? sql`` : sql`skip locked`}`.execute(this.#db);
-    const previous = locked.rows[0];
-    if (previous === undefined) return null;
-    // Every statement after this one sees every transaction this snapshot calls finished.
-    const snapshot = await sql<FoldCursor & { isCapped: boolean }>`
-      select least(xmax, cap)::text as xmax, xmax > cap as "isCapped",
-        array(select x::text from pg_snapshot_xip(s) as x where x::text::bigint < cap) as xip
-      from (select pg_current_snapshot() as s) as current
-      cross join lateral (select pg_snapshot_xmax(s)::text::bigint as xmax, ${previous.xmax}::bigint + ${options.maxTransactions} as cap) as bounds`.execute(
-      this.#db,
-    );
-    const next = snapshot.rows[0];
-    if (next === undefined) return null;
-    await sql`create temp table fold_events (
-      type text, experiment_id uuid, variant text, name text, unit text, value double precision, occurred_at timestamptz
-    ) on commit drop`.execute(this.#db);
-    // Finished now, and not finished at the last sweep: at or past its xmax, or then running.
-    const taken = await sql`
-      insert into fold_events
-      select type, experiment_id, variant, name, unit, value, occurred_at from events
-      where ((written_by_xact >= ${previous.xmax}::bigint and written_by_xact < ${next.xmax}::bigint) or written_by_xact = any(${[...previous.xip]}::bigint[]))
-        and not written_by_xact = any(${[...next.xip]}::bigint[])`.execute(this.#db);
-    const events = Number(taken.numAffectedRows ?? 0n);
-    if (events > 0) await this.#foldEvents(next, now);
-    await sql`update fact_fold_state set snapshot_xmax = ${next.xmax}::bigint, snapshot_xip = ${[...next.xip]}::bigint[], folded_at = now()`.execute(
-      this.#db,
-    );
-    return { events, isCapped: next.isCapped };
-  }
-
-  /**
-   * Whether a committed event awaits a sweep: written at or past the cursor's xmax, or by a
-   * transaction then running (a read, no lock; an event still uncommitted is not seen).
-   */
-  async hasPending(): Promise<boolean> {
-    const cursor = (
-      await sql<FoldCursor>`select snapshot_xmax::text as xmax, snapshot_xip::text[] as xip from fact_fold_state`.execute(
-        this.#db,
-      )
-    ).rows[0];
-    if (cursor === undefined) return false;
+  async hasWrittenSince(since: TransactionSnapshot): Promise<boolean> {
     // Ordered by the indexed column, so that even with stale statistics (a partition filling fast)
     // this is an index probe, never a scan from the start of the table to its pending tail.
     const result = await sql<{ pending: boolean }>`
-      select exists (select 1 from (select written_by_xact from events where written_by_xact >= ${cursor.xmax}::bigint order by written_by_xact limit 1) as past)
-        or exists (select 1 from (select written_by_xact from events where written_by_xact = any(${[...cursor.xip]}::bigint[]) order by written_by_xact limit 1) as running)
+      select exists (select 1 from (select written_by_xact from events where written_by_xact >= ${since.xmax}::bigint order by written_by_xact limit 1) as past)
+        or exists (select 1 from (select written_by_xact from events where written_by_xact = any(${[...since.xip]}::bigint[]) order by written_by_xact limit 1) as running)
         as pending`.execute(this.#db);
     return result.rows[0]?.pending === true;
   }
 
-  /** Folds the rows of `fold_events` into `unit_exposures` and `unit_metric_facts`. */
-  async #foldEvents(snapshot: FoldCursor, now: number): Promise<void> {
-    // Exposures: the earliest decides the variant; a second variant flags the unit. The pairs whose
-    // first exposure is new (inserted: xmax 0) or now one of this sweep's (moved earlier) get their
-    // metric facts rebuilt from raw conversions; a row that would not change is not rewritten.
-    // Keyed, so that skipping its pairs below is an index probe whatever the planner expects.
-    await sql`create temp table fold_changed (experiment_id uuid, unit text, is_new boolean, primary key (experiment_id, unit)) on commit drop`.execute(
-      this.#db,
-    );
-    await sql`
-      with incoming as (
-        select experiment_id, unit, (array_agg(variant order by occurred_at, variant))[1] as variant,
-          min(occurred_at) as first_exposed_at, count(distinct variant) > 1 as is_multiple
-        from fold_events where type = 'exposure'
-        group by experiment_id, unit
-      ),
-      upserted as (
-        insert into unit_exposures as ue (experiment_id, unit, variant, first_exposed_at, is_multiple)
-        select experiment_id, unit, variant, first_exposed_at, is_multiple from incoming order by experiment_id, unit
-        on conflict (experiment_id, unit) do update set
-          variant = case when excluded.first_exposed_at < ue.first_exposed_at then excluded.variant else ue.variant end,
-          first_exposed_at = least(ue.first_exposed_at, excluded.first_exposed_at),
-          is_multiple = ue.is_multiple or excluded.is_multiple or excluded.variant <> ue.variant
-        where excluded.first_exposed_at < ue.first_exposed_at or excluded.is_multiple or excluded.variant <> ue.variant
-        returning ue.experiment_id, ue.unit, ue.first_exposed_at, ue.xmax = 0 as is_new
-      )
-      insert into fold_changed (experiment_id, unit, is_new)
-      select u.experiment_id, u.unit, u.is_new from upserted u
-      join incoming i on i.experiment_id = u.experiment_id and i.unit = u.unit
-      where u.is_new or u.first_exposed_at = i.first_exposed_at`.execute(this.#db);
-    await sql`analyze fold_changed`.execute(this.#db);
-    // The partitions a rebuilt unit's conversions can be in: a conversion at or after the unit's
-    // first exposure was received at most 5 minutes (the allowed clock skew) before it, and every
-    // changed pair's first exposure is one of this sweep's; and none is received after tomorrow
-    // (another replica's clock may be a little ahead). As parameters, so the planner prunes.
-    const bounds = await sql<{ from: string | null }>`
-      select to_char(((min(occurred_at) - interval '5 minutes') at time zone 'UTC')::date, 'YYYY-MM-DD') as "from"
-      from fold_events where type = 'exposure'`.execute(this.#db);
-    const fromDay = bounds.rows[0]?.from ?? isoDay(new Date(now));
-    const toDay = isoDay(new Date(now + 86_400_000));
-    // A pair whose first exposure moved earlier loses its facts (deleted by primary key, one probe
-    // per metric of the experiment); a new pair has none yet.
-    await sql`
-      delete from unit_metric_facts f
-      using fold_changed c
-      join experiments e on e.id = c.experiment_id
-      cross join lateral (${EXPERIMENT_METRICS}) as m
-      where not c.is_new and f.experiment_id = c.experiment_id and f.metric = m.metric and f.unit = c.unit`.execute(
-      this.#db,
-    );
-    // Rebuilt from the raw conversions at or after the first exposure and inside the window, as of
-    // the sweep's snapshot (a conversion committed since is added by the next sweep). The lookups
-    // per unit are LATERAL subqueries kept apart (OFFSET 0): index probes per changed unit, whatever
-    // the statistics of a partition filling fast say, never a pass over the day's conversions.
-    await sql`
-      insert into unit_metric_facts (experiment_id, metric, unit, first_converted_at, conversions, value_sum)
-      select ue.experiment_id, ev.name, ue.unit, min(ev.occurred_at), count(*), coalesce(sum(ev.value), 0)
-      from fold_changed c
-      join unit_exposures ue on ue.experiment_id = c.experiment_id and ue.unit = c.unit
-      join experiments e on e.id = ue.experiment_id
-      cross join lateral (
-        select ev.name, ev.occurred_at, ev.value from events ev
-        where ev.type = 'conversion' and ev.unit = ue.unit
-          and ev.received_on between ${fromDay}::date and ${toDay}::date
-          and ev.occurred_at >= ue.first_exposed_at and ev.occurred_at < ${WINDOW_END}
-          and ev.written_by_xact < ${snapshot.xmax}::bigint and not ev.written_by_xact = any(${[...snapshot.xip]}::bigint[])
-        offset 0
-      ) as ev
-      where ${isMetricOfExperiment('ev.name')}
-      group by ue.experiment_id, ev.name, ue.unit
-      order by 1, 2, 3`.execute(this.#db);
-    // The sweep's other conversions add to the facts of every experiment their unit was exposed
-    // to (the rebuilt pairs already include them).
-    await sql`
-      insert into unit_metric_facts as f (experiment_id, metric, unit, first_converted_at, conversions, value_sum)
-      select ue.experiment_id, c.name, c.unit, min(c.occurred_at), count(*), coalesce(sum(c.value), 0)
-      from fold_events c
-      cross join lateral (
-        select ue.experiment_id, ue.first_exposed_at from unit_exposures ue where ue.unit = c.unit offset 0
-      ) as ue
-      join experiments e on e.id = ue.experiment_id
-      where c.type = 'conversion'
-        and ${isMetricOfExperiment('c.name')}
-        and c.occurred_at >= ue.first_exposed_at and c.occurred_at < ${WINDOW_END}
-        and not exists (select 1 from fold_changed s where s.experiment_id = ue.experiment_id and s.unit = c.unit)
-      group by ue.experiment_id, c.name, c.unit
-      order by 1, 2, 3
-      on conflict (experiment_id, metric, unit) do update set
-        conversions = f.conversions + excluded.conversions,
-        value_sum = f.value_sum + excluded.value_sum,
-        first_converted_at = least(f.first_converted_at, excluded.first_converted_at)`.execute(this.#db);
+  writtenBetween(from: TransactionSnapshot, to: TransactionSnapshot): RawBuilder<LoggedEvent> {
+    // Finished in `to`, and not finished in `from`: at or past its xmax, or then running.
+    return sql<LoggedEvent>`
+      select type, experiment_id, variant, name, unit, value, occurred_at from events
+      where ((written_by_xact >= ${from.xmax}::bigint and written_by_xact < ${to.xmax}::bigint) or written_by_xact = any(${[...from.xip]}::bigint[]))
+        and not written_by_xact = any(${[...to.xip]}::bigint[])`;
+  }
+
+  conversionsOf(query: UnitConversionsQuery): RawBuilder<LoggedConversion> {
+    // OFFSET 0 keeps the subquery apart, so it stays index probes by unit.
+    return sql<LoggedConversion>`
+      select ev.name, ev.occurred_at, ev.value from events ev
+      where ev.type = 'conversion' and ev.unit = ${query.unit}
+        and ev.received_on between ${query.receivedFrom}::date and ${query.receivedTo}::date
+        and ev.occurred_at >= ${query.occurredFrom} and ev.occurred_at < ${query.occurredBefore}
+        and ev.written_by_xact < ${query.asOf.xmax}::bigint and not ev.written_by_xact = any(${[...query.asOf.xip]}::bigint[])
+      offset 0`;
   }
 
   /**
@@ -372,7 +145,7 @@ export class EventsRepository {
       await sql`select pg_advisory_xact_lock(${MAINTENANCE_LOCK})`.execute(trx);
       const existing = new Set((await new EventsRepository(trx).listPartitions()).map((partition) => partition.name));
       for (const day of days) {
-        const next = isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000));
+        const next = nextDay(day);
         for (const table of PARTITIONED_TABLES) {
           const name = `${table}_p${compactDay(day)}`;
           if (existing.has(name)) continue;

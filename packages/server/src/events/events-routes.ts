@@ -1,7 +1,7 @@
-import cors from 'cors';
 import { Router } from 'express';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { RoleGuard } from '../http/auth.js';
+import { sdkCors, type SdkRouterOptions } from '../http/sdk-cors.js';
 import { AUTHED, jsonResponse, problemResponses } from '../http/openapi-common.js';
 import { translateUnavailable } from '../http/retry-after.js';
 import { parseInput } from '../validation/parse-input.js';
@@ -10,26 +10,14 @@ import type { EventsService } from './events-service.js';
 
 const INGEST_ROLES = ['sdk', 'admin'] as const;
 
-export interface EventsRouterOptions {
-  /** Origins allowed to send events from browsers; `['*']` allows any. */
-  readonly corsOrigins: readonly string[];
-}
-
-export function createEventsRouter(
-  service: EventsService,
-  requireRole: RoleGuard,
-  options: EventsRouterOptions,
-): Router {
+export function createEventsRouter(service: EventsService, requireRole: RoleGuard, options: SdkRouterOptions): Router {
   const router = Router();
-  const isAnyOrigin = options.corsOrigins.includes('*');
   router.use(
     '/v1/events',
-    cors({
-      origin: isAnyOrigin ? '*' : [...options.corsOrigins],
+    sdkCors(options, {
       methods: ['POST', 'OPTIONS'],
       allowedHeaders: ['Authorization', 'Content-Type'],
       exposedHeaders: ['Retry-After'],
-      maxAge: 600,
     }),
   );
 

@@ -1,16 +1,14 @@
+import { DAY_MS, isoDay } from '../common/utc-days.js';
 import { DomainError } from '../errors/domain-error.js';
+import type { ExperimentReader, ExperimentVariants } from '../experiments/experiment-reader.js';
+import { CLOCK_SKEW_MINUTES, CLOCK_SKEW_MS } from '../facts/fact-rules.js';
 import { formatPath } from '../validation/parse-input.js';
 import { eventSchema, type EventError, type IncomingEvent, type IngestResult } from './event-schemas.js';
-import type { EventRow, EventsRepository, ExperimentVariants } from './events-repository.js';
+import type { EventRow, EventsRepository } from './events-repository.js';
 
-/** How far ahead of the server's clock an event may be stamped. */
-export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 /** Days before today whose idempotency keys are checked (today's are the primary key). */
 export const IDEMPOTENCY_LOOKBACK_DAYS = 1;
 const MAX_REPORTED_ERRORS = 100;
-/** Experiments out of draft whose variants this replica remembers (they never change). */
-const FIXED_EXPERIMENT_CACHE_SIZE = 10_000;
-const DAY_MS = 86_400_000;
 /** Daily partitions created ahead of time, so rows never land in the DEFAULT partitions. */
 export const PARTITION_DAYS_AHEAD = 3;
 /** Days of raw events kept (the per-unit facts are kept for good). */
@@ -21,16 +19,92 @@ export interface RetentionPolicy {
   readonly eventDays: number;
 }
 
-function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 export interface EventsServiceOptions {
   readonly now?: () => number;
   readonly idempotencyLookbackDays?: number;
   readonly retention?: Partial<RetentionPolicy>;
   /** Told when new events are stored, so their facts get folded (see `FactFolder`). */
   readonly facts?: { schedule(): void };
+}
+
+/** A batch checked whole: the rows to store, or the errors that refuse it. */
+interface CheckedBatch {
+  readonly rows: EventRow[];
+  readonly errors: EventError[];
+}
+
+/** Each raw event parsed, or null where it failed (its errors recorded). */
+function parseEvents(rawEvents: readonly unknown[], errors: EventError[]): (IncomingEvent | null)[] {
+  return rawEvents.map((raw, index) => {
+    const result = eventSchema.safeParse(raw);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      errors.push({ index, path: formatPath(['events', index, ...issue.path]), message: issue.message });
+    }
+    return null;
+  });
+}
+
+/** The experiment keys the batch's exposures name. */
+function exposedKeys(events: readonly (IncomingEvent | null)[]): Set<string> {
+  const keys = new Set<string>();
+  for (const event of events) if (event?.type === 'exposure') keys.add(event.experiment);
+  return keys;
+}
+
+/** What checking one event against the stored experiments and the clock needs. */
+interface EventContext {
+  readonly index: number;
+  readonly experiments: ReadonlyMap<string, ExperimentVariants>;
+  /** The latest timestamp accepted (the server's clock plus the allowed skew). */
+  readonly latest: number;
+}
+
+/** The row to store for one parsed event, or null with its errors recorded. */
+function toRow(event: IncomingEvent, context: EventContext, errors: EventError[]): EventRow | null {
+  const { index } = context;
+  const at = (field: string) => formatPath(['events', index, field]);
+  const occurredAt = Date.parse(event.timestamp);
+  if (occurredAt > context.latest)
+    errors.push({
+      index,
+      path: at('timestamp'),
+      message: `More than ${CLOCK_SKEW_MINUTES} minutes in the future; check the client clock.`,
+    });
+  const common = { id: event.id.toLowerCase(), unit: event.unit, occurred_at: new Date(occurredAt).toISOString() };
+  if (event.type === 'conversion') {
+    return {
+      ...common,
+      type: 'conversion',
+      experiment_id: null,
+      variant: null,
+      name: event.name,
+      value: event.value ?? null,
+      properties: event.properties ?? null,
+    };
+  }
+  const experiment = context.experiments.get(event.experiment);
+  if (experiment === undefined) {
+    errors.push({ index, path: at('experiment'), message: `No experiment with key "${event.experiment}".` });
+    return null;
+  }
+  if (!experiment.variants.has(event.variant)) {
+    errors.push({
+      index,
+      path: at('variant'),
+      message: `"${event.variant}" is not a variant of experiment "${event.experiment}".`,
+    });
+    return null;
+  }
+  return {
+    ...common,
+    type: 'exposure',
+    experiment_id: experiment.id,
+    variant: event.variant,
+    name: null,
+    value: null,
+    properties: null,
+  };
 }
 
 /**
@@ -40,15 +114,20 @@ export interface EventsServiceOptions {
  */
 export class EventsService {
   readonly #repository: EventsRepository;
+  readonly #experiments: Pick<ExperimentReader, 'findVariants'>;
   readonly #now: () => number;
   readonly #lookbackDays: number;
   readonly #retention: RetentionPolicy;
   readonly #facts: { schedule(): void } | undefined;
-  /** Experiments that left draft, by key, as first read; drafts are read on every batch. */
-  readonly #fixedExperiments = new Map<string, ExperimentVariants>();
 
-  constructor(repository: EventsRepository, options: EventsServiceOptions = {}) {
+  /** `experiments` resolves the experiments exposures name, with their variant keys. */
+  constructor(
+    repository: EventsRepository,
+    experiments: Pick<ExperimentReader, 'findVariants'>,
+    options: EventsServiceOptions = {},
+  ) {
     this.#repository = repository;
+    this.#experiments = experiments;
     this.#now = options.now ?? Date.now;
     this.#lookbackDays = options.idempotencyLookbackDays ?? IDEMPOTENCY_LOOKBACK_DAYS;
     this.#retention = {
@@ -58,7 +137,7 @@ export class EventsService {
   }
 
   async ingest(rawEvents: readonly unknown[]): Promise<IngestResult> {
-    const { rows, errors } = await this.#validate(rawEvents);
+    const { rows, errors } = await this.#check(rawEvents);
     if (errors.length > 0) {
       const shown = errors.slice(0, MAX_REPORTED_ERRORS);
       throw new DomainError(
@@ -84,95 +163,24 @@ export class EventsService {
    */
   async maintainPartitions(): Promise<{ created: string[]; dropped: string[] }> {
     const now = this.#now();
-    const days = Array.from({ length: PARTITION_DAYS_AHEAD + 1 }, (_, offset) => utcDay(now + offset * DAY_MS));
+    const days = Array.from({ length: PARTITION_DAYS_AHEAD + 1 }, (_, offset) => isoDay(now + offset * DAY_MS));
     const created = await this.#repository.createDailyPartitions(days);
     const dropped = await this.#repository.dropPartitionsBefore(
       'events',
-      utcDay(now - (this.#retention.eventDays - 1) * DAY_MS),
+      isoDay(now - (this.#retention.eventDays - 1) * DAY_MS),
     );
     return { created, dropped };
   }
 
-  /** The experiments named by `keys`: those out of draft from memory once read, the others from the database. */
-  async #findExperiments(keys: ReadonlySet<string>): Promise<Map<string, ExperimentVariants>> {
-    const found = new Map<string, ExperimentVariants>();
-    const unread: string[] = [];
-    for (const key of keys) {
-      const known = this.#fixedExperiments.get(key);
-      if (known === undefined) unread.push(key);
-      else found.set(key, known);
-    }
-    for (const [key, experiment] of await this.#repository.findExperiments(unread)) {
-      found.set(key, experiment);
-      if (experiment.isFixed && this.#fixedExperiments.size < FIXED_EXPERIMENT_CACHE_SIZE)
-        this.#fixedExperiments.set(key, experiment);
-    }
-    return found;
-  }
-
-  async #validate(rawEvents: readonly unknown[]): Promise<{ rows: EventRow[]; errors: EventError[] }> {
+  async #check(rawEvents: readonly unknown[]): Promise<CheckedBatch> {
     const errors: EventError[] = [];
-    const parsed: (IncomingEvent | null)[] = rawEvents.map((raw, index) => {
-      const result = eventSchema.safeParse(raw);
-      if (result.success) return result.data;
-      for (const issue of result.error.issues) {
-        errors.push({ index, path: formatPath(['events', index, ...issue.path]), message: issue.message });
-      }
-      return null;
-    });
-    const keys = new Set<string>();
-    for (const event of parsed) if (event?.type === 'exposure') keys.add(event.experiment);
-    const experiments = await this.#findExperiments(keys);
-    const latest = this.#now() + MAX_FUTURE_SKEW_MS;
+    const parsed = parseEvents(rawEvents, errors);
+    const experiments = await this.#experiments.findVariants([...exposedKeys(parsed)]);
+    const latest = this.#now() + CLOCK_SKEW_MS;
     const rows: EventRow[] = [];
     parsed.forEach((event, index) => {
-      if (event === null) return;
-      const at = (field: string) => formatPath(['events', index, field]);
-      const occurredAt = Date.parse(event.timestamp);
-      if (occurredAt > latest)
-        errors.push({
-          index,
-          path: at('timestamp'),
-          message: 'More than 5 minutes in the future; check the client clock.',
-        });
-      if (event.type === 'exposure') {
-        const experiment = experiments.get(event.experiment);
-        if (experiment === undefined) {
-          errors.push({ index, path: at('experiment'), message: `No experiment with key "${event.experiment}".` });
-          return;
-        }
-        if (!experiment.variants.has(event.variant)) {
-          errors.push({
-            index,
-            path: at('variant'),
-            message: `"${event.variant}" is not a variant of experiment "${event.experiment}".`,
-          });
-          return;
-        }
-        rows.push({
-          id: event.id.toLowerCase(),
-          type: 'exposure',
-          experiment_id: experiment.id,
-          variant: event.variant,
-          name: null,
-          unit: event.unit,
-          value: null,
-          properties: null,
-          occurred_at: new Date(occurredAt).toISOString(),
-        });
-        return;
-      }
-      rows.push({
-        id: event.id.toLowerCase(),
-        type: 'conversion',
-        experiment_id: null,
-        variant: null,
-        name: event.name,
-        unit: event.unit,
-        value: event.value ?? null,
-        properties: event.properties ?? null,
-        occurred_at: new Date(occurredAt).toISOString(),
-      });
+      const row = event === null ? null : toRow(event, { index, experiments, latest }, errors);
+      if (row !== null) rows.push(row);
     });
     return { rows, errors };
   }

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { isRecord } from '../common/is-record.js';
 import type { ExperimentDefinitionInput, ExperimentStatusName, FieldChange } from './experiment-schemas.js';
 
 type Definition = ExperimentDefinitionInput;
@@ -72,10 +73,6 @@ export interface LockedField {
   readonly reason: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isRolloutOnlyRoutingChange(change: FieldChange): boolean {
   const { from, to } = change;
   if (!isRecord(from) || !isRecord(to)) return false;
@@ -87,8 +84,8 @@ function isVariantDescriptionChange(change: FieldChange): boolean {
   const strip = (variants: unknown): unknown =>
     Array.isArray(variants)
       ? variants.map((variant: unknown) => {
-          if (typeof variant !== 'object' || variant === null) return variant;
-          const { description: _description, ...rest } = variant as Record<string, unknown>;
+          if (!isRecord(variant)) return variant;
+          const { description: _description, ...rest } = variant;
           return rest;
         })
       : variants;

@@ -1,10 +1,16 @@
 import { findConditionIssues } from '@lift/sdk';
 import { z } from 'zod';
+import { DEFAULT_CONVERSION_WINDOW_HOURS } from '../facts/fact-rules.js';
 import { jsonValue } from '../validation/json-value.js';
 
 /** Basis points: weights, coverage and layer ranges are integers in 0..10000. */
 export const BASIS_POINTS = 10_000;
-const DEFAULT_CONVERSION_WINDOW_HOURS = 168;
+/**
+ * The attribute that identifies a unit unless an experiment names another, as in `@lift/sdk`.
+ * PENDING the SDK's export of the same name (not yet on this branch): then this definition goes,
+ * and this file and assignments-service.ts import `DEFAULT_UNIT_ATTRIBUTE` from '@lift/sdk'.
+ */
+export const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 const MAX_CONVERSION_WINDOW_HOURS = 24 * 365;
 const MAX_VARIANTS = 26;
 const MAX_OVERRIDES = 10_000;
@@ -93,7 +99,7 @@ const definitionShape = {
   description: z.string().max(10_000).optional(),
   variants: z.array(variantSchema).min(2).max(MAX_VARIANTS).meta({ description: 'The first variant is the control.' }),
   coverage: basisPoints.default(BASIS_POINTS),
-  unitAttribute: text(100).default('userId'),
+  unitAttribute: text(100).default(DEFAULT_UNIT_ATTRIBUTE),
   salt: text(200).optional(),
   targeting: targetingSchema.default({}),
   layer: layerSchema.optional(),

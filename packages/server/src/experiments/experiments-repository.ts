@@ -1,6 +1,14 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { CONFIG_CHANNEL } from '../db/change-feed.js';
 import type { Database, ExperimentsTable } from '../db/schema.js';
+import { SERVED_STATUSES } from './experiment-lifecycle.js';
+import {
+  metricsOf,
+  type ExperimentMetrics,
+  type ExperimentReader,
+  type ExperimentVariants,
+  type ServedExperiments,
+} from './experiment-reader.js';
 import type {
   Experiment,
   ExperimentDefinitionInput,
@@ -10,14 +18,17 @@ import type {
   ListExperimentsQuery,
 } from './experiment-schemas.js';
 
-export type ExperimentRow = Selectable<ExperimentsTable>;
+type ExperimentRow = Selectable<ExperimentsTable>;
+
+/** A history entry as stored: the actor's key id, whose name the keys module knows. */
+export type HistoryRecord = Omit<HistoryEntry, 'actorName'>;
 
 function iso(date: Date | null): string | null {
   return date === null ? null : date.toISOString();
 }
 
 /** Maps a row to the REST shape; the database CHECK constraints guarantee the enums. */
-export function toExperiment(row: ExperimentRow): Experiment {
+function toExperiment(row: ExperimentRow): Experiment {
   return {
     id: row.id,
     key: row.key,
@@ -96,8 +107,11 @@ export interface ExperimentsRepositoryOptions {
   readonly onConfigPublished?: (version: number) => void;
 }
 
-/** The experiments, their history and the SDK config version counter. */
-export class ExperimentsRepository {
+/**
+ * The experiments, their history and the SDK config version counter: the only code that queries
+ * those tables. Other modules read experiments through it as an `ExperimentReader`.
+ */
+export class ExperimentsRepository implements ExperimentReader {
   readonly #db: Kysely<Database>;
   readonly #onConfigPublished: (version: number) => void;
 
@@ -136,6 +150,79 @@ export class ExperimentsRepository {
     if (options.forUpdate === true) query = query.forUpdate();
     const row = await query.executeTakeFirst();
     return row === undefined ? undefined : toExperiment(row);
+  }
+
+  async findByKeys(keys: readonly string[]): Promise<Experiment[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('experiments')
+      .selectAll()
+      .where('key', 'in', [...keys])
+      .execute();
+    return rows.map(toExperiment);
+  }
+
+  async findVariants(keys: readonly string[]): Promise<Map<string, ExperimentVariants>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom('experiments')
+      .select(['id', 'key', 'variants', 'status'])
+      .where('key', 'in', [...keys])
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        row.key,
+        {
+          id: row.id,
+          key: row.key,
+          variants: new Set(row.variants.map((variant) => String((variant as { key?: unknown }).key))),
+          isFixed: row.status !== 'draft',
+        },
+      ]),
+    );
+  }
+
+  async readConfigVersion(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('sdk_config_state')
+      .select('version')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    return row.version;
+  }
+
+  async readServed(): Promise<ServedExperiments> {
+    return this.#db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const version = await new ExperimentsRepository(trx).readConfigVersion();
+        const rows = await trx
+          .selectFrom('experiments')
+          .selectAll()
+          .where('status', 'in', [...SERVED_STATUSES])
+          .orderBy('key')
+          .execute();
+        return { version, experiments: rows.map(toExperiment) };
+      });
+  }
+
+  async readMetrics(): Promise<ExperimentMetrics[]> {
+    const rows = await this.#db.selectFrom('experiments').select(['id', 'metrics']).execute();
+    return rows.map((row) => {
+      // Written through the definition schema, whose defaults fill every field.
+      const metrics = row.metrics as Experiment['metrics'];
+      return {
+        experimentId: row.id,
+        metrics: metricsOf(metrics),
+        conversionWindowHours: metrics.conversionWindowHours,
+      };
+    });
+  }
+
+  withTransaction(trx: Kysely<Database>): ExperimentReader {
+    return new ExperimentsRepository(trx);
   }
 
   /** A page in creation order; the cursor is the last row's sequence number. */
@@ -221,19 +308,18 @@ export class ExperimentsRepository {
       .execute();
   }
 
-  async listHistory(experimentId: string): Promise<HistoryEntry[]> {
+  /** The experiment's history, oldest first. */
+  async listHistory(experimentId: string): Promise<HistoryRecord[]> {
     const rows = await this.#db
-      .selectFrom('experiment_history as h')
-      .leftJoin('api_keys as k', 'k.id', 'h.actor_key_id')
-      .select(['h.version', 'h.action', 'h.actor_key_id', 'k.name as actor_name', 'h.changed_at', 'h.changes'])
-      .where('h.experiment_id', '=', experimentId)
-      .orderBy('h.id')
+      .selectFrom('experiment_history')
+      .select(['version', 'action', 'actor_key_id', 'changed_at', 'changes'])
+      .where('experiment_id', '=', experimentId)
+      .orderBy('id')
       .execute();
     return rows.map((row) => ({
       version: row.version,
       action: row.action,
       actorKeyId: row.actor_key_id,
-      actorName: row.actor_name,
       changedAt: row.changed_at.toISOString(),
       // jsonb reorders object keys; put each change back in field/from/to order.
       changes: (row.changes as FieldChange[]).map((change) => ({

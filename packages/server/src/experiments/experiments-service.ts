@@ -1,7 +1,7 @@
 import { DomainError, validationError } from '../errors/domain-error.js';
 import type { Principal } from '../http/principal.js';
 import { toFieldErrors } from '../validation/parse-input.js';
-import { diffDefinitions, findLockedFields, rangesOverlap } from './experiment-changes.js';
+import { diffDefinitions, findLockedFields, rangesOverlap, type LockedField } from './experiment-changes.js';
 import { isServed, nextStatus, TRANSITIONS, type TransitionName } from './experiment-lifecycle.js';
 import {
   definitionSchema,
@@ -13,6 +13,7 @@ import {
   type ListExperimentsQuery,
   type PatchExperimentInput,
 } from './experiment-schemas.js';
+import type { KeyNameReader } from '../keys/keys-repository.js';
 import type { ExperimentsRepository, StatusChange } from './experiments-repository.js';
 
 /** Optimistic concurrency: the version the caller last saw (from If-Match), if it sent one. */
@@ -65,9 +66,12 @@ function creationChanges(definition: ExperimentDefinitionInput): FieldChange[] {
 /** Experiment rules: validation beyond shape, the lifecycle, edit locks, layers and history. */
 export class ExperimentsService {
   readonly #repository: ExperimentsRepository;
+  readonly #keyNames: KeyNameReader;
 
-  constructor(repository: ExperimentsRepository) {
+  /** `keyNames` names the API keys that made each change in an experiment's history. */
+  constructor(repository: ExperimentsRepository, keyNames: KeyNameReader) {
     this.#repository = repository;
+    this.#keyNames = keyNames;
   }
 
   async create(input: CreateExperimentInput, actor: Principal): Promise<Experiment> {
@@ -98,7 +102,16 @@ export class ExperimentsService {
   }
 
   async history(key: string): Promise<HistoryEntry[]> {
-    return this.#repository.listHistory((await this.get(key)).id);
+    const records = await this.#repository.listHistory((await this.get(key)).id);
+    const names = await this.#keyNames.findNames(records.flatMap((record) => record.actorKeyId ?? []));
+    return records.map(({ version, action, actorKeyId, changedAt, changes }) => ({
+      version,
+      action,
+      actorKeyId,
+      actorName: actorKeyId === null ? null : (names.get(actorKeyId) ?? null),
+      changedAt,
+      changes,
+    }));
   }
 
   /** Edits an experiment; running and paused ones only in ways that keep every user's variant. */
@@ -108,8 +121,7 @@ export class ExperimentsService {
     actor: Principal,
     options: WriteOptions = {},
   ): Promise<Experiment> {
-    return this.#repository.transaction(async (tx) => {
-      const current = await this.#lockForWrite(tx, key, options);
+    return this.#writeLocked(key, options, async (tx, current) => {
       const before = definitionOf(current);
       const parsed = definitionSchema.safeParse(mergePatch(before, patch));
       if (!parsed.success) throw validationError(toFieldErrors(parsed.error));
@@ -117,17 +129,7 @@ export class ExperimentsService {
       const changes = diffDefinitions(before, after);
       if (changes.length === 0) return current;
       const locked = findLockedFields(current.status, changes);
-      if (locked.length > 0) {
-        const reasons = locked.map((field) => `${field.field}: ${field.reason}`).join('; ');
-        throw new DomainError(
-          'edit-not-allowed',
-          `Experiment "${key}" is ${current.status}; cannot change ${reasons}.`,
-          {
-            currentStatus: current.status,
-            lockedFields: locked,
-          },
-        );
-      }
+      if (locked.length > 0) throw editNotAllowed(current, locked);
       if (changes.some((change) => change.field === 'layer')) await this.#checkLayer(tx, key, current.id, after);
       const updated = await tx.update(current.id, { definition: after });
       await tx.insertHistory({ experiment: updated, action: 'updated', actorKeyId: actor.keyId, changes });
@@ -143,21 +145,9 @@ export class ExperimentsService {
     actor: Principal,
     options: WriteOptions = {},
   ): Promise<Experiment> {
-    return this.#repository.transaction(async (tx) => {
-      const current = await this.#lockForWrite(tx, key, options);
+    return this.#writeLocked(key, options, async (tx, current) => {
       const status = nextStatus(current.status, action);
-      if (status === null) {
-        const allowed = TRANSITIONS[action].from.join(' or ');
-        throw new DomainError(
-          'invalid-transition',
-          `Cannot ${action} experiment "${key}": it is ${current.status}, and ${action} needs ${allowed}.`,
-          {
-            currentStatus: current.status,
-            action,
-            allowedFrom: TRANSITIONS[action].from,
-          },
-        );
-      }
+      if (status === null) throw invalidTransition(current, action);
       const now = new Date();
       const change: StatusChange = {
         status,
@@ -179,8 +169,7 @@ export class ExperimentsService {
 
   /** Deletes a draft; anything that has run stays for its analysis (archive it instead). */
   async delete(key: string, actor: Principal, options: WriteOptions = {}): Promise<void> {
-    await this.#repository.transaction(async (tx) => {
-      const current = await this.#lockForWrite(tx, key, options);
+    await this.#writeLocked(key, options, async (tx, current) => {
       if (current.status !== 'draft') {
         throw new DomainError(
           'invalid-transition',
@@ -200,6 +189,15 @@ export class ExperimentsService {
         changes: [{ field: 'status', from: current.status, to: null }],
       });
     });
+  }
+
+  /** Runs `work` in one transaction on the experiment `key`, locked, at the version the caller saw. */
+  async #writeLocked<T>(
+    key: string,
+    options: WriteOptions,
+    work: (tx: ExperimentsRepository, current: Experiment) => Promise<T>,
+  ): Promise<T> {
+    return this.#repository.transaction(async (tx) => work(tx, await this.#lockForWrite(tx, key, options)));
   }
 
   async #lockForWrite(tx: ExperimentsRepository, key: string, options: WriteOptions): Promise<Experiment> {
@@ -236,6 +234,27 @@ export class ExperimentsService {
       );
     }
   }
+}
+
+function editNotAllowed(current: Experiment, locked: readonly LockedField[]): DomainError {
+  const reasons = locked.map((field) => `${field.field}: ${field.reason}`).join('; ');
+  return new DomainError(
+    'edit-not-allowed',
+    `Experiment "${current.key}" is ${current.status}; cannot change ${reasons}.`,
+    {
+      currentStatus: current.status,
+      lockedFields: locked,
+    },
+  );
+}
+
+function invalidTransition(current: Experiment, action: TransitionName): DomainError {
+  const allowedFrom = TRANSITIONS[action].from;
+  return new DomainError(
+    'invalid-transition',
+    `Cannot ${action} experiment "${current.key}": it is ${current.status}, and ${action} needs ${allowedFrom.join(' or ')}.`,
+    { currentStatus: current.status, action, allowedFrom },
+  );
 }
 
 function notFound(key: string): DomainError {

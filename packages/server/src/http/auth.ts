@@ -7,11 +7,11 @@ export type Authenticator = (secret: string) => Promise<Principal | null>;
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-function presentedSecret(req: Request, isQueryKeyAllowed: boolean): string | null {
+function presentedSecret(req: Request, options: RoleOptions): string | null {
   const header = req.get('authorization');
   if (header !== undefined) return BEARER.exec(header)?.[1] ?? null;
   // Browsers' EventSource cannot send headers; SDK keys may travel in the query for the stream.
-  const fromQuery = isQueryKeyAllowed ? req.query['apiKey'] : undefined;
+  const fromQuery = options.isQueryKeyAllowed === true ? req.query['apiKey'] : undefined;
   return typeof fromQuery === 'string' && fromQuery.length > 0 ? fromQuery : null;
 }
 
@@ -27,7 +27,7 @@ export interface RoleOptions {
 export function createRoleGuard(authenticate: Authenticator) {
   return (roles: readonly Role[], options: RoleOptions = {}): RequestHandler =>
     async (req, _res, next) => {
-      const secret = presentedSecret(req, options.isQueryKeyAllowed ?? false);
+      const secret = presentedSecret(req, options);
       if (secret === null) {
         throw new DomainError('unauthenticated', 'Send an API key as "Authorization: Bearer <key>".');
       }

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { isRecord } from '../common/is-record.js';
 import { validationError, type FieldError } from '../errors/domain-error.js';
 import { formatPath } from '../validation/parse-input.js';
 import { mayHoldNul } from './request-body.js';
@@ -13,7 +14,7 @@ function findNulCharacters(value: unknown, path: PropertyKey[], found: FieldErro
       found.push({ path: formatPath(path), message: 'NUL characters (\\u0000) are not allowed.' });
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => findNulCharacters(item, [...path, index], found));
-  } else if (typeof value === 'object' && value !== null) {
+  } else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value)) {
       if (key.includes(NUL))
         found.push({ path: formatPath([...path, key]), message: 'NUL characters (\\u0000) are not allowed in keys.' });

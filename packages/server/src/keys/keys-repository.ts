@@ -30,8 +30,14 @@ async function announceKeyChange(db: Kysely<Database>, id: string): Promise<void
   await sql`select pg_notify(${KEYS_CHANNEL}, ${id})`.execute(db);
 }
 
-/** The api_keys table. */
-export class KeysRepository {
+/** How other modules learn the names of API keys, e.g. for the actors of an experiment's history. */
+export interface KeyNameReader {
+  /** The names of the keys with these ids, revoked ones too, by id; unknown ids are left out. */
+  findNames(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+}
+
+/** The api_keys table: the only code that queries it. */
+export class KeysRepository implements KeyNameReader {
   readonly #db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
@@ -63,6 +69,16 @@ export class KeysRepository {
 
   async list(): Promise<ApiKeyRow[]> {
     return this.#db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+  }
+
+  async findNames(ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom('api_keys')
+      .select(['id', 'name'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   async findById(id: string): Promise<ApiKeyRow | undefined> {

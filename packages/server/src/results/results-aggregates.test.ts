@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateMetric, MAX_SERIES_DAYS, seriesByVariant } from './results-aggregates.js';
-import type { AggregateCell } from './results-repository.js';
+import type { AggregateCell } from '../facts/facts-reader.js';
 import { toFinite } from './results-service.js';
 
 const VARIANTS = [

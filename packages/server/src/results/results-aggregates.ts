@@ -1,7 +1,7 @@
+import { nextDay } from '../common/utc-days.js';
+import type { AggregateCell } from '../facts/facts-reader.js';
 import type { DailyLook, VariantAggregate } from './statistics/analyze-metric.js';
-import type { AggregateCell } from './results-repository.js';
 
-const DAY_MS = 86_400_000;
 /** A chart over more days than this is cut to its last days (about three years). */
 export const MAX_SERIES_DAYS = 1100;
 
@@ -36,10 +36,6 @@ function isIncluded(cell: AggregateCell): boolean {
   return !cell.isMultiple && !cell.isOverride;
 }
 
-function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
-}
-
 /** Every day from the first to the last date seen, so a chart has no gaps (at most MAX_SERIES_DAYS). */
 function dayRange(dates: readonly string[]): string[] {
   const sorted = [...new Set(dates)].sort();
@@ -52,7 +48,7 @@ function dayRange(dates: readonly string[]): string[] {
 }
 
 /**
- * Folds the repository's cells into what `analyzeMetric` takes: per-variant totals over included
+ * Folds the per-unit aggregate's cells into what `analyzeMetric` takes: per-variant totals over included
  * units (the control first, in configured order) and the daily cumulative looks. Pure.
  */
 export function aggregateMetric(

@@ -1,7 +1,9 @@
+import { isRecord } from '../common/is-record.js';
 import { DomainError } from '../errors/domain-error.js';
+import { metricsOf, type ExperimentReader } from '../experiments/experiment-reader.js';
 import type { Experiment } from '../experiments/experiment-schemas.js';
+import type { AggregateCell, FactsReader } from '../facts/facts-reader.js';
 import { aggregateMetric, seriesByVariant } from './results-aggregates.js';
-import type { ResultsRepository } from './results-repository.js';
 import type { ExperimentResults, ExperimentTimeseries } from './results-schemas.js';
 import { analyzeMetric } from './statistics/analyze-metric.js';
 
@@ -20,7 +22,7 @@ export function toFinite(value: number, fallback = 0): number {
 function finiteDeep<T>(value: T): T {
   if (typeof value === 'number') return toFinite(value) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => finiteDeep(item)) as T;
-  if (typeof value === 'object' && value !== null) {
+  if (isRecord(value)) {
     return Object.fromEntries(
       Object.entries(value).map(([field, item]) => [
         field,
@@ -31,23 +33,26 @@ function finiteDeep<T>(value: T): T {
   return value;
 }
 
-/** The metrics an experiment is analysed on: its primary, then its guardrails. */
-export function metricsOf(experiment: Experiment): string[] {
-  return [...new Set([experiment.metrics.primary, ...experiment.metrics.guardrails])];
+/** What results are read from: the experiment by key, and the per-unit facts. */
+export interface ResultsSources {
+  readonly experiments: Pick<ExperimentReader, 'findByKey'>;
+  readonly facts: Pick<FactsReader, 'aggregateCells'>;
+}
+
+export interface ResultsServiceOptions {
+  readonly now?: () => Date;
+  /** Brings the per-unit facts up to every acknowledged event before they are read (`FactFolder.foldNow`). */
+  readonly catchUp?: () => Promise<void>;
 }
 
 /** Results rules: which metrics may be asked for, which units count, and the analysis. */
 export class ResultsService {
-  readonly #repository: ResultsRepository;
+  readonly #sources: ResultsSources;
   readonly #now: () => Date;
   readonly #catchUp: () => Promise<void>;
 
-  /**
-   * `catchUp` brings the per-unit facts up to every acknowledged event before they are read (the
-   * app passes `FactFolder.foldNow`).
-   */
-  constructor(repository: ResultsRepository, options: { now?: () => Date; catchUp?: () => Promise<void> } = {}) {
-    this.#repository = repository;
+  constructor(sources: ResultsSources, options: ResultsServiceOptions = {}) {
+    this.#sources = sources;
     this.#now = options.now ?? (() => new Date());
     this.#catchUp = options.catchUp ?? (() => Promise.resolve());
   }
@@ -62,7 +67,7 @@ export class ResultsService {
   async allResults(key: string): Promise<ExperimentResults[]> {
     const experiment = await this.#experiment(key);
     const all: ExperimentResults[] = [];
-    for (const metric of metricsOf(experiment)) all.push(await this.#analyze(experiment, metric));
+    for (const metric of metricsOf(experiment.metrics)) all.push(await this.#analyze(experiment, metric));
     return all;
   }
 
@@ -70,8 +75,7 @@ export class ResultsService {
   async timeseries(key: string, metric?: string): Promise<ExperimentTimeseries> {
     const experiment = await this.#experiment(key);
     const name = this.#metric(experiment, metric);
-    const cells = await this.#repository.aggregateCells(experiment.id, name, Object.keys(experiment.overrides));
-    const { daily } = aggregateMetric(cells, experiment.variants);
+    const { daily } = aggregateMetric(await this.#cells(experiment, name), experiment.variants);
     return {
       experiment: experiment.key,
       metric: name,
@@ -81,7 +85,7 @@ export class ResultsService {
   }
 
   async #experiment(key: string): Promise<Experiment> {
-    const experiment = await this.#repository.findExperiment(key);
+    const experiment = await this.#sources.experiments.findByKey(key);
     if (experiment === undefined) throw new DomainError('not-found', `No experiment with key "${key}".`, { key });
     await this.#catchUp();
     return experiment;
@@ -89,7 +93,7 @@ export class ResultsService {
 
   #metric(experiment: Experiment, metric: string | undefined): string {
     if (metric === undefined) return experiment.metrics.primary;
-    const metrics = metricsOf(experiment);
+    const metrics = metricsOf(experiment.metrics);
     if (!metrics.includes(metric)) {
       throw new DomainError(
         'not-found',
@@ -101,8 +105,7 @@ export class ResultsService {
   }
 
   async #analyze(experiment: Experiment, metric: string): Promise<ExperimentResults> {
-    const cells = await this.#repository.aggregateCells(experiment.id, metric, Object.keys(experiment.overrides));
-    const { variants, daily, exclusions } = aggregateMetric(cells, experiment.variants);
+    const { variants, daily, exclusions } = aggregateMetric(await this.#cells(experiment, metric), experiment.variants);
     const analysis = analyzeMetric({ variants, daily });
     return finiteDeep({
       experiment: experiment.key,
@@ -115,5 +118,13 @@ export class ResultsService {
       variants: analysis.variants.map((variant) => ({ ...variant, rateCI: [...variant.rateCI] as [number, number] })),
       power: analysis.power,
     }) as ExperimentResults;
+  }
+
+  #cells(experiment: Experiment, metric: string): Promise<AggregateCell[]> {
+    return this.#sources.facts.aggregateCells({
+      experimentId: experiment.id,
+      metric,
+      overrideUnits: Object.keys(experiment.overrides),
+    });
   }
 }

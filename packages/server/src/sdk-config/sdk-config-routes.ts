@@ -1,9 +1,9 @@
-import cors from 'cors';
 import { Router } from 'express';
 import { z } from 'zod';
 import { jsonValue } from '../validation/json-value.js';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import type { RoleGuard } from '../http/auth.js';
+import { sdkCors, type SdkRouterOptions } from '../http/sdk-cors.js';
 import { isNotModified } from '../http/conditional.js';
 import { AUTHED, problemResponses } from '../http/openapi-common.js';
 import type { ConfigStream } from './config-stream.js';
@@ -11,27 +11,19 @@ import type { SdkConfigService } from './sdk-config-service.js';
 
 const SDK_ROLES = ['sdk', 'admin'] as const;
 
-export interface SdkConfigRouterOptions {
-  /** Origins allowed to call the SDK endpoints from browsers; `['*']` allows any. */
-  readonly corsOrigins: readonly string[];
-}
-
 export function createSdkConfigRouter(
   service: SdkConfigService,
   stream: ConfigStream,
   requireRole: RoleGuard,
-  options: SdkConfigRouterOptions,
+  options: SdkRouterOptions,
 ): Router {
   const router = Router();
-  const isAnyOrigin = options.corsOrigins.includes('*');
   router.use(
     '/v1/sdk',
-    cors({
-      origin: isAnyOrigin ? '*' : [...options.corsOrigins],
+    sdkCors(options, {
       methods: ['GET', 'OPTIONS'],
       allowedHeaders: ['Authorization', 'If-None-Match', 'Last-Event-ID', 'Cache-Control'],
       exposedHeaders: ['ETag'],
-      maxAge: 600,
     }),
   );
 

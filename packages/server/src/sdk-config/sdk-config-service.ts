@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ConfigSnapshot, ExperimentDefinition } from '@lift/sdk';
 import type { ChangeFeed } from '../db/change-feed.js';
+import type { ExperimentReader, ServedExperiments } from '../experiments/experiment-reader.js';
 import type { Experiment } from '../experiments/experiment-schemas.js';
-import type { SdkConfigRepository } from './sdk-config-repository.js';
 
 /** A serialized config snapshot with its strong ETag (a hash of exactly these bytes). */
 export interface SnapshotDocument {
@@ -10,7 +10,12 @@ export interface SnapshotDocument {
   readonly snapshot: ConfigSnapshot;
   readonly body: string;
   readonly etag: string;
+  /** The served experiments' ids by key (the snapshot SDKs read names experiments by key only). */
+  readonly experimentIds: ReadonlyMap<string, string>;
 }
+
+/** What the SDK config is read from: the experiments module, which owns the version counter. */
+export type ServedExperimentsReader = Pick<ExperimentReader, 'readConfigVersion' | 'readServed'>;
 
 const ETAG_HASH_LENGTH = 32;
 
@@ -35,13 +40,21 @@ export function toDefinition(experiment: Experiment): ExperimentDefinition {
   };
 }
 
+function toDocument(served: ServedExperiments): SnapshotDocument {
+  const snapshot: ConfigSnapshot = { version: served.version, experiments: served.experiments.map(toDefinition) };
+  const body = JSON.stringify(snapshot);
+  const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, ETAG_HASH_LENGTH)}"`;
+  const experimentIds = new Map(served.experiments.map((experiment) => [experiment.key, experiment.id]));
+  return { version: served.version, snapshot, body, etag, experimentIds };
+}
+
 /**
  * Builds the SDK config. `current()` re-reads the version counter (one tiny query) and rebuilds the
  * snapshot only when it moved; `served()` answers from memory while the change feed vouches that
  * nothing changed since the snapshot was read, so deciding costs no query at all.
  */
 export class SdkConfigService {
-  readonly #repository: SdkConfigRepository;
+  readonly #experiments: ServedExperimentsReader;
   readonly #feed: ChangeFeed | null;
   readonly #unsubscribe: () => void;
   #cached: SnapshotDocument | null = null;
@@ -51,8 +64,8 @@ export class SdkConfigService {
   #confirmedGeneration = -1;
   #loading: { readonly generation: number; readonly document: Promise<SnapshotDocument> } | null = null;
 
-  constructor(repository: SdkConfigRepository, options: { feed?: ChangeFeed } = {}) {
-    this.#repository = repository;
+  constructor(experiments: ServedExperimentsReader, options: { feed?: ChangeFeed } = {}) {
+    this.#experiments = experiments;
     this.#feed = options.feed ?? null;
     this.#unsubscribe = this.#feed?.subscribe(() => this.noteChange()) ?? (() => undefined);
   }
@@ -76,16 +89,12 @@ export class SdkConfigService {
   async current(): Promise<SnapshotDocument> {
     const generation = this.#generation;
     const isLive = this.#isFeedLive();
-    const version = await this.#repository.readVersion();
+    const version = await this.#experiments.readConfigVersion();
     const cached = this.#cached;
     let document: SnapshotDocument;
     if (cached !== null && cached.version === version) document = cached;
     else {
-      const served = await this.#repository.readServed();
-      const snapshot: ConfigSnapshot = { version: served.version, experiments: served.experiments.map(toDefinition) };
-      const body = JSON.stringify(snapshot);
-      const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, ETAG_HASH_LENGTH)}"`;
-      document = { version: served.version, snapshot, body, etag };
+      document = toDocument(await this.#experiments.readServed());
       if (this.#cached === null || this.#cached.version < document.version) this.#cached = document;
     }
     // Trusted from now on only if the feed was listening for the whole read and heard nothing.

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EventsRepository, FoldResult } from './events-repository.js';
+import type { FactsRepository, FoldResult } from './facts-repository.js';
 
 /** How long after an ingest a sweep starts, so that the batches of a burst fold together. */
 export const DEFAULT_FOLD_DELAY_MS = 200;
@@ -20,7 +20,7 @@ export interface FactFolderOptions {
  * leaves the work to it). `foldNow` is for readers that must see every acknowledged event.
  */
 export class FactFolder {
-  readonly #repository: EventsRepository;
+  readonly #repository: FactsRepository;
   readonly #logger: Logger;
   readonly #delayMs: number;
   readonly #maxTransactions: number;
@@ -29,7 +29,7 @@ export class FactFolder {
   #running: Promise<void> = Promise.resolve();
   #isStopped = false;
 
-  constructor(repository: EventsRepository, logger: Logger, options: FactFolderOptions = {}) {
+  constructor(repository: FactsRepository, logger: Logger, options: FactFolderOptions = {}) {
     this.#repository = repository;
     this.#logger = logger;
     this.#delayMs = options.delayMs ?? DEFAULT_FOLD_DELAY_MS;
@@ -43,7 +43,7 @@ export class FactFolder {
     if (this.#isStopped || this.#scheduled !== null) return;
     this.#scheduled = setTimeout(() => {
       this.#scheduled = null;
-      void this.#enqueue(false).catch((error: unknown) =>
+      void this.#enqueue({ wait: false }).catch((error: unknown) =>
         this.#logger.warn({ err: error }, 'folding event facts failed; will retry'),
       );
     }, this.#delayMs);
@@ -55,7 +55,7 @@ export class FactFolder {
    * running on another replica, then sweeping itself). Rejects if the database does.
    */
   foldNow(): Promise<void> {
-    return this.#enqueue(true);
+    return this.#enqueue({ wait: true });
   }
 
   /** Starts no more sweeps; resolves once a sweep in flight has ended (whatever its outcome). */
@@ -67,26 +67,27 @@ export class FactFolder {
     return this.#running.catch(() => undefined);
   }
 
-  #enqueue(wait: boolean): Promise<void> {
-    const run = this.#running.catch(() => undefined).then(() => this.#sweepUntilCurrent(wait));
+  /** `wait`: wait for a sweep running on another replica rather than leave the work to it. */
+  #enqueue(options: { readonly wait: boolean }): Promise<void> {
+    const run = this.#running.catch(() => undefined).then(() => this.#sweepUntilCurrent(options));
     this.#running = run;
     return run;
   }
 
-  async #sweepUntilCurrent(wait: boolean): Promise<void> {
+  async #sweepUntilCurrent(options: { readonly wait: boolean }): Promise<void> {
     // Nothing committed past the cursor (a read, no lock): nothing to fold, so readers pay little.
     if (!(await this.#repository.hasPending())) return;
     let result: FoldResult | null;
     do {
       result = await this.#repository.transaction((tx) =>
-        tx.foldPending({ wait, maxTransactions: this.#maxTransactions }),
+        tx.foldPending({ wait: options.wait, maxTransactions: this.#maxTransactions }),
       );
     } while (result?.isCapped === true);
   }
 
   #checkPending(): void {
     // A sweep starts by checking for pending events, so an idle check costs one index probe.
-    this.#enqueue(false).catch((error: unknown) =>
+    this.#enqueue({ wait: false }).catch((error: unknown) =>
       this.#logger.warn({ err: error }, 'checking for unfolded events failed; will retry'),
     );
   }

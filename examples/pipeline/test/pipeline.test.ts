@@ -74,16 +74,22 @@ describe('release pipeline', () => {
     for (const job of Object.keys(workflow.jobs)) expect(ancestors(job).has(job), job).toBe(false);
   });
 
-  it('gates the dark launch, the canary and the A/B test, each gate deciding with lift-istio', () => {
+  it('gates the dark launch, the canary and the A/B test with lift-gate.sh, which decides with lift-istio', () => {
     const gates = gateSteps();
     expect(new Set(gates.map((gate) => gate.job))).toEqual(new Set(['dark-launch', 'canary', 'ab-test', 'roll-back']));
+    const gateScript = readFileSync(new URL('lift-gate.sh', HERE), 'utf8');
     for (const { job, step } of gates) {
-      expect(step.run, `${job}: ${step.name}`).toMatch(/\blift-istio (promote|rollback) /);
-      if (job !== 'roll-back') {
-        expect(step.run, `${job} promotes or looks with promote`).toMatch(/\blift-istio promote /);
-        expect(step.run, `${job} rolls back on evidence of harm`).toMatch(/\blift-istio rollback /);
+      if (job === 'roll-back') {
+        expect(step.run, `${job}: ${step.name}`).toMatch(/\blift-istio rollback /);
+        continue;
       }
+      expect(step.run, `${job}: ${step.name}`).toMatch(/^\.\/examples\/pipeline\/lift-gate\.sh [\w-]+ v2 /);
+      // Only the canary moves traffic; the dark launch and the A/B test watch.
+      expect(step.run?.includes('--dry-run'), job).toBe(job !== 'canary');
     }
+    expect(gateScript).toMatch(/\blift-istio promote "\$experiment"/);
+    expect(gateScript).toMatch(/\blift-istio promote "\$experiment" .*--force --variant "\$variant"/);
+    expect(gateScript).toMatch(/\blift-istio rollback "\$experiment"/);
   });
 
   it('moves traffic only through lift-istio and experiments: mirror first, then canary, then A/B', () => {

@@ -17,17 +17,13 @@ export interface AutoRolloutOptions {
 /** Remembers when each experiment was last promoted (in memory: a restart allows one early step). */
 export type PromotionClock = Map<string, number>;
 
-/** Reads the results of the primary metric and of every guardrail, and asks the gate. */
+/** Reads the experiment's scorecard and asks the gate. */
 export async function readGateDecision(
   experiment: RoutedExperiment,
   client: LiftApiClient,
   options: GateOptions,
 ): Promise<GateDecision> {
-  const primary = await client.results(experiment.key, experiment.metrics.primary ?? undefined);
-  const guardrails = await Promise.all(
-    experiment.metrics.guardrails.map((metric) => client.results(experiment.key, metric)),
-  );
-  return decideGate(primary, guardrails, options);
+  return decideGate(await client.scorecard(experiment.key), options);
 }
 
 /** Writes a rollout change to Lift: the routing first (conditional on `experiment.version`), then the pause. */
@@ -40,7 +36,12 @@ export async function writeRolloutChange(
   if (change.isPausing) await client.pause(experiment.key);
 }
 
-/** Reads the results of every running routed experiment and acts on the gate: promote, roll back or hold. Returns whether anything changed in Lift. */
+/**
+ * Reads the scorecard of every running routed experiment and acts on the gate: promote, roll back
+ * or hold. It never forces: a promotion needs the gate's own (a winning primary, every guardrail
+ * ok), and a sample ratio mismatch or a harmed guardrail rolls back. Returns whether anything
+ * changed in Lift.
+ */
 export async function runAutoRollout(
   experiments: readonly RoutedExperiment[],
   client: LiftApiClient,
@@ -63,7 +64,7 @@ export async function runAutoRollout(
       options.log({
         experiment: experiment.key,
         decision: 'hold',
-        reason: `could not read results: ${errorMessage(error)}`,
+        reason: `could not read the scorecard: ${errorMessage(error)}`,
       });
       continue;
     }

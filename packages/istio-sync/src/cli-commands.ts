@@ -98,28 +98,44 @@ async function findRollable(
   return { experiment, routing };
 }
 
-/** The gate's promotion, or the operator's with `--force`; null when the gate refuses (reported on stderr). */
+/** The treatment `--variant` names (default: the first treatment), refused unless the experiment has it. */
+function forcedVariantOf(experiment: RoutedExperiment, values: Values): string {
+  const treatments = experiment.variants.slice(1).map((variant) => variant.key);
+  const variant = values.variant ?? treatments[0];
+  if (variant === undefined || !treatments.includes(variant))
+    throw new UsageError(
+      `--variant: "${variant ?? ''}" is not a treatment of ${experiment.key} (treatments: ${treatments.join(', ')})`,
+    );
+  return variant;
+}
+
+/** Why a promotion was refused, for the operator; the gate's reason is logged beside it. */
+function refusalOf(decision: GateDecision, values: Values): string {
+  if (decision.action === 'rollback')
+    return `refused: the scorecard calls for a rollback; no promotion passes a sample ratio mismatch or a harmed guardrail, --force included`;
+  return values.force === true
+    ? `refused: --force promotes only where no harm is shown: ${decision.reason}`
+    : `refused: the gate holds (use --force to promote without waiting for a winning primary)`;
+}
+
+/**
+ * The gate's promotion, or with `--force` the operator's over a hold; null when refused (the
+ * decision and why on stderr). `--force` never passes a rollback: the gate itself refuses it.
+ */
 async function decidePromotion(
   experiment: RoutedExperiment,
   client: LiftApiClient,
   values: Values,
   io: CliIo,
 ): Promise<GateDecision | null> {
-  const decision = await readGateDecision(experiment, client, alphaOf(values));
+  const forced = values.force === true ? { forcedVariant: forcedVariantOf(experiment, values) } : {};
+  const decision = await readGateDecision(experiment, client, { ...alphaOf(values), ...forced });
   if (decision.action === 'promote') return decision;
-  if (values.force !== true) {
-    io.stderr(
-      `${JSON.stringify({ experiment: experiment.key, decision: decision.action, reason: decision.reason, figures: decision.figures })}\n`,
-    );
-    io.stderr(`refused: the results do not support a promotion (use --force to override)\n`);
-    return null;
-  }
-  return {
-    action: 'promote',
-    variant: values.variant ?? experiment.variants[1]?.key ?? '',
-    reason: `forced by an operator over: ${decision.reason}`,
-    figures: decision.figures,
-  };
+  io.stderr(
+    `${JSON.stringify({ experiment: experiment.key, decision: decision.action, reason: decision.reason, figures: decision.figures })}\n`,
+  );
+  io.stderr(`${refusalOf(decision, values)}\n`);
+  return null;
 }
 
 async function commandRollout(

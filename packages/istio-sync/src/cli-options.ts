@@ -18,11 +18,21 @@ Usage:
   lift-istio apply    --from <source> [--dry-run] [--prune]   server-side apply, only where the diff is non-empty
   lift-istio prune    --from <source> [--dry-run]             delete owned objects whose experiments ended
   lift-istio watch    --from <server-url> [--auto] [--resync <s>] [--step-interval <s>] [--alpha <a>] [--dry-run] [--no-prune]
-  lift-istio promote  <experiment> --from <server-url> [--force] [--variant <key>] [--dry-run]
+  lift-istio promote  <experiment> --from <server-url> [--force [--variant <key>]] [--alpha <a>] [--dry-run]
   lift-istio rollback <experiment> --from <server-url> [--dry-run]
+
+The gate (promote, watch --auto) reads GET /v1/experiments/:key/scorecard, whose verdicts and
+guardrail statuses honour each metric's direction. It rolls back on a sample ratio mismatch or a
+harmed guardrail; promotes when Lift recommends shipping a treatment whose primary is winning with
+every guardrail ok; otherwise holds, naming what it waits for. promote refuses (exit 1) unless the
+gate promotes. --force promotes over a hold (no winning primary yet, guardrails pending), never over
+a sample ratio mismatch, a harmed guardrail, or a treatment losing on its primary or a guardrail;
+--variant picks the treatment (default the first). watch --auto never forces.
 
 Options:
   --api-key <key>          Lift API key (default $LIFT_API_KEY); admin for watch --auto, promote and rollback
+  --alpha <a>              a promotion also needs the primary's sequential p-value below a (default 0.05,
+                           the level of Lift's verdicts: smaller is stricter, larger cannot loosen it)
   --kubeconfig <path>      kubeconfig file (default $KUBECONFIG, ~/.kube/config or in-cluster)
   --context <name>         kubeconfig context
   --edge-namespace <ns>    namespace of the ingress gateway's EnvoyFilter (default istio-system)

@@ -40,8 +40,6 @@ export interface RoutedExperiment {
   readonly layer: { readonly key: string; readonly range: readonly [number, number] } | null;
   readonly overrides: { readonly [unit: string]: string };
   readonly routing: Routing | null;
-  /** The primary metric and guardrails the rollout gate reads results for. */
-  readonly metrics: { readonly primary: string | null; readonly guardrails: readonly string[] };
 }
 
 /** A problem in the input, naming the experiment and the field at fault. */
@@ -173,15 +171,6 @@ function isLayer(layer: unknown): layer is NonNullable<RoutedExperiment['layer']
   );
 }
 
-/** The metrics the gate reads results for; a field of the wrong type reads as absent. */
-function readMetrics(value: unknown): RoutedExperiment['metrics'] {
-  const metrics = isRecord(value) ? value : {};
-  return {
-    primary: typeof metrics['primary'] === 'string' ? metrics['primary'] : null,
-    guardrails: isStringArray(metrics['guardrails']) ? metrics['guardrails'] : [],
-  };
-}
-
 function readExperiment(value: unknown, index: number): { experiment: RoutedExperiment | null; issues: InputIssue[] } {
   const key = isRecord(value) && typeof value['key'] === 'string' ? value['key'] : `#${index}`;
   const issues = new IssueCollector(key);
@@ -211,7 +200,6 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
   const overrides = value['overrides'] ?? {};
   if (!isStringRecord(overrides)) issues.add('overrides', 'must map unit ids to variant keys');
   const routing = readRouting(value['routing'], variantKeys, issues);
-  const metrics = readMetrics(value['metrics']);
   if (issues.issues.length > 0) return { experiment: null, issues: issues.issues };
   const variantList = (variants as readonly JsonObject[]).map((variant) => ({
     key: variant['key'] as string,
@@ -230,7 +218,6 @@ function readExperiment(value: unknown, index: number): { experiment: RoutedExpe
       layer: layer as RoutedExperiment['layer'],
       overrides: overrides as RoutedExperiment['overrides'],
       routing,
-      metrics,
     },
     issues: [],
   };

@@ -1,6 +1,6 @@
 /**
  * @lift/istio-sync: Lift experiments become Istio routes. Read experiments, render and validate
- * their resources, diff and apply them to a cluster, gate rollouts on Lift's results, or run the
+ * their resources, diff and apply them to a cluster, gate rollouts on Lift's scorecard, or run the
  * `lift-istio` CLI in-process. Everything else is internal.
  */
 
@@ -19,9 +19,9 @@ export { reconcile, type ReconcileOptions, type ReconcileReport } from './reconc
 export type { ResourceDiff } from './diff.js';
 export { KubernetesCluster, type Cluster } from './cluster.js';
 
-// Gate: promote, roll back or hold on Lift's results.
+// Gate: promote, roll back or hold on Lift's scorecard.
 export { decideGate, type GateDecision, type GateOptions } from './gate.js';
-export type { ExperimentResults } from './lift-api-client.js';
+export type { Scorecard } from './scorecard-input.js';
 
 // The lift-istio CLI.
 export { runCli } from './cli-commands.js';

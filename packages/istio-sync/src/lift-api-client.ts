@@ -1,29 +1,6 @@
 /** The slices of Lift's REST API istio-sync uses (never the server's code). */
-
-/** One variant's figures in `GET /v1/experiments/:key/results`; treatments carry the comparison. */
-export interface VariantResults {
-  readonly key: string;
-  readonly units: number;
-  readonly conversions: number;
-  readonly rate: number;
-  readonly rateCI?: readonly [number, number];
-  readonly liftAbs?: { readonly estimate: number; readonly ci: readonly [number, number] };
-  readonly liftRel?: { readonly estimate: number; readonly ci: readonly [number, number] };
-  readonly pValue?: number;
-  readonly pValueAdjusted?: number;
-  readonly pValueSequential?: number;
-  readonly chanceToBeatControl?: number;
-  readonly expectedLoss?: number;
-  readonly verdict?: 'winning' | 'losing' | 'inconclusive' | 'srm-failed' | 'insufficient-data';
-}
-
-export interface ExperimentResults {
-  readonly experiment: string;
-  readonly metric: string;
-  readonly generatedAt?: string;
-  readonly srm: { readonly chiSquare: number; readonly pValue: number; readonly ok: boolean };
-  readonly variants: readonly VariantResults[];
-}
+import { errorMessage } from './error-message.js';
+import { readScorecard, type Scorecard } from './scorecard-input.js';
 
 export interface LiftApiClientOptions {
   readonly baseUrl: string;
@@ -34,11 +11,16 @@ export interface LiftApiClientOptions {
 
 const PAGE_SIZE = 200;
 
-/** Thrown for non-2xx answers; carries the problem+json detail when the server sent one. */
+/** The problem type Lift answers for a missing experiment (a missing route has `route-not-found`). */
+const EXPERIMENT_NOT_FOUND = 'urn:lift:problem:not-found';
+const HTTP_NOT_FOUND = 404;
+
+/** Thrown for non-2xx answers; carries the problem+json detail (and `type`) when the server sent one. */
 export class LiftApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    readonly problemType: string | null = null,
   ) {
     super(message);
     this.name = 'LiftApiError';
@@ -79,18 +61,24 @@ export class LiftApiClient {
     const text = await response.text();
     if (!response.ok) {
       let detail = text;
+      let problemType: string | null = null;
       try {
-        const problem = JSON.parse(text) as { detail?: unknown; title?: unknown };
+        const problem = JSON.parse(text) as { detail?: unknown; title?: unknown; type?: unknown };
         detail =
           typeof problem.detail === 'string'
             ? problem.detail
             : typeof problem.title === 'string'
               ? problem.title
               : text;
+        problemType = typeof problem.type === 'string' ? problem.type : null;
       } catch {
         // not problem+json; keep the raw text
       }
-      throw new LiftApiError(`${init.method ?? 'GET'} ${path}: ${response.status} ${detail}`, response.status);
+      throw new LiftApiError(
+        `${init.method ?? 'GET'} ${path}: ${response.status} ${detail}`,
+        response.status,
+        problemType,
+      );
     }
     return text === '' ? null : (JSON.parse(text) as unknown);
   }
@@ -112,10 +100,36 @@ export class LiftApiClient {
     return items;
   }
 
-  /** Results for one metric (the primary when `metric` is omitted). */
-  async results(key: string, metric?: string): Promise<ExperimentResults> {
-    const query = metric === undefined ? '' : `?${new URLSearchParams({ metric }).toString()}`;
-    return (await this.#json(`/v1/experiments/${encodeURIComponent(key)}/results${query}`)) as ExperimentResults;
+  /**
+   * The experiment's scorecard: every metric with its direction, verdicts and guardrail statuses,
+   * and the server's recommendation. A Lift that answers 404 for the route itself predates the
+   * scorecard; that is an error saying so, never a reason to fall back on direction-blind results.
+   */
+  async scorecard(key: string): Promise<Scorecard> {
+    const path = `/v1/experiments/${encodeURIComponent(key)}/scorecard`;
+    let answer: unknown;
+    try {
+      answer = await this.#json(path);
+    } catch (error) {
+      if (
+        error instanceof LiftApiError &&
+        error.status === HTTP_NOT_FOUND &&
+        error.problemType !== EXPERIMENT_NOT_FOUND
+      )
+        throw new LiftApiError(
+          `this Lift server has no scorecard: it answered 404 to GET ${path}, so it predates the metric ` +
+            'catalogue. Upgrade Lift: the gate decides only on the scorecard, whose verdicts and guardrail ' +
+            `statuses honour each metric's direction. (${error.message})`,
+          error.status,
+          error.problemType,
+        );
+      throw error;
+    }
+    try {
+      return readScorecard(answer);
+    } catch (error) {
+      throw new LiftApiError(`GET ${path}: ${errorMessage(error)}`, 200);
+    }
   }
 
   /** Changes the routing's rollout fields, conditional on the version istio-sync decided on. */

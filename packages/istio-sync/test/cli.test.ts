@@ -6,7 +6,8 @@ import { runCli } from '../src/cli-commands.js';
 import type { CliIo } from '../src/cli-io.js';
 import { KubernetesCluster } from '../src/cluster.js';
 import { FakeKubeApi } from './support/fake-kube-api.js';
-import { FakeLiftServer, resultsOf } from './support/fake-lift-server.js';
+import { FakeLiftServer } from './support/fake-lift-server.js';
+import { arms, scorecardOf, type MetricSpec } from './support/scorecards.js';
 import { SCHEMA_DIR } from './support/schemas.js';
 
 const golden = (file: string) => new URL(`./golden/${file}`, import.meta.url);
@@ -41,6 +42,8 @@ beforeEach(() => {
   kube.objects.clear();
   kube.requests.length = 0;
   lift.requests.length = 0;
+  lift.scorecards.clear();
+  lift.hasScorecardRoute = true;
 });
 
 const talkInput = () => readFileSync(golden('talk-ios-north-carolina.json'), 'utf8');
@@ -117,7 +120,7 @@ describe('lift-istio CLI', () => {
     expect(kube.objects.size).toBe(0);
   });
 
-  it('promote is gated by the results; rollback pauses', async () => {
+  it('promote is gated by the scorecard; rollback pauses', async () => {
     const experiment = {
       key: 'payments',
       status: 'running',
@@ -134,19 +137,25 @@ describe('lift-istio CLI', () => {
         subsets: { control: { v: '1' }, treatment: { v: '2' } },
       },
     };
+    const purchase = (treatment: number): MetricSpec => ({
+      metric: 'purchase',
+      role: 'primary',
+      arms: arms(5000, { control: 500, treatment }),
+    });
     lift.experiments = [structuredClone(experiment)];
-    lift.setResults('payments', 'purchase', resultsOf({ verdict: 'inconclusive', pValueSequential: 0.3 }));
+    lift.scorecards.set('payments', scorecardOf('payments', [purchase(510)]));
     const refused = await run(['promote', 'payments', '--from', lift.url]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('refused: the results do not support a promotion');
+    expect(refused.stderr).toContain('"decision":"hold"');
+    expect(refused.stderr).toContain('refused: the gate holds');
 
-    lift.setResults('payments', 'purchase', resultsOf({ verdict: 'winning', pValueSequential: 0.002 }));
+    lift.scorecards.set('payments', scorecardOf('payments', [purchase(650)]));
     const promoted = await run(['promote', 'payments', '--from', lift.url]);
     expect(promoted.code).toBe(0);
     expect(JSON.parse(promoted.stdout)).toMatchObject({
       decision: 'promote',
       action: 'blue-green switch control -> treatment',
-      figures: { pValueSequential: 0.002 },
+      figures: { metric: 'purchase', verdict: 'winning' },
     });
     expect(lift.experiments[0]).toMatchObject({ version: 3, routing: { active: 'treatment' } });
 
@@ -160,5 +169,135 @@ describe('lift-istio CLI', () => {
     expect((await run(['frobnicate'])).code).toBe(2);
     expect((await run(['render', '--bogus'])).code).toBe(2);
     expect((await run(['--help'])).code).toBe(0);
+  });
+});
+
+describe('lift-istio promote over a canary', () => {
+  const canary = {
+    key: 'shop-v2-canary',
+    status: 'running',
+    version: 7,
+    variants: [
+      { key: 'v1', weight: 5000 },
+      { key: 'v2', weight: 5000 },
+    ],
+    metrics: { primary: 'purchase', guardrails: ['server-error'] },
+    routing: {
+      host: 'shop',
+      namespace: 'acme',
+      mode: 'canary',
+      subsets: { v1: { version: 'v1' }, v2: { version: 'v2' } },
+      steps: [10, 50, 100],
+    },
+  };
+  const UNITS = 2_000_000;
+  const purchase = (v2: number, direction: 'increase' | 'decrease' = 'increase'): MetricSpec => ({
+    metric: direction === 'increase' ? 'purchase' : 'refund',
+    role: 'primary',
+    direction,
+    arms: arms(UNITS, { v1: 200_000, v2 }),
+  });
+  const serverError = (v2: number, units = UNITS): MetricSpec => ({
+    metric: 'server-error',
+    role: 'guardrail',
+    direction: 'decrease',
+    arms: arms(units, { v1: units / 50, v2 }),
+  });
+  const promote = (...flags: string[]) => run(['promote', 'shop-v2-canary', '--from', lift.url, ...flags]);
+  const patches = () => lift.requests.filter((request) => request.method === 'PATCH');
+
+  beforeEach(() => {
+    lift.experiments = [structuredClone(canary)];
+  });
+
+  it('refuses, even with --force, when server-error (lower is better) triples from 2% to 6%', async () => {
+    lift.scorecards.set('shop-v2-canary', scorecardOf('shop-v2-canary', [purchase(201_000), serverError(300, 5000)]));
+    for (const flags of [[], ['--force'], ['--force', '--variant', 'v2']]) {
+      const result = await promote(...flags);
+      expect(result.code, flags.join(' ')).toBe(1);
+      expect(result.stdout).toBe('');
+      const [decision, refusal] = result.stderr.trimEnd().split('\n');
+      expect(JSON.parse(decision ?? '')).toMatchObject({
+        decision: 'rollback',
+        figures: { metric: 'server-error', variant: 'v2', direction: 'decrease', guardrailStatus: 'harmed' },
+      });
+      expect(JSON.parse(decision ?? '').reason).toMatch(
+        /^guardrail server-error is harmed for v2 \(lower is better; relative lift \+200\.0%, sequential interval \[/,
+      );
+      expect(refusal).toBe(
+        'refused: the scorecard calls for a rollback; no promotion passes a sample ratio mismatch or a harmed guardrail, --force included',
+      );
+    }
+    expect(patches()).toEqual([]);
+  });
+
+  it('holds on a pending guardrail, and --force promotes the step (no harm shown)', async () => {
+    lift.scorecards.set('shop-v2-canary', scorecardOf('shop-v2-canary', [purchase(220_000), serverError(40_800)]));
+    const held = await promote();
+    expect(held.code).toBe(1);
+    expect(held.stderr).toContain('"reason":"v2: waiting for guardrail server-error (pending)"');
+    expect(patches()).toEqual([]);
+    const forced = await promote('--force');
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(forced.stdout)).toMatchObject({
+      decision: 'promote',
+      reason: 'forced by an operator over: v2: waiting for guardrail server-error (pending)',
+      action: 'canary step 10% -> 50%',
+    });
+    expect(lift.experiments[0]).toMatchObject({ version: 8, routing: { steps: [50, 100] } });
+  });
+
+  it('refuses --force on a sample ratio mismatch', async () => {
+    lift.scorecards.set(
+      'shop-v2-canary',
+      scorecardOf('shop-v2-canary', [purchase(220_000), serverError(39_600)], { srmOk: false }),
+    );
+    const result = await promote('--force');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('"decision":"rollback","reason":"sample ratio mismatch');
+    expect(patches()).toEqual([]);
+  });
+
+  it('refuses --force for a treatment losing on its primary', async () => {
+    lift.scorecards.set('shop-v2-canary', scorecardOf('shop-v2-canary', [purchase(190_000), serverError(40_800)]));
+    const result = await promote('--force');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'refused: --force promotes only where no harm is shown: cannot force v2: it is losing on purchase',
+    );
+    expect(patches()).toEqual([]);
+  });
+
+  it('promotes a winning primary with ok guardrails, in either direction', async () => {
+    lift.scorecards.set('shop-v2-canary', scorecardOf('shop-v2-canary', [purchase(220_000), serverError(39_600)]));
+    expect(JSON.parse((await promote()).stdout)).toMatchObject({
+      decision: 'promote',
+      action: 'canary step 10% -> 50%',
+    });
+    // Fewer refunds: a decrease-direction primary wins by falling.
+    lift.experiments = [structuredClone(canary)];
+    lift.scorecards.set(
+      'shop-v2-canary',
+      scorecardOf('shop-v2-canary', [purchase(160_000, 'decrease'), serverError(39_600)]),
+    );
+    const fewerRefunds = await promote();
+    expect(fewerRefunds.code).toBe(0);
+    expect(JSON.parse(fewerRefunds.stdout)).toMatchObject({
+      decision: 'promote',
+      figures: { metric: 'refund', direction: 'decrease', verdict: 'winning' },
+    });
+  });
+
+  it('fails clearly against a Lift without the scorecard, and names a --variant that is no treatment', async () => {
+    lift.hasScorecardRoute = false;
+    const older = await promote('--force');
+    expect(older.code).toBe(1);
+    expect(older.stderr).toContain(
+      'error: this Lift server has no scorecard: it answered 404 to GET /v1/experiments/shop-v2-canary/scorecard',
+    );
+    lift.hasScorecardRoute = true;
+    const wrong = await promote('--force', '--variant', 'v1');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--variant: "v1" is not a treatment of shop-v2-canary (treatments: v2)');
   });
 });

@@ -6,7 +6,8 @@ import type { VirtualService } from '../src/istio-types.js';
 import { LiftApiClient } from '../src/lift-api-client.js';
 import { watch } from '../src/watch.js';
 import { FakeKubeApi } from './support/fake-kube-api.js';
-import { FakeLiftServer, resultsOf } from './support/fake-lift-server.js';
+import { FakeLiftServer } from './support/fake-lift-server.js';
+import { arms, scorecardOf, type MetricSpec } from './support/scorecards.js';
 import { sharedValidator } from './support/schemas.js';
 
 let kube: FakeKubeApi;
@@ -40,6 +41,28 @@ function canary(overrides: Record<string, unknown> = {}): Record<string, unknown
   };
 }
 
+const UNITS = 2_000_000;
+const PURCHASE_WINNING = 220_000;
+const purchase = (treatment: number): MetricSpec => ({
+  metric: 'purchase',
+  role: 'primary',
+  arms: arms(UNITS, { control: 200_000, treatment }),
+});
+/** Refunds: fewer are better. */
+const refunds = (treatment: number): MetricSpec => ({
+  metric: 'refunds',
+  role: 'guardrail',
+  direction: 'decrease',
+  arms: arms(UNITS, { control: 40_000, treatment }),
+});
+const REFUNDS_OK = 39_600;
+const REFUNDS_PENDING = 40_800;
+const REFUNDS_TRIPLED = 120_000;
+
+function setScorecard(specs: readonly MetricSpec[]): void {
+  lift.scorecards.set('payments', scorecardOf('payments', specs));
+}
+
 function draft(key: string): Record<string, unknown> {
   return { ...canary(), key, status: 'draft' };
 }
@@ -70,7 +93,8 @@ beforeEach(() => {
   kube.objects.clear();
   kube.requests.length = 0;
   lift.requests.length = 0;
-  lift.results.clear();
+  lift.scorecards.clear();
+  lift.hasScorecardRoute = true;
 });
 
 describe('LiftApiClient', () => {
@@ -79,6 +103,23 @@ describe('LiftApiClient', () => {
     const items = await client.listExperiments();
     expect(items.map((item) => (item as { key: string }).key)).toEqual(['payments', 'a', 'b', 'c', 'd']);
     expect(lift.requests.map((request) => request.query.get('cursor'))).toEqual([null, '2', '4']);
+  });
+
+  it('reads the scorecard, telling a missing experiment from a Lift without the route, and naming a malformed field', async () => {
+    lift.experiments = [canary()];
+    setScorecard([purchase(PURCHASE_WINNING), refunds(REFUNDS_OK)]);
+    const scorecard = await client.scorecard('payments');
+    expect(scorecard.metrics.map((metric) => [metric.metric, metric.role, metric.direction])).toEqual([
+      ['purchase', 'primary', 'increase'],
+      ['refunds', 'guardrail', 'decrease'],
+    ]);
+    const missing = client.scorecard('nope');
+    await expect(missing).rejects.toThrow('GET /v1/experiments/nope/scorecard: 404 No experiment with key "nope".');
+    await expect(missing).rejects.not.toThrow('predates');
+    lift.scorecards.set('payments', { ...scorecardOf('payments', []), srm: { ok: 'yes' } });
+    await expect(client.scorecard('payments')).rejects.toThrow(
+      'GET /v1/experiments/payments/scorecard: scorecard srm.ok: must be a boolean',
+    );
   });
 
   it('reports problem+json details', async () => {
@@ -91,8 +132,7 @@ describe('LiftApiClient', () => {
 describe('auto rollout against a fake results server', () => {
   it('promotes a winning canary one step, conditional on the version it read, and logs the figures', async () => {
     lift.experiments = [canary()];
-    lift.setResults('payments', 'purchase', resultsOf({ verdict: 'winning', pValueSequential: 0.004 }));
-    lift.setResults('payments', 'refunds', resultsOf({ verdict: 'inconclusive', pValueSequential: 0.6 }));
+    setScorecard([purchase(PURCHASE_WINNING), refunds(REFUNDS_OK)]);
     const log: Record<string, unknown>[] = [];
     const clock = new Map<string, number>();
     const experiments = readExperiments(await client.listExperiments());
@@ -109,7 +149,7 @@ describe('auto rollout against a fake results server', () => {
       experiment: 'payments',
       decision: 'promote',
       action: 'canary step 10% -> 50%',
-      figures: { pValueSequential: 0.004, metric: 'purchase' },
+      figures: { metric: 'purchase', verdict: 'winning', pendingGuardrails: [] },
     });
 
     // The next look within the step interval waits instead of racing through the steps.
@@ -118,10 +158,9 @@ describe('auto rollout against a fake results server', () => {
     expect(log[1]).toMatchObject({ decision: 'promote', action: 'wait: last promotion less than 60s ago' });
   });
 
-  it('rolls back (pauses) on a losing guardrail', async () => {
+  it('rolls back (pauses) on a harmed guardrail: refunds tripled, though the lift is positive', async () => {
     lift.experiments = [canary()];
-    lift.setResults('payments', 'purchase', resultsOf({ verdict: 'winning', pValueSequential: 0.004 }));
-    lift.setResults('payments', 'refunds', resultsOf({ verdict: 'losing', pValueSequential: 0.01 }));
+    setScorecard([purchase(PURCHASE_WINNING), refunds(REFUNDS_TRIPLED)]);
     const log: Record<string, unknown>[] = [];
     await runAutoRollout(readExperiments(await client.listExperiments()), client, new Map(), {
       stepIntervalMs: 0,
@@ -133,13 +172,16 @@ describe('auto rollout against a fake results server', () => {
     expect(lift.experiments[0]?.['status']).toBe('paused');
     expect(log[0]).toMatchObject({
       decision: 'rollback',
-      reason: 'guardrail refunds is losing for treatment',
-      figures: { metric: 'refunds', verdict: 'losing' },
+      figures: { metric: 'refunds', direction: 'decrease', guardrailStatus: 'harmed', verdict: 'losing' },
     });
+    expect(String(log[0]?.['reason'])).toMatch(
+      /^guardrail refunds is harmed for treatment \(lower is better; relative lift \+200\.0%/,
+    );
   });
 
-  it('holds, and says why, when results cannot be read', async () => {
+  it('never forces: a pending guardrail holds, whatever the primary, and nothing is written', async () => {
     lift.experiments = [canary()];
+    setScorecard([purchase(PURCHASE_WINNING), refunds(REFUNDS_PENDING)]);
     const log: Record<string, unknown>[] = [];
     expect(
       await runAutoRollout(readExperiments(await client.listExperiments()), client, new Map(), {
@@ -147,7 +189,28 @@ describe('auto rollout against a fake results server', () => {
         log: (entry) => log.push(entry),
       }),
     ).toBe(false);
-    expect(String(log[0]?.['reason'])).toContain('could not read results');
+    expect(lift.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+    expect(log[0]).toMatchObject({
+      decision: 'hold',
+      reason: 'treatment: waiting for guardrail refunds (pending)',
+      action: 'hold',
+    });
+  });
+
+  it('holds, and says why, when the scorecard cannot be read (a Lift that predates it)', async () => {
+    lift.experiments = [canary()];
+    lift.hasScorecardRoute = false;
+    const log: Record<string, unknown>[] = [];
+    expect(
+      await runAutoRollout(readExperiments(await client.listExperiments()), client, new Map(), {
+        stepIntervalMs: 0,
+        log: (entry) => log.push(entry),
+      }),
+    ).toBe(false);
+    expect(log[0]).toMatchObject({ decision: 'hold' });
+    expect(String(log[0]?.['reason'])).toContain(
+      'could not read the scorecard: this Lift server has no scorecard: it answered 404 to GET /v1/experiments/payments/scorecard',
+    );
   });
 });
 
@@ -197,10 +260,9 @@ describe('watch', () => {
     await running;
   });
 
-  it('with --auto, promotes a winning canary step by step and the mesh follows; a losing guardrail sends everyone to the control', async () => {
+  it('with --auto, promotes a winning canary step by step and the mesh follows; a harmed guardrail sends everyone to the control', async () => {
     lift.experiments = [canary()];
-    lift.setResults('payments', 'purchase', resultsOf({ verdict: 'winning', pValueSequential: 0.001 }));
-    lift.setResults('payments', 'refunds', resultsOf({ verdict: 'inconclusive', pValueSequential: 0.7 }));
+    setScorecard([purchase(PURCHASE_WINNING), refunds(REFUNDS_OK)]);
     const controller = new AbortController();
     const log: Record<string, unknown>[] = [];
     const running = watch({
@@ -221,10 +283,10 @@ describe('watch', () => {
     expect(log.find((entry) => entry['event'] === 'gate')).toMatchObject({
       decision: 'promote',
       action: 'canary step 10% -> 50%',
-      figures: { pValueSequential: 0.001 },
+      figures: { metric: 'purchase', verdict: 'winning' },
     });
 
-    lift.setResults('payments', 'refunds', resultsOf({ verdict: 'losing', pValueSequential: 0.01 }));
+    setScorecard([purchase(PURCHASE_WINNING), refunds(REFUNDS_TRIPLED)]);
     lift.push();
     await until(() => weights()?.length === 1);
     expect(lift.experiments[0]?.['status']).toBe('paused');

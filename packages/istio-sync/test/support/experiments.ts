@@ -20,7 +20,6 @@ export function experimentOf(
     targeting: {},
     layer: null,
     overrides: {},
-    metrics: { primary: 'purchase', guardrails: [] },
     ...rest,
     routing:
       routing === null

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExperimentResults } from '../../src/lift-api-client.js';
 
 type Json = { [key: string]: unknown };
 
@@ -13,13 +12,16 @@ export interface LiftRequest {
 }
 
 /**
- * A small fake of Lift's REST API on 127.0.0.1: the experiments list (paged), results (as the
- * server shapes them), PATCH routing with If-Match, pause, and the SDK config event stream.
+ * A small fake of Lift's REST API on 127.0.0.1: the experiments list (paged), the scorecard (as
+ * the server shapes it; `hasScorecardRoute = false` plays a Lift that predates it), PATCH routing
+ * with If-Match, pause, and the SDK config event stream. Problems carry Lift's `type` URNs.
  */
 export class FakeLiftServer {
   readonly requests: LiftRequest[] = [];
   experiments: Json[] = [];
-  readonly results = new Map<string, ExperimentResults>();
+  /** Each experiment's scorecard answer, as JSON (tests may store malformed ones). */
+  readonly scorecards = new Map<string, unknown>();
+  hasScorecardRoute = true;
   readonly apiKey = 'admin-key';
   pageSize = 2;
   #server: Server | undefined;
@@ -58,10 +60,6 @@ export class FakeLiftServer {
     this.#streams.clear();
   }
 
-  setResults(key: string, metric: string, results: Omit<ExperimentResults, 'experiment' | 'metric'>): void {
-    this.results.set(`${key}|${metric}`, { experiment: key, metric, ...results });
-  }
-
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -75,7 +73,7 @@ export class FakeLiftServer {
     };
     this.requests.push(request);
     if (req.headers.authorization !== `Bearer ${this.apiKey}`)
-      return problem(res, 401, 'Send an API key as "Authorization: Bearer <key>".');
+      return problem(res, 401, 'unauthenticated', 'Send an API key as "Authorization: Bearer <key>".');
     const parts = url.pathname.split('/').filter(Boolean);
     if (request.method === 'GET' && url.pathname === '/v1/sdk/stream') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
@@ -92,29 +90,34 @@ export class FakeLiftServer {
       const next = start + this.pageSize < this.experiments.length ? String(start + this.pageSize) : null;
       return json(res, 200, { items, nextCursor: next });
     }
+    const noRoute = (): void => problem(res, 404, 'route-not-found', `No route ${request.method} ${url.pathname}.`);
+    const isScorecard = request.method === 'GET' && parts.length === 4 && parts[3] === 'scorecard';
+    if (isScorecard && !this.hasScorecardRoute) return noRoute();
     const experiment = this.experiments.find((candidate) => candidate['key'] === parts[2]);
-    if (experiment === undefined) return problem(res, 404, `No experiment "${String(parts[2])}".`);
-    if (request.method === 'GET' && parts[3] === 'results') {
-      const metric =
-        url.searchParams.get('metric') ?? String((experiment['metrics'] as Json | undefined)?.['primary'] ?? '');
-      const results = this.results.get(`${String(parts[2])}|${metric}`);
-      return results === undefined ? problem(res, 404, `Unknown metric "${metric}".`) : json(res, 200, results);
+    if (experiment === undefined)
+      return problem(res, 404, 'not-found', `No experiment with key "${String(parts[2])}".`);
+    if (isScorecard) {
+      const scorecard = this.scorecards.get(String(parts[2]));
+      return scorecard === undefined
+        ? problem(res, 500, 'internal', 'The fake has no scorecard for this experiment.')
+        : json(res, 200, scorecard);
     }
     if (request.method === 'PATCH' && parts.length === 3) {
       if (req.headers['if-match'] !== `"${String(experiment['version'])}"`)
-        return problem(res, 412, 'The experiment changed since you read it.');
+        return problem(res, 412, 'version-mismatch', 'The experiment changed since you read it.');
       const patch = JSON.parse(request.body) as Json;
       Object.assign(experiment, patch, { version: Number(experiment['version']) + 1 });
       this.push();
       return json(res, 200, experiment);
     }
     if (request.method === 'POST' && parts[3] === 'pause') {
-      if (experiment['status'] !== 'running') return problem(res, 409, 'Only a running experiment can be paused.');
+      if (experiment['status'] !== 'running')
+        return problem(res, 409, 'invalid-transition', 'Only a running experiment can be paused.');
       Object.assign(experiment, { status: 'paused', version: Number(experiment['version']) + 1 });
       this.push();
       return json(res, 200, experiment);
     }
-    return problem(res, 404, `No route ${request.method} ${url.pathname}`);
+    return noRoute();
   }
 }
 
@@ -123,36 +126,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function problem(res: ServerResponse, status: number, detail: string): void {
+function problem(res: ServerResponse, status: number, code: string, detail: string): void {
   res.writeHead(status, { 'Content-Type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: 'about:blank', title: 'Error', status, detail }));
-}
-
-/** Results in the server's shape for a control and one treatment. */
-export function resultsOf(
-  treatment: { verdict: string; pValueSequential: number; chanceToBeatControl?: number; key?: string },
-  srmOk = true,
-): Omit<ExperimentResults, 'experiment' | 'metric'> {
-  return {
-    generatedAt: '2026-11-27T12:00:00Z',
-    srm: { chiSquare: srmOk ? 0.4 : 31.2, pValue: srmOk ? 0.52 : 0.0000001, ok: srmOk },
-    variants: [
-      { key: 'control', units: 5000, conversions: 500, rate: 0.1, rateCI: [0.092, 0.108] },
-      {
-        key: treatment.key ?? 'treatment',
-        units: 5010,
-        conversions: 601,
-        rate: 0.12,
-        rateCI: [0.111, 0.129],
-        liftAbs: { estimate: 0.02, ci: [0.008, 0.032] },
-        liftRel: { estimate: 0.2, ci: [0.08, 0.32] },
-        pValue: 0.001,
-        pValueAdjusted: 0.001,
-        pValueSequential: treatment.pValueSequential,
-        chanceToBeatControl: treatment.chanceToBeatControl ?? 0.999,
-        expectedLoss: 0.0001,
-        verdict: treatment.verdict as 'winning',
-      },
-    ],
-  };
+  res.end(JSON.stringify({ type: `urn:lift:problem:${code}`, title: 'Error', status, detail }));
 }

@@ -25,7 +25,8 @@ export const INTERNAL_PROPERTIES = new RegExp(
     'end',
     // HashState
     'pending',
-    'pendingBits',
+    'pendingCount',
+    'byteCount',
     // compiled conditions
     'predicate',
     'dependsOnSavedGroups',
@@ -38,8 +39,6 @@ export const INTERNAL_PROPERTIES = new RegExp(
     'sendBeforeUnload',
     'current',
     'previous',
-    // the browser build's HashState
-    'prefixBytes',
   ].join('|')})$`,
 );
 

@@ -1,6 +1,7 @@
 import {
   compileExperiment,
   decideCompiled,
+  DEFAULT_UNIT_ATTRIBUTE,
   isStickyOverridable,
   makeDecision,
   stickyDecision,
@@ -8,7 +9,7 @@ import {
   unitOf,
   type CompiledExperiment,
 } from '../compile-experiment.js';
-import { isRecord } from '../condition/condition-shape.js';
+import { isRecord } from '../value-guards.js';
 import type { Attributes, ConfigSnapshot, Decision, ExperimentDefinition, SavedGroups } from '../types.js';
 import { startConfigLoader, type RefreshMode } from './config-loader.js';
 import type { ConfigStreamOpener } from './config-stream.js';
@@ -29,7 +30,6 @@ const MAX_BATCH_SIZE = 1000;
 const DEFAULT_MAX_QUEUE_SIZE = 10_000;
 const DEFAULT_EXPOSURE_CACHE_SIZE = 50_000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
-const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 /** Unknown experiment keys reported once each, up to this many, so a typo cannot flood onError. */
 const MAX_REPORTED_UNKNOWN = 1000;
 

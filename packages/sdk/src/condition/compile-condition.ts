@@ -17,15 +17,8 @@
  */
 import { readPath, splitPath } from '../attribute-path.js';
 import type { Attributes, Condition, SavedGroups } from '../types.js';
-import {
-  hasOwn,
-  isJsonLike,
-  isOperatorKey,
-  isOperatorObject,
-  isRecord,
-  MAX_CONDITION_DEPTH,
-  TYPE_NAMES,
-} from './condition-shape.js';
+import { hasOwn, isNullish, isRecord } from '../value-guards.js';
+import { isJsonLike, isOperatorKey, isOperatorObject, MAX_CONDITION_DEPTH, TYPE_NAMES } from './condition-shape.js';
 import { padVersion } from './semver.js';
 
 /**
@@ -139,8 +132,6 @@ const negate =
   (compile: OperatorCompiler): OperatorCompiler =>
   (...args) =>
     not(compile(...args));
-
-const isNullish = (value: unknown): boolean => value === null || value === undefined;
 
 const isScalar = (value: unknown): boolean =>
   typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';

@@ -4,14 +4,8 @@
  * any issue compiles to a predicate that matches nobody) without importing this file, which is
  * too big for a browser bundle; a property test keeps the two in agreement.
  */
-import {
-  isJsonLike,
-  isOperatorKey,
-  isOperatorObject,
-  isRecord,
-  MAX_CONDITION_DEPTH,
-  TYPE_NAMES,
-} from './condition-shape.js';
+import { isRecord } from '../value-guards.js';
+import { isJsonLike, isOperatorKey, isOperatorObject, MAX_CONDITION_DEPTH, TYPE_NAMES } from './condition-shape.js';
 
 /**
  * One problem found in a condition: where it is (dotted, `''` for the root) and what is wrong.

@@ -8,6 +8,7 @@ import type {
 import type { Provider as ServerProvider } from '@openfeature/server-sdk';
 import type { Provider as WebProvider } from '@openfeature/web-sdk';
 import { createClient, type LiftClient, type LiftClientOptions } from '../client/index.js';
+import { DEFAULT_UNIT_ATTRIBUTE } from '../compile-experiment.js';
 import {
   pickBoolean,
   pickNumber,
@@ -19,7 +20,6 @@ import {
 } from './resolve-flag.js';
 
 const DEFAULT_READY_TIMEOUT_MS = 5000;
-const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 
 function isClient(value: LiftClient | LiftClientOptions): value is LiftClient {
   return typeof (value as LiftClient).decide === 'function';

@@ -30,7 +30,7 @@ export const INTERNAL_PROPERTIES = new RegExp(
     // compiled conditions
     'predicate',
     'dependsOnSavedGroups',
-    // config loader, stream transports, event delivery, exposure cache
+    // config loader, stream transports, event delivery, exposure cache, the client's wiring
     'openStream',
     'onConfig',
     'accept',
@@ -39,6 +39,10 @@ export const INTERNAL_PROPERTIES = new RegExp(
     'sendBeforeUnload',
     'current',
     'previous',
+    'arm',
+    'cacheSize',
+    'delivery',
+    'stopLoader',
   ].join('|')})$`,
 );
 

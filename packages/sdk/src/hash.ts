@@ -3,9 +3,11 @@
  * (docs/bucketing.md); a shipped version never changes. One implementation for Node and browsers.
  *
  * The host's own `TextEncoder` (browsers, Node, Deno, Bun, workers) writes the bytes into one
- * reused buffer, a lone surrogate as U+FFFD, so no UTF-8 encoder ships in the bundle; the bytes are
- * then mixed in one at a time. In Node this measures as fast as the hand-written encoder it replaced
- * (`pnpm --filter @lift/sdk run bench`, rows "Lift hash").
+ * reused buffer, a lone surrogate as U+FFFD, so no UTF-8 encoder ships in the bundle. Whole 4-byte
+ * blocks are then read at once, the 0 to 3 bytes a prefix leaves pending byte by byte: against a
+ * byte-by-byte loop that buys about 8% of a decide that hashes every unit (141-146 ns vs 156-157 ns
+ * per decide of an untargeted experiment, Node 20, both in one process), as fast as the hand-written
+ * encoder this replaced, for 60 B of the gzipped client bundle.
  */
 
 const C1 = 0xcc9e2d51;
@@ -39,17 +41,32 @@ function scramble(k: number): number {
   return Math.imul((k1 << 15) | (k1 >>> 17), C2);
 }
 
+/** MurmurHash3's step for one whole 4-byte block, first byte lowest. */
+function mixBlock(h: number, block: number): number {
+  const h1 = h ^ scramble(block);
+  return (Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64) | 0;
+}
+
 /** The state after `state` and the UTF-8 bytes of `input`: each whole 4-byte block mixed in, 0 to 3 bytes pending. */
 function absorb(state: HashState, input: string): HashState {
   let { h, pending, pendingCount } = state;
   const capacity = MAX_BYTES_PER_UNIT * input.length;
   if (buffer.length < capacity) buffer = new Uint8Array(2 * capacity);
   const byteCount = encoder.encodeInto(input, buffer).written;
-  for (let i = 0; i < byteCount; i++) {
-    pending |= (buffer[i] as number) << (8 * pendingCount);
+  for (let i = 0; i < byteCount;) {
+    if (pendingCount === 0 && i + BLOCK_BYTES <= byteCount) {
+      const block =
+        (buffer[i] as number) |
+        ((buffer[i + 1] as number) << 8) |
+        ((buffer[i + 2] as number) << 16) |
+        ((buffer[i + 3] as number) << 24);
+      h = mixBlock(h, block);
+      i += BLOCK_BYTES;
+      continue;
+    }
+    pending |= (buffer[i++] as number) << (8 * pendingCount);
     if (++pendingCount === BLOCK_BYTES) {
-      h ^= scramble(pending);
-      h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+      h = mixBlock(h, pending);
       pending = 0;
       pendingCount = 0;
     }

@@ -8,6 +8,10 @@
  * byte-by-byte loop that buys about 8% of a decide that hashes every unit (141-146 ns vs 156-157 ns
  * per decide of an untargeted experiment, Node 20, both in one process), as fast as the hand-written
  * encoder this replaced, for 60 B of the gzipped client bundle.
+ *
+ * A prefix state (`hashState`) holds the hash of a fixed prefix such as an experiment's
+ * `salt + ":"`, so that bucketing a unit hashes only the unit: about 130 ns against 201 ns for
+ * hashing the concatenation (`pnpm --filter @lift/sdk run bench`, "Allocation bucket").
  */
 
 const C1 = 0xcc9e2d51;

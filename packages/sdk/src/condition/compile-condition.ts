@@ -2,6 +2,12 @@
  * Compiles a targeting condition once into nested closures, so that evaluating it for a context
  * does no parsing and, for the common operators, allocates nothing: attribute paths are split,
  * regular expressions built, `$in` lists turned into sets and semver operands padded up front.
+ * `evaluateCondition` (evaluate-condition.ts) keeps the compiled predicate by condition object.
+ *
+ * What it buys (`pnpm --filter @lift/sdk run bench`, "Targeting condition"): the bench's
+ * two-clause condition takes about 16 ns compiled against 236 ns interpreted on every call by
+ * GrowthBook's `evalCondition` (15x); in a decide of about 70 ns, the interpreted condition alone
+ * would cost three decides.
  *
  * Semantics follow GrowthBook's condition language (its `evalCondition` cases are the conformance
  * suite): a missing attribute reads as null; strings, numbers and booleans coerce into one another
@@ -173,7 +179,9 @@ function compileConditionObject(condition: unknown, context: CompileContext, dep
 
 /**
  * `readPath` for a one-segment path whose key `Object.prototype` lacks, without its
- * `hasOwnProperty` call for plain objects: that call costs more than the rest of a simple clause.
+ * `hasOwnProperty` call for plain objects: that call costs more than the rest of a simple clause
+ * (the bench's two-clause condition: 12 ns with this read, 21 ns with `readPath`'s, an eighth of a
+ * decide; measured in one process, Node 20).
  * An object whose constructor is `Object` is taken to be plain, its prototype `Object.prototype`,
  * which lacks the key, so a value read from it is its own. Anything else (a class instance, a
  * null-prototype object) takes the `hasOwnProperty` path. Not covered: an

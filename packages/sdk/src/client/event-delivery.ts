@@ -35,7 +35,7 @@ export interface EventDelivery {
 type Post = (body: string, options?: { readonly keepalive?: boolean }) => Promise<ResponseLike>;
 
 /** The events at the head of `queue` that make the next request: at most `maxBatchSize`, halved until the body fits. */
-function nextBatch(queue: readonly LiftEvent[], maxBatchSize: number): LiftEvent[] {
+export function nextBatch(queue: readonly LiftEvent[], maxBatchSize: number): LiftEvent[] {
   let batch = queue.slice(0, maxBatchSize);
   while (batch.length > 1 && JSON.stringify(batch).length > BATCH_BODY_LIMIT)
     batch = batch.slice(0, Math.ceil(batch.length / 2));
@@ -43,7 +43,7 @@ function nextBatch(queue: readonly LiftEvent[], maxBatchSize: number): LiftEvent
 }
 
 /** The bodies of the keepalive requests that carry `events`, each within what browsers allow in flight. */
-function keepaliveBodies(events: readonly LiftEvent[]): string[] {
+export function keepaliveBodies(events: readonly LiftEvent[]): string[] {
   const bodies: string[] = [];
   let chunk: string[] = [];
   let size = 0;

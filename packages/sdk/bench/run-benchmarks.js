@@ -5,6 +5,7 @@ import { decide, hash } from '../dist/index.js';
 import { growthBookClient, measure, printTable, unleashClient, users, USERS, liftExperiment } from './bench-support.js';
 import { benchmarkClient } from './client-bench.js';
 import { benchmarkBundleSize } from './bundle-size.js';
+import { benchmarkInternals } from './internals-bench.js';
 import { benchmarkMemory } from './memory-bench.js';
 
 async function main() {
@@ -52,6 +53,7 @@ async function main() {
   printTable('Decision: 2 variants, 2-condition targeting, 4096 distinct users', [lift, gb, un], lift);
   unleash.destroy();
 
+  benchmarkInternals();
   const client = await benchmarkClient();
   const memory = await benchmarkMemory();
   const bundle = await benchmarkBundleSize();

@@ -25,11 +25,12 @@ export const INTERNAL_PROPERTIES = new RegExp(
     'end',
     // HashState
     'pending',
-    'pendingBits',
+    'pendingCount',
+    'byteCount',
     // compiled conditions
     'predicate',
     'dependsOnSavedGroups',
-    // config loader, stream transports, event delivery, exposure cache
+    // config loader, stream transports, event delivery, exposure cache, the client's wiring
     'openStream',
     'onConfig',
     'accept',
@@ -38,8 +39,10 @@ export const INTERNAL_PROPERTIES = new RegExp(
     'sendBeforeUnload',
     'current',
     'previous',
-    // the browser build's HashState
-    'prefixBytes',
+    'arm',
+    'cacheSize',
+    'delivery',
+    'stopLoader',
   ].join('|')})$`,
 );
 

@@ -1,4 +1,4 @@
-import { hasOwn } from './condition/condition-shape.js';
+import { hasOwn } from './value-guards.js';
 import type { AttributeValue } from './types.js';
 
 /**

@@ -1,11 +1,28 @@
+/**
+ * Experiment definitions checked and compiled once, and DESIGN.md steps 1-6 over the compiled
+ * form: paths split, targeting compiled, hash prefixes computed, and every decision that does not
+ * depend on a bucket built ahead, so that deciding allocates at most one decision. `decide`
+ * (decide.ts) keeps the compiled form by definition object; the client compiles each config once.
+ *
+ * What it buys (`pnpm --filter @lift/sdk run bench`, "Experiment definition"): about 84 ns per
+ * decide with the definition compiled once, against 17.8 µs when it is checked and compiled on
+ * every call (200x).
+ */
 import { readPath, splitPath } from './attribute-path.js';
 import { BUCKET_COUNT, bucketFrom } from './bucket.js';
 import { compileCondition, type CompiledCondition } from './condition/compile-condition.js';
-import { isRecord } from './condition/condition-shape.js';
 import { hashState, type HashState } from './hash.js';
 import type { Attributes, Decision, ExperimentDefinition, Reason, SavedGroups } from './types.js';
+import { isNullish, isRecord } from './value-guards.js';
 
-const DEFAULT_UNIT_ATTRIBUTE = 'userId';
+/**
+ * The attribute that identifies a unit when an experiment names none (its `unitAttribute`); the
+ * client's `track` and the OpenFeature providers read the unit there too unless told otherwise.
+ *
+ * @example
+ * const unit = context[experiment.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE];
+ */
+export const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 const STATUSES: readonly unknown[] = ['draft', 'running', 'paused', 'stopped', 'archived'];
 const NON_EMPTY_STRING = 'a non-empty string';
 const BASIS_POINTS = 'an integer from 0 to 10000';
@@ -50,9 +67,6 @@ const isNonEmptyString = (value: unknown): value is string => typeof value === '
 
 const isBasisPoints = (value: unknown): value is number =>
   Number.isInteger(value) && (value as number) >= 0 && (value as number) <= BUCKET_COUNT;
-
-/** Whether a definition leaves an optional field out. */
-const isAbsent = (value: unknown): value is null | undefined => value === undefined || value === null;
 
 /** A decision; only `assigned` and `sticky` are in the experiment. */
 export function makeDecision(
@@ -107,7 +121,7 @@ function compileOverrides(
   overrides: unknown,
   ranges: readonly VariantRange[],
 ): ReadonlyMap<string, Decision> | null {
-  if (isAbsent(overrides)) return null;
+  if (isNullish(overrides)) return null;
   check(isRecord(overrides), 'overrides', 'an object of unit -> variant');
   const decisions = new Map<string, Decision>();
   for (const [unit, variantKey] of Object.entries(overrides)) {
@@ -119,7 +133,7 @@ function compileOverrides(
 }
 
 function compileLayer(layer: unknown): CompiledExperiment['layer'] {
-  if (isAbsent(layer)) return null;
+  if (isNullish(layer)) return null;
   check(isRecord(layer) && isNonEmptyString(layer.key), 'layer.key', NON_EMPTY_STRING);
   const [from, to] = Array.isArray(layer.range) && layer.range.length === 2 ? (layer.range as unknown[]) : [];
   check(
@@ -137,7 +151,7 @@ function compileRules(definition: Record<string, unknown>, key: string, savedGro
   const ranges = compileRanges(definition.variants, definition.coverage);
   check(isNonEmptyString(unitAttribute), 'unitAttribute', NON_EMPTY_STRING);
   check(typeof salt === 'string', 'salt', 'a string');
-  check(isAbsent(targeting) || isRecord(targeting), 'targeting', 'an object');
+  check(isNullish(targeting) || isRecord(targeting), 'targeting', 'an object');
   check(typeof sticky === 'boolean', 'sticky', 'a boolean');
   return {
     isRunning: status === 'running',

@@ -1,102 +1,87 @@
 /**
- * MurmurHash3_x86_32 (seed 0) over the UTF-8 bytes of a string, without allocating: the string is
- * encoded by hand as it is read (WHATWG rules: a lone surrogate becomes U+FFFD), so no TextEncoder
- * buffer is created per call. Bucketing spec v1 (docs/bucketing.md); a shipped version never changes.
+ * MurmurHash3_x86_32 (seed 0) over the UTF-8 bytes of a string: bucketing spec v1
+ * (docs/bucketing.md); a shipped version never changes. One implementation for Node and browsers.
+ *
+ * The host's own `TextEncoder` (browsers, Node, Deno, Bun, workers) writes the bytes into one
+ * reused buffer, a lone surrogate as U+FFFD, so no UTF-8 encoder ships in the bundle. Whole 4-byte
+ * blocks are then read at once, the 0 to 3 bytes a prefix leaves pending byte by byte: against a
+ * byte-by-byte loop that buys about 8% of a decide that hashes every unit (141-146 ns vs 156-157 ns
+ * per decide of an untargeted experiment, Node 20, both in one process), as fast as the hand-written
+ * encoder this replaced, for 60 B of the gzipped client bundle.
+ *
+ * A prefix state (`hashState`) holds the hash of a fixed prefix such as an experiment's
+ * `salt + ":"`, so that bucketing a unit hashes only the unit: about 130 ns against 201 ns for
+ * hashing the concatenation (`pnpm --filter @lift/sdk run bench`, "Allocation bucket").
  */
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
-/** Characters below this are one UTF-8 byte each. */
-const ASCII_LIMIT = 0x80;
-const REPLACEMENT_CHARACTER = 0xfffd;
-/** The UTF-8 lead byte markers for 0 to 3 continuation bytes, one per byte: 0, 0xc0, 0xe0, 0xf0. */
-const LEAD_MARKERS = 0xf0e0c000;
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_BYTES_PER_UNIT = 3;
+const INITIAL_BUFFER_BYTES = 256;
+const BLOCK_BYTES = 4;
 
 /** The MurmurHash3 state after some bytes: reused so a fixed prefix such as `salt + ":"` is hashed once. */
 export interface HashState {
+  /** The hash after every whole 4-byte block so far. */
   readonly h: number;
-  /** Bytes of the current, incomplete 4-byte block, little-endian. */
+  /** The 0 to 3 bytes after those blocks, first byte lowest. */
   readonly pending: number;
-  /** How many bits of `pending` are filled: 0, 8, 16 or 24. */
-  readonly pendingBits: number;
-  /** Total bytes consumed so far. */
-  readonly length: number;
+  readonly pendingCount: number;
+  /** All the bytes consumed so far, pending ones included. */
+  readonly byteCount: number;
 }
 
-const EMPTY_STATE: HashState = { h: 0, pending: 0, pendingBits: 0, length: 0 };
+interface Utf8Encoder {
+  encodeInto(input: string, destination: Uint8Array): { written: number };
+}
 
-function scrambleBlock(k: number): number {
+const encoder = new (globalThis as unknown as { TextEncoder: new () => Utf8Encoder }).TextEncoder();
+let buffer = new Uint8Array(INITIAL_BUFFER_BYTES);
+const EMPTY_STATE: HashState = { h: 0, pending: 0, pendingCount: 0, byteCount: 0 };
+
+function scramble(k: number): number {
   const k1 = Math.imul(k, C1);
   return Math.imul((k1 << 15) | (k1 >>> 17), C2);
 }
 
-function mixBlock(h: number, k: number): number {
-  const h1 = h ^ scrambleBlock(k);
+/** MurmurHash3's step for one whole 4-byte block, first byte lowest. */
+function mixBlock(h: number, block: number): number {
+  const h1 = h ^ scramble(block);
   return (Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64) | 0;
 }
 
-/**
- * Feeds the UTF-8 bytes of `input` into `state` and either returns the final unsigned hash
- * (`finish`) or the state reached. Kept as one loop over locals so V8 keeps everything in registers.
- */
-function consume(state: HashState, input: string, finish: true): number;
-function consume(state: HashState, input: string, finish: false): HashState;
-function consume(state: HashState, input: string, finish: boolean): number | HashState {
-  let { h, pending, pendingBits, length } = state;
-  const n = input.length;
-  let i = 0;
-  while (i < n) {
-    // Four ASCII characters make one block, whatever the alignment left by a prefix.
-    if (i + 3 < n) {
-      const c0 = input.charCodeAt(i);
-      const c1 = input.charCodeAt(i + 1);
-      const c2 = input.charCodeAt(i + 2);
-      const c3 = input.charCodeAt(i + 3);
-      if ((c0 | c1 | c2 | c3) < ASCII_LIMIT) {
-        const word = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
-        if (pendingBits === 0) {
-          h = mixBlock(h, word);
-        } else {
-          h = mixBlock(h, pending | (word << pendingBits));
-          pending = word >>> (32 - pendingBits);
-        }
-        length += 4;
-        i += 4;
-        continue;
-      }
+/** The state after `state` and the UTF-8 bytes of `input`: each whole 4-byte block mixed in, 0 to 3 bytes pending. */
+function absorb(state: HashState, input: string): HashState {
+  let { h, pending, pendingCount } = state;
+  const capacity = MAX_BYTES_PER_UNIT * input.length;
+  if (buffer.length < capacity) buffer = new Uint8Array(2 * capacity);
+  const byteCount = encoder.encodeInto(input, buffer).written;
+  for (let i = 0; i < byteCount;) {
+    if (pendingCount === 0 && i + BLOCK_BYTES <= byteCount) {
+      const block =
+        (buffer[i] as number) |
+        ((buffer[i + 1] as number) << 8) |
+        ((buffer[i + 2] as number) << 16) |
+        ((buffer[i + 3] as number) << 24);
+      h = mixBlock(h, block);
+      i += BLOCK_BYTES;
+      continue;
     }
-    // One code point, as 1 to 4 bytes: the lead byte, then `extra` continuation bytes.
-    let c = input.charCodeAt(i++);
-    let extra = 0;
-    if (c >= ASCII_LIMIT) {
-      if (c >= 0xd800 && c <= 0xdfff) {
-        const next = input.charCodeAt(i);
-        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-          i += 1;
-        } else {
-          c = REPLACEMENT_CHARACTER;
-        }
-      }
-      extra = c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
-    }
-    for (let k = extra; k >= 0; k--) {
-      // The lead byte's marker (none, 110, 1110, 11110) is the `extra`-th byte of LEAD_MARKERS.
-      const byte =
-        k === extra ? ((LEAD_MARKERS >>> (8 * extra)) & 0xff) | (c >>> (6 * extra)) : 0x80 | ((c >>> (6 * k)) & 0x3f);
-      pending |= byte << pendingBits;
-      pendingBits += 8;
-      length += 1;
-      if (pendingBits === 32) {
-        h = mixBlock(h, pending);
-        pending = 0;
-        pendingBits = 0;
-      }
+    pending |= (buffer[i++] as number) << (8 * pendingCount);
+    if (++pendingCount === BLOCK_BYTES) {
+      h = mixBlock(h, pending);
+      pending = 0;
+      pendingCount = 0;
     }
   }
-  if (!finish) return { h, pending, pendingBits, length };
-  if (pendingBits > 0) h ^= scrambleBlock(pending);
-  h ^= length;
+  return { h, pending, pendingCount, byteCount: state.byteCount + byteCount };
+}
+
+/** The final hash: the pending bytes, the length, then MurmurHash3's avalanche. */
+function finish({ h, pending, pendingCount, byteCount }: HashState): number {
+  if (pendingCount > 0) h ^= scramble(pending);
+  h ^= byteCount;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -113,7 +98,7 @@ function consume(state: HashState, input: string, finish: boolean): number | Has
  * hash('hello'); // 613153351
  */
 export function hash(input: string): number {
-  return consume(EMPTY_STATE, input, true);
+  return finish(absorb(EMPTY_STATE, input));
 }
 
 /**
@@ -125,15 +110,16 @@ export function hash(input: string): number {
  * hashFrom(state, 'user-1') === hash('checkout-button:user-1'); // true
  */
 export function hashState(prefix: string): HashState {
-  return consume(EMPTY_STATE, prefix, false);
+  return absorb(EMPTY_STATE, prefix);
 }
 
 /**
- * The hash of the prefix captured in `state` followed by `suffix`.
+ * The hash of the prefix captured in `state` followed by `suffix`. Each is encoded on its own, so a
+ * surrogate pair split between them counts as two lone surrogates.
  *
  * @example
  * hashFrom(hashState('a:'), 'b') === hash('a:b'); // true
  */
 export function hashFrom(state: HashState, suffix: string): number {
-  return consume(state, suffix, true);
+  return finish(absorb(state, suffix));
 }

@@ -7,6 +7,7 @@ export {
   type CompiledCondition,
   type ConditionIssue,
 } from './condition/index.js';
+export { DEFAULT_UNIT_ATTRIBUTE } from './compile-experiment.js';
 export { applySticky, decide, isStickyOverridable, readUnit } from './decide.js';
 export {
   createClient,

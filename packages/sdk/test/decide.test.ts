@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { applySticky, bucket, decide, isStickyOverridable, readUnit, type ExperimentDefinition } from '../src/index.js';
+import {
+  applySticky,
+  bucket,
+  decide,
+  DEFAULT_UNIT_ATTRIBUTE,
+  isStickyOverridable,
+  readUnit,
+  type ExperimentDefinition,
+} from '../src/index.js';
 
 const checkout: ExperimentDefinition = {
   key: 'checkout-button',
@@ -24,6 +32,11 @@ describe('decide, step by step', () => {
     expect(decide(checkout, { userId: '' }).reason).toBe('missing-unit');
     expect(decide(checkout, { userId: null }).reason).toBe('missing-unit');
     expect(decide(checkout, { userId: Number.NaN }).reason).toBe('missing-unit');
+  });
+
+  it('1. reads the unit from DEFAULT_UNIT_ATTRIBUTE (userId) when the experiment names no unitAttribute', () => {
+    expect(DEFAULT_UNIT_ATTRIBUTE).toBe('userId');
+    expect(readUnit(checkout, { [DEFAULT_UNIT_ATTRIBUTE]: 'u-1' })).toBe('u-1');
   });
 
   it('1. reads the unit through a dotted unitAttribute', () => {

@@ -1,5 +1,13 @@
 const DEFAULT_BASE_MS = 500;
 const DEFAULT_MAX_MS = 30_000;
+/** Past this many doublings the ceiling is `maxMs` anyway; the cap keeps `2 ** attempt` finite. */
+const MAX_DOUBLINGS = 30;
+
+/** The range of a backoff: the first ceiling and the largest. */
+export interface BackoffOptions {
+  readonly baseMs?: number;
+  readonly maxMs?: number;
+}
 
 /**
  * Exponential backoff with full jitter: a random delay in [0, min(max, base * 2^attempt)], so
@@ -7,12 +15,10 @@ const DEFAULT_MAX_MS = 30_000;
  */
 export function backoffDelay(
   attempt: number,
-  random: () => number = Math.random,
-  baseMs = DEFAULT_BASE_MS,
-  maxMs = DEFAULT_MAX_MS,
+  { baseMs = DEFAULT_BASE_MS, maxMs = DEFAULT_MAX_MS }: BackoffOptions = {},
 ): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.floor(random() * ceiling);
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, MAX_DOUBLINGS));
+  return Math.floor(Math.random() * ceiling);
 }
 
 /** The delay a `Retry-After` header asks for (seconds or an HTTP date), in ms, or null. */

@@ -1,4 +1,4 @@
-import { backoffDelay, retryAfterMs } from './backoff.js';
+import { backoffDelay, retryAfterMs, type BackoffOptions } from './backoff.js';
 import type { ConfigStream, ConfigStreamOpener } from './config-stream.js';
 import type { Report } from './lift-error.js';
 import { sleep, startTimer, stopTimer, type FetchLike } from './platform.js';
@@ -8,6 +8,10 @@ export type RefreshMode = 'stream' | 'poll' | 'none';
 
 /** A Retry-After on the config longer than this is not waited out. */
 const MAX_RETRY_AFTER_MS = 60_000;
+/** Between reopenings of a stream that ended. */
+const STREAM_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000 };
+/** Between fetches while the server cannot be reached (never longer than the poll interval). */
+const UNREACHABLE_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 60_000 };
 
 export interface ConfigLoaderOptions {
   readonly serverUrl: string;
@@ -77,11 +81,11 @@ export function startConfigLoader(options: ConfigLoaderOptions): () => void {
       if (isStopped) return;
       if (outcome === 'unsupported') isStreamSupported = false;
       if (outcome === 'received') attempt = 0;
-      delay = backoffDelay(attempt++, Math.random, 500, 30_000);
+      delay = backoffDelay(attempt++, STREAM_BACKOFF);
     } else {
       // Polling, or the stream's fallback while the server cannot be reached.
       if (isFetched) attempt = 0;
-      delay = isFetched ? pollIntervalMs : Math.min(pollIntervalMs, backoffDelay(attempt++, Math.random, 1000, 60_000));
+      delay = isFetched ? pollIntervalMs : Math.min(pollIntervalMs, backoffDelay(attempt++, UNREACHABLE_BACKOFF));
     }
     timer = startTimer(() => void cycle(), delay);
   };

@@ -32,6 +32,75 @@ export interface EventDelivery {
   sendBeforeUnload(): void;
 }
 
+type Post = (body: string, options?: { readonly keepalive?: boolean }) => Promise<ResponseLike>;
+
+/** The events at the head of `queue` that make the next request: at most `maxBatchSize`, halved until the body fits. */
+export function nextBatch(queue: readonly LiftEvent[], maxBatchSize: number): LiftEvent[] {
+  let batch = queue.slice(0, maxBatchSize);
+  while (batch.length > 1 && JSON.stringify(batch).length > BATCH_BODY_LIMIT)
+    batch = batch.slice(0, Math.ceil(batch.length / 2));
+  return batch;
+}
+
+/** The bodies of the keepalive requests that carry `events`, each within what browsers allow in flight. */
+export function keepaliveBodies(events: readonly LiftEvent[]): string[] {
+  const bodies: string[] = [];
+  let chunk: string[] = [];
+  let size = 0;
+  const endChunk = (): void => {
+    if (chunk.length > 0) bodies.push(`{"events":[${chunk.join()}]}`);
+    chunk = [];
+    size = 0;
+  };
+  for (const event of events) {
+    const json = JSON.stringify(event);
+    if (size + json.length > KEEPALIVE_BODY_LIMIT) endChunk();
+    chunk.push(json);
+    size += json.length + 1;
+  }
+  endChunk();
+  return bodies;
+}
+
+/** Reports events dropped from a full queue once per burst (all that one task drops), not once per event. */
+function createOverflowReport(reportDropped: (count: number, why: string) => void): (count: number) => void {
+  let dropped = 0;
+  return (count) => {
+    if (dropped === 0) {
+      void Promise.resolve().then(() => {
+        reportDropped(dropped, 'the queue is full');
+        dropped = 0;
+      });
+    }
+    dropped += count;
+  };
+}
+
+/**
+ * The one timer of the next flush. A flush already due no later than asked for stays put:
+ * re-arming it on every event would postpone it forever under a steady stream of events.
+ */
+function createFlushTimer(onFire: () => void): { arm(at: number): void; stop(): void } {
+  let timer: unknown = null;
+  let timerAt = 0;
+  const stop = (): void => {
+    stopTimer(timer);
+    timer = null;
+  };
+  return {
+    arm: (at) => {
+      if (timer !== null && timerAt <= at) return;
+      stop();
+      timerAt = at;
+      timer = startTimer(() => {
+        timer = null;
+        onFire();
+      }, at - Date.now());
+    },
+    stop,
+  };
+}
+
 /**
  * A bounded queue of events sent in batches: retried with exponential backoff and jitter on
  * network errors, 408, 429 and 5xx (honouring Retry-After); dropped and reported on other 4xx.
@@ -43,48 +112,32 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   let inFlight: Promise<void> | null = null;
   let attempt = 0;
   let retryAt = 0;
-  let timer: unknown = null;
-  let timerAt = 0;
-  let dropped = 0;
   let isClosed = false;
 
-  const post = (body: string, keepalive?: boolean): Promise<ResponseLike> =>
-    fetch(url, { method: 'POST', headers, body, keepalive });
+  const post: Post = (body, { keepalive } = {}) => fetch(url, { method: 'POST', headers, body, keepalive });
 
   const reportDropped = (count: number, why: string): void =>
     report('events-dropped', `Dropped ${count} events: ${why}.`, { count });
 
-  /** Drops the oldest events past maxQueueSize; one report per burst of drops, not one per event. */
+  const reportOverflow = createOverflowReport(reportDropped);
+
+  /** Drops the oldest events past maxQueueSize. */
   const trimOverflow = (): void => {
     let overflow = queue.length - maxQueueSize;
     if (overflow <= 0) return;
-    if (dropped === 0) {
-      void Promise.resolve().then(() => {
-        reportDropped(dropped, 'the queue is full');
-        dropped = 0;
-      });
-    }
-    dropped += overflow;
+    reportOverflow(overflow);
     // shift() is amortized O(1) on V8's arrays, unlike splice(0, n).
     while (overflow-- > 0) queue.shift();
   };
 
-  const stop = (): void => {
-    stopTimer(timer);
-    timer = null;
-  };
+  const flushTimer = createFlushTimer(() => {
+    void flush().then(() => queue.length > 0 && schedule(flushIntervalMs));
+  });
 
+  /** Flushes in `delayMs`, or when a retry is due if that is later. */
   const schedule = (delayMs: number): void => {
     const at = Math.max(Date.now() + delayMs, retryAt);
-    // A flush already due no later than asked for stays put: re-arming it on every event would
-    // postpone it forever under a steady stream of events.
-    if (isClosed || (timer !== null && timerAt <= at)) return;
-    stop();
-    timerAt = at;
-    timer = startTimer(() => {
-      timer = null;
-      void flush().then(() => queue.length > 0 && schedule(flushIntervalMs));
-    }, at - Date.now());
+    if (!isClosed) flushTimer.arm(at);
   };
 
   /** Sends one batch; false when it must be retried, which is then scheduled. */
@@ -101,6 +154,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
         return true;
       }
       const detail = await response.text().catch(() => '');
+      // Timeouts, rate limits and server errors are retried; any other 4xx would fail the same way again.
       if (status !== 408 && status !== 429 && status < 500) {
         const count = batch.length;
         report(
@@ -123,9 +177,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0 && Date.now() >= retryAt) {
-      let batch = queue.slice(0, maxBatchSize);
-      while (batch.length > 1 && JSON.stringify(batch).length > BATCH_BODY_LIMIT)
-        batch = batch.slice(0, Math.ceil(batch.length / 2));
+      const batch = nextBatch(queue, maxBatchSize);
       queue.splice(0, batch.length);
       if (!(await send(batch))) {
         queue.unshift(...batch);
@@ -151,7 +203,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
     flush,
     close: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
-      stop();
+      flushTimer.stop();
       while (queue.length > 0 || inFlight !== null) {
         const wait = Math.max(0, retryAt - Date.now());
         if (Date.now() + wait >= deadline) break;
@@ -159,26 +211,13 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
         await flush();
       }
       isClosed = true;
-      stop();
+      flushTimer.stop();
       if (queue.length > 0) reportDropped(queue.length, 'closed before they were delivered');
       queue = [];
     },
     sendBeforeUnload: () => {
-      let chunk: string[] = [];
-      let size = 0;
-      const send = (): void => {
-        if (chunk.length > 0) post(`{"events":[${chunk.join()}]}`, true).catch(() => {});
-        chunk = [];
-        size = 0;
-      };
-      for (const event of queue) {
-        const json = JSON.stringify(event);
-        if (size + json.length > KEEPALIVE_BODY_LIMIT) send();
-        chunk.push(json);
-        size += json.length + 1;
-      }
+      for (const body of keepaliveBodies(queue)) post(body, { keepalive: true }).catch(() => {});
       queue = [];
-      send();
     },
   };
 }

@@ -1,3 +1,13 @@
+/**
+ * Event ids as time-ordered RFC 9562 version-7 UUIDs, so that the primary key of the server's
+ * events (`(received_on, id)`) grows at its right edge instead of at random pages; retries stay
+ * idempotent as with any UUID.
+ *
+ * What it buys, on PostgreSQL 15 (the measurement is in the commit that added this header): in a
+ * table with just that primary key and 500,000 events of one day, right after a checkpoint,
+ * 100,000 more events wrote 16.6 MB of WAL with these ids against 35.8 MB with random version-4
+ * UUIDs, and took 5.1-6.2 µs each to insert instead of 8.0-8.8 µs (about 30% less).
+ */
 import { host } from './platform.js';
 
 /** Random hex digits after the 12 of the timestamp and the version: 3, the variant, then 15. */

@@ -1,6 +1,7 @@
 import {
   compileExperiment,
   decideCompiled,
+  DEFAULT_UNIT_ATTRIBUTE,
   isStickyOverridable,
   makeDecision,
   stickyDecision,
@@ -8,7 +9,7 @@ import {
   unitOf,
   type CompiledExperiment,
 } from '../compile-experiment.js';
-import { isRecord } from '../condition/condition-shape.js';
+import { isRecord } from '../value-guards.js';
 import type { Attributes, ConfigSnapshot, Decision, ExperimentDefinition, SavedGroups } from '../types.js';
 import { startConfigLoader, type RefreshMode } from './config-loader.js';
 import type { ConfigStreamOpener } from './config-stream.js';
@@ -21,15 +22,17 @@ import { host, sleep, type FetchLike } from './platform.js';
 import type { StickyStore } from './sticky-store.js';
 import { loadOpenTelemetry, recordDecision, type OpenTelemetryApi } from './telemetry.js';
 
-const DEFAULT_POLL_INTERVAL_MS = 30_000;
-const DEFAULT_FLUSH_INTERVAL_MS = 1000;
-const DEFAULT_MAX_BATCH_SIZE = 500;
+/** What the options of {@link createClient} are when left out. */
+const DEFAULTS = {
+  pollIntervalMs: 30_000,
+  flushIntervalMs: 1000,
+  maxBatchSize: 500,
+  maxQueueSize: 10_000,
+  exposureCacheSize: 50_000,
+  closeTimeoutMs: 5000,
+} as const;
 /** The server takes at most this many events per request. */
 const MAX_BATCH_SIZE = 1000;
-const DEFAULT_MAX_QUEUE_SIZE = 10_000;
-const DEFAULT_EXPOSURE_CACHE_SIZE = 50_000;
-const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
-const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 /** Unknown experiment keys reported once each, up to this many, so a typo cannot flood onError. */
 const MAX_REPORTED_UNKNOWN = 1000;
 
@@ -106,111 +109,110 @@ export interface LiftClient {
 const bareDecision = (experiment: string, reason: 'not-ready' | 'error'): Decision =>
   makeDecision(experiment, null, reason, null, null);
 
-/** Why track() cannot make an event of its arguments, naming the one at fault, or null. */
-function checkTrack(
-  eventName: unknown,
-  unit: string | null,
-  unitAttribute: string,
-  value: unknown,
-  properties: unknown,
-): string | null {
-  if (typeof eventName !== 'string' || eventName === '') return 'eventName must be a non-empty string';
-  if (unit === null) return `the context has no ${unitAttribute}`;
-  if (value !== undefined && !Number.isFinite(value)) return 'value must be a finite number';
-  if (properties !== undefined && !isRecord(properties)) return 'properties must be an object';
-  return null;
+/** DESIGN.md step 7 on this client: the variant the sticky store keeps for the unit, else the decision. */
+type StickyStep = (compiled: CompiledExperiment, context: Attributes, decision: Decision) => Decision;
+
+/** Logs the exposure of a decision in the experiment, once per unit and variant. */
+type ExposureLog = (compiled: CompiledExperiment, context: Attributes, decision: Decision) => void;
+
+/** The outer shape of a config snapshot; its experiments are checked one by one as they compile. */
+interface SnapshotShape {
+  readonly version: number | string;
+  readonly experiments: readonly unknown[];
+  readonly savedGroups?: unknown;
 }
 
-/**
- * The client behind {@link createClient}, with the config stream transport of its build: fetch
- * in Node, EventSource in browsers.
- */
-export function createClientWith(options: LiftClientOptions, openStream: ConfigStreamOpener): LiftClient {
-  const { stickyStore, onExposure, onError, openTelemetry } = options;
-  const unitAttribute = options.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE;
-  const exposures = createExposureCache(options.exposureCacheSize ?? DEFAULT_EXPOSURE_CACHE_SIZE);
-  /** Sticky variants by `experiment:unit`, as read from or written to the store. */
-  const sticky = new Map<string, string>();
-  const reportedUnknown = new Set<string>();
-  let version: number | string | null = null;
-  let experiments = new Map<string, CompiledExperiment>();
-  let telemetry = openTelemetry || null;
-  let isClosed = false;
-  /** Resolves once a config is in force (true), or when the client closes without one (false). */
-  let settleReady!: (isReady: boolean) => void;
-  const isReady = new Promise<boolean>((resolve) => (settleReady = resolve));
-
-  const report: Report = (code, message, details) => {
+/** The client's one way to report: a LiftError to `onError`, which may not throw back into the client. */
+function reportTo(onError: LiftClientOptions['onError']): Report {
+  return (code, message, details) => {
     try {
       onError?.(new LiftError(code, message, details));
     } catch {
       // onError itself failed: nothing more can be told to the host.
     }
   };
-  const onStickyStoreError = (cause: unknown): void =>
-    report('sticky-store-failed', 'The sticky store failed.', { cause });
+}
 
-  const accept = (snapshot: unknown, source: string): void => {
-    if (
-      !isRecord(snapshot) ||
-      !Array.isArray(snapshot.experiments) ||
-      (typeof snapshot.version !== 'number' && typeof snapshot.version !== 'string')
-    ) {
-      return report('config-invalid', `The ${source} config is not a snapshot; keeping the last good one.`);
+function isSnapshot(value: unknown): value is SnapshotShape {
+  return (
+    isRecord(value) &&
+    Array.isArray(value.experiments) &&
+    (typeof value.version === 'number' || typeof value.version === 'string')
+  );
+}
+
+/** The experiments of a snapshot compiled by key; the unusable ones are reported and decide their control. */
+function compileExperiments(snapshot: SnapshotShape, report: Report): Map<string, CompiledExperiment> {
+  const savedGroups = isRecord(snapshot.savedGroups) ? (snapshot.savedGroups as SavedGroups) : undefined;
+  const compiledExperiments = new Map<string, CompiledExperiment>();
+  const problems: string[] = [];
+  for (const definition of snapshot.experiments as ExperimentDefinition[]) {
+    const compiled = compileExperiment(definition, savedGroups);
+    if (compiled.problem !== null) problems.push(`${compiled.key || '(no key)'}: ${compiled.problem}`);
+    if (compiled.key !== '') compiledExperiments.set(compiled.key, compiled);
+  }
+  if (problems.length > 0)
+    report('config-invalid', `Unusable experiments, deciding their control: ${problems.join('; ')}`);
+  return compiledExperiments;
+}
+
+/**
+ * Step 7 over `store`: a unit keeps the variant the store holds for it; a unit newly assigned has
+ * its variant written there. A synchronous store answers at once; an asynchronous one is never
+ * waited on, its answer serving the unit's next decision.
+ */
+function createStickyStep(store: StickyStore, report: Report): StickyStep {
+  /** Sticky variants by `experiment:unit`, as read from or written to the store. */
+  const remembered = new Map<string, string>();
+  const onStoreError = (cause: unknown): void => report('sticky-store-failed', 'The sticky store failed.', { cause });
+
+  const recall = (key: string): string | undefined => {
+    let variant = remembered.get(key);
+    if (variant !== undefined) return variant;
+    try {
+      const stored = store.get(key);
+      if (typeof stored === 'string') remembered.set(key, (variant = stored));
+      else
+        Promise.resolve(stored).then(
+          (loaded) => typeof loaded === 'string' && remembered.set(key, loaded),
+          onStoreError,
+        );
+    } catch (error) {
+      onStoreError(error);
     }
-    if (version === snapshot.version) return;
-    const savedGroups = isRecord(snapshot.savedGroups) ? (snapshot.savedGroups as SavedGroups) : undefined;
-    const compiledExperiments = new Map<string, CompiledExperiment>();
-    const problems: string[] = [];
-    for (const definition of snapshot.experiments as ExperimentDefinition[]) {
-      const compiled = compileExperiment(definition, savedGroups);
-      if (compiled.problem !== null) problems.push(`${compiled.key || '(no key)'}: ${compiled.problem}`);
-      if (compiled.key !== '') compiledExperiments.set(compiled.key, compiled);
-    }
-    if (problems.length > 0)
-      report('config-invalid', `Unusable experiments, deciding their control: ${problems.join('; ')}`);
-    experiments = compiledExperiments;
-    version = snapshot.version;
-    settleReady(true);
+    return variant;
   };
 
-  /** DESIGN.md step 7 on this client: the variant the store keeps for the unit, else the one assigned now. */
-  const applyStickyStore = (
-    store: StickyStore,
-    compiled: CompiledExperiment,
-    context: Attributes,
-    decision: Decision,
-  ): Decision => {
+  const remember = (key: string, variant: string): void => {
+    remembered.set(key, variant);
+    try {
+      Promise.resolve(store.set(key, variant)).catch(onStoreError);
+    } catch (error) {
+      onStoreError(error);
+    }
+  };
+
+  return (compiled, context, decision) => {
     const unit = unitOf(compiled, context);
     if (!isStickyOverridable(decision) || unit === null) return decision;
     const key = `${compiled.key}:${unit}`;
-    let remembered = sticky.get(key);
-    if (remembered === undefined) {
-      try {
-        // A synchronous store answers now; an asynchronous one fills the map for next time.
-        const stored = store.get(key);
-        if (typeof stored === 'string') sticky.set(key, (remembered = stored));
-        else
-          Promise.resolve(stored).then(
-            (loaded) => typeof loaded === 'string' && sticky.set(key, loaded),
-            onStickyStoreError,
-          );
-      } catch (error) {
-        onStickyStoreError(error);
-      }
-    }
-    if (remembered === undefined && decision.reason === 'assigned' && decision.variant !== null) {
-      sticky.set(key, decision.variant);
-      try {
-        Promise.resolve(store.set(key, decision.variant)).catch(onStickyStoreError);
-      } catch (error) {
-        onStickyStoreError(error);
-      }
-    }
-    return (remembered === undefined ? null : stickyDecision(compiled, remembered, decision.bucket)) ?? decision;
+    const variant = recall(key);
+    if (variant === undefined && decision.reason === 'assigned' && decision.variant !== null)
+      remember(key, decision.variant);
+    return (variant === undefined ? null : stickyDecision(compiled, variant, decision.bucket)) ?? decision;
   };
+}
 
-  const logExposure = (compiled: CompiledExperiment, context: Attributes, decision: Decision): void => {
+interface ExposureLogOptions {
+  readonly cacheSize: number;
+  readonly delivery: EventDelivery | null;
+  readonly onExposure: LiftClientOptions['onExposure'];
+  readonly report: Report;
+}
+
+function createExposureLog({ cacheSize, delivery, onExposure, report }: ExposureLogOptions): ExposureLog {
+  const exposures = createExposureCache(cacheSize);
+  return (compiled, context, decision) => {
     const unit = unitOf(compiled, context);
     const { experiment, variant } = decision;
     if (unit === null || variant === null || !exposures.add(experiment, unit, variant)) return;
@@ -229,39 +231,150 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
       report('callback-failed', 'onExposure threw.', { cause });
     }
   };
+}
+
+/** Reports each unknown experiment key once, up to MAX_REPORTED_UNKNOWN keys, so a typo cannot flood onError. */
+function createUnknownKeyReport(report: Report): (experimentKey: string, version: number | string) => void {
+  const reported = new Set<string>();
+  return (experimentKey, version) => {
+    if (reported.has(experimentKey) || reported.size > MAX_REPORTED_UNKNOWN) return;
+    reported.add(experimentKey);
+    report('unknown-experiment', `No experiment ${JSON.stringify(experimentKey)} in config version ${version}.`);
+  };
+}
+
+/** Why track() cannot make an event of its arguments, naming the one at fault, or null. */
+function checkTrack(
+  eventName: unknown,
+  unit: string | null,
+  unitAttribute: string,
+  value: unknown,
+  properties: unknown,
+): string | null {
+  if (typeof eventName !== 'string' || eventName === '') return 'eventName must be a non-empty string';
+  if (unit === null) return `the context has no ${unitAttribute}`;
+  if (value !== undefined && !Number.isFinite(value)) return 'value must be a finite number';
+  if (properties !== undefined && !isRecord(properties)) return 'properties must be an object';
+  return null;
+}
+
+/** The client's `track`: a conversion for the unit at `unitAttribute`, queued on `delivery`. */
+function createTrack(unitAttribute: string, delivery: EventDelivery | null, report: Report): LiftClient['track'] {
+  return (eventName, context, value, properties) => {
+    const name = typeof eventName === 'string' ? JSON.stringify(eventName) : typeof eventName;
+    const drop = (problem: string, cause?: unknown): void =>
+      report(cause === undefined ? 'invalid-event' : 'internal', `track(${name}): ${problem}; the event was dropped.`, {
+        count: 1,
+        cause,
+      });
+    try {
+      const unit = unitFrom(isRecord(context) ? context[unitAttribute] : undefined);
+      const problem = checkTrack(eventName, unit, unitAttribute, value, properties);
+      if (problem !== null) return drop(problem);
+      const event: ConversionEvent = {
+        id: createEventId(),
+        type: 'conversion',
+        name: eventName,
+        unit: unit as string,
+        ...(value === undefined ? {} : { value }),
+        ...(properties === undefined ? {} : { properties }),
+        timestamp: new Date().toISOString(),
+      };
+      delivery?.enqueue(event);
+    } catch (cause) {
+      drop('it failed', cause);
+    }
+  };
+}
+
+interface ServerLinkOptions {
+  readonly openStream: ConfigStreamOpener;
+  readonly accept: (snapshot: unknown, source: string) => void;
+  readonly report: Report;
+}
+
+/** The event queue and the config loader's stop function of a client given a server, or null. */
+function linkToServer(
+  options: LiftClientOptions,
+  { openStream, accept, report }: ServerLinkOptions,
+): { readonly delivery: EventDelivery; readonly stopLoader: () => void } | null {
+  const fetch = options.fetch ?? host.fetch?.bind(globalThis);
+  const serverUrl = options.serverUrl?.replace(/\/+$/, '');
+  if (serverUrl === undefined) return null;
+  if (fetch === undefined) {
+    report('internal', 'No fetch: pass options.fetch.');
+    return null;
+  }
+  const headers: Record<string, string> =
+    options.sdkKey === undefined ? {} : { Authorization: `Bearer ${options.sdkKey}` };
+  const delivery = createEventDelivery({
+    url: `${serverUrl}/v1/events`,
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    fetch,
+    flushIntervalMs: options.flushIntervalMs ?? DEFAULTS.flushIntervalMs,
+    maxBatchSize: Math.max(1, Math.min(MAX_BATCH_SIZE, options.maxBatchSize ?? DEFAULTS.maxBatchSize)),
+    maxQueueSize: Math.max(1, options.maxQueueSize ?? DEFAULTS.maxQueueSize),
+    report,
+  });
+  const stopLoader = startConfigLoader({
+    serverUrl,
+    sdkKey: options.sdkKey,
+    headers,
+    fetch,
+    refresh: options.refresh ?? 'stream',
+    pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    openStream,
+    accept,
+    report,
+  });
+  return { delivery, stopLoader };
+}
+
+/**
+ * Delivers what is queued before the page goes: keepalive requests on `pagehide`, a flush when the
+ * page is hidden. Returns the function that stops listening.
+ */
+function listenToPage(delivery: EventDelivery, flush: () => Promise<void>): () => void {
+  const onPageHide = (): void => delivery.sendBeforeUnload();
+  const onVisibilityChange = (): void => {
+    if (host.document?.visibilityState === 'hidden') void flush();
+  };
+  host.addEventListener?.('pagehide', onPageHide);
+  host.addEventListener?.('visibilitychange', onVisibilityChange);
+  return () => {
+    host.removeEventListener?.('pagehide', onPageHide);
+    host.removeEventListener?.('visibilitychange', onVisibilityChange);
+  };
+}
+
+/**
+ * The client behind {@link createClient}, with the config stream transport of its build: fetch
+ * in Node, EventSource in browsers.
+ */
+export function createClientWith(options: LiftClientOptions, openStream: ConfigStreamOpener): LiftClient {
+  const { stickyStore, openTelemetry } = options;
+  const report = reportTo(options.onError);
+  let version: number | string | null = null;
+  let experiments = new Map<string, CompiledExperiment>();
+  let telemetry = openTelemetry || null;
+  let isClosed = false;
+  /** Resolves once a config is in force (true), or when the client closes without one (false). */
+  let settleReady!: (isReady: boolean) => void;
+  const isReady = new Promise<boolean>((resolve) => (settleReady = resolve));
+
+  const accept = (snapshot: unknown, source: string): void => {
+    if (!isSnapshot(snapshot))
+      return report('config-invalid', `The ${source} config is not a snapshot; keeping the last good one.`);
+    if (version === snapshot.version) return;
+    experiments = compileExperiments(snapshot, report);
+    version = snapshot.version;
+    settleReady(true);
+  };
 
   if (options.config !== undefined) accept(options.config, 'bootstrap');
   if (openTelemetry === undefined) void loadOpenTelemetry().then((api) => (telemetry = api));
-  const fetch = options.fetch ?? host.fetch?.bind(globalThis);
-  const serverUrl = options.serverUrl?.replace(/\/+$/, '');
-  let delivery: EventDelivery | null = null;
-  let stopLoader: (() => void) | null = null;
-  if (serverUrl !== undefined && fetch === undefined) report('internal', 'No fetch: pass options.fetch.');
-  if (serverUrl !== undefined && fetch !== undefined) {
-    const headers: Record<string, string> =
-      options.sdkKey === undefined ? {} : { Authorization: `Bearer ${options.sdkKey}` };
-    delivery = createEventDelivery({
-      url: `${serverUrl}/v1/events`,
-      headers: { ...headers, 'Content-Type': 'application/json' },
-      fetch,
-      flushIntervalMs: options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
-      maxBatchSize: Math.max(1, Math.min(MAX_BATCH_SIZE, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)),
-      maxQueueSize: Math.max(1, options.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE),
-      report,
-    });
-    stopLoader = startConfigLoader({
-      serverUrl,
-      sdkKey: options.sdkKey,
-      headers,
-      fetch,
-      refresh: options.refresh ?? 'stream',
-      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-      openStream,
-      accept,
-      report,
-    });
-  }
-
+  const server = linkToServer(options, { openStream, accept, report });
+  const delivery = server?.delivery ?? null;
   const flush = async (): Promise<void> => {
     try {
       await delivery?.flush();
@@ -269,16 +382,15 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
       report('internal', 'flush failed.', { cause });
     }
   };
-  const onPageHide = (): void => delivery?.sendBeforeUnload();
-  const onVisibilityChange = (): void => {
-    if (host.document?.visibilityState === 'hidden') void flush();
-  };
-  /** Adds (or, with `removeEventListener`, removes) the page listeners that deliver before the page goes. */
-  const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
-    host[method]?.('pagehide', onPageHide);
-    host[method]?.('visibilitychange', onVisibilityChange);
-  };
-  if (delivery !== null) listen('addEventListener');
+  const stopListening = delivery === null ? null : listenToPage(delivery, flush);
+  const applyStickyStore = stickyStore === undefined ? null : createStickyStep(stickyStore, report);
+  const logExposure = createExposureLog({
+    cacheSize: options.exposureCacheSize ?? DEFAULTS.exposureCacheSize,
+    delivery,
+    onExposure: options.onExposure,
+    report,
+  });
+  const reportUnknown = createUnknownKeyReport(report);
 
   return {
     get configVersion() {
@@ -298,18 +410,11 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
       try {
         if (version === null) return bareDecision(experimentKey, 'not-ready');
         if (compiled === undefined) {
-          if (!reportedUnknown.has(experimentKey) && reportedUnknown.size <= MAX_REPORTED_UNKNOWN) {
-            reportedUnknown.add(experimentKey);
-            report(
-              'unknown-experiment',
-              `No experiment ${JSON.stringify(experimentKey)} in config version ${version}.`,
-            );
-          }
+          reportUnknown(experimentKey, version);
           return bareDecision(experimentKey, 'error');
         }
         let decision = decideCompiled(compiled, context);
-        if (compiled.isSticky && stickyStore !== undefined)
-          decision = applyStickyStore(stickyStore, compiled, context, decision);
+        if (compiled.isSticky && applyStickyStore !== null) decision = applyStickyStore(compiled, context, decision);
         if (decision.inExperiment) logExposure(compiled, context, decision);
         if (telemetry !== null) recordDecision(telemetry, decision);
         return decision;
@@ -318,40 +423,15 @@ export function createClientWith(options: LiftClientOptions, openStream: ConfigS
         return compiled?.fixed.error ?? bareDecision(experimentKey, 'error');
       }
     },
-    track: (eventName, context, value, properties) => {
-      const name = typeof eventName === 'string' ? JSON.stringify(eventName) : typeof eventName;
-      const drop = (problem: string, cause?: unknown): void =>
-        report(
-          cause === undefined ? 'invalid-event' : 'internal',
-          `track(${name}): ${problem}; the event was dropped.`,
-          { count: 1, cause },
-        );
-      try {
-        const unit = unitFrom(isRecord(context) ? context[unitAttribute] : undefined);
-        const problem = checkTrack(eventName, unit, unitAttribute, value, properties);
-        if (problem !== null) return drop(problem);
-        const event: ConversionEvent = {
-          id: createEventId(),
-          type: 'conversion',
-          name: eventName,
-          unit: unit as string,
-          ...(value === undefined ? {} : { value }),
-          ...(properties === undefined ? {} : { properties }),
-          timestamp: new Date().toISOString(),
-        };
-        delivery?.enqueue(event);
-      } catch (cause) {
-        drop('it failed', cause);
-      }
-    },
+    track: createTrack(options.unitAttribute ?? DEFAULT_UNIT_ATTRIBUTE, delivery, report),
     flush,
     close: async () => {
       if (isClosed) return;
       isClosed = true;
       try {
-        stopLoader?.();
-        if (delivery !== null) listen('removeEventListener');
-        await delivery?.close(options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+        server?.stopLoader();
+        stopListening?.();
+        await delivery?.close(options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs);
       } catch (cause) {
         report('internal', 'close failed.', { cause });
       }

@@ -4,14 +4,8 @@
  * any issue compiles to a predicate that matches nobody) without importing this file, which is
  * too big for a browser bundle; a property test keeps the two in agreement.
  */
-import {
-  isJsonLike,
-  isOperatorKey,
-  isOperatorObject,
-  isRecord,
-  MAX_CONDITION_DEPTH,
-  TYPE_NAMES,
-} from './condition-shape.js';
+import { isRecord } from '../value-guards.js';
+import { isJsonLike, isOperatorKey, isOperatorObject, MAX_CONDITION_DEPTH, TYPE_NAMES } from './condition-shape.js';
 
 /**
  * One problem found in a condition: where it is (dotted, `''` for the root) and what is wrong.
@@ -64,13 +58,25 @@ const UNSUPPORTED_CONDITION_OPERATORS = new Set(['$savedGroup']);
  */
 export function findConditionIssues(condition: unknown): ConditionIssue[] {
   const issues: ConditionIssue[] = [];
-  checkCondition(condition, '', 0, issues);
+  checkCondition(condition, { path: '', depth: 0 }, issues);
   return issues;
+}
+
+/** Where a part of a condition sits: its dotted path and how deeply it is nested. */
+interface Place {
+  readonly path: string;
+  readonly depth: number;
 }
 
 function joinPath(path: string, key: string | number): string {
   return path === '' ? String(key) : `${path}.${key}`;
 }
+
+/** The place of what sits under `key`, one level deeper. */
+const nestedPlace = (at: Place, key: string | number): Place => ({ path: joinPath(at.path, key), depth: at.depth + 1 });
+
+/** The same path one level deeper: an operator's operand that is itself a condition. */
+const deeperPlace = (at: Place): Place => ({ path: at.path, depth: at.depth + 1 });
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -80,58 +86,49 @@ function describe(value: unknown): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-function isTooDeep(depth: number, path: string, issues: ConditionIssue[]): boolean {
-  if (depth <= MAX_CONDITION_DEPTH) return false;
-  issues.push({ path, message: `is nested deeper than ${MAX_CONDITION_DEPTH} levels` });
+function isTooDeep(at: Place, issues: ConditionIssue[]): boolean {
+  if (at.depth <= MAX_CONDITION_DEPTH) return false;
+  issues.push({ path: at.path, message: `is nested deeper than ${MAX_CONDITION_DEPTH} levels` });
   return true;
 }
 
-function checkCondition(condition: unknown, path: string, depth: number, issues: ConditionIssue[]): void {
-  if (isTooDeep(depth, path, issues)) return;
+function checkCondition(condition: unknown, at: Place, issues: ConditionIssue[]): void {
+  if (isTooDeep(at, issues)) return;
   if (!isRecord(condition)) {
-    issues.push({ path, message: `a condition must be an object, not ${describe(condition)}` });
+    issues.push({ path: at.path, message: `a condition must be an object, not ${describe(condition)}` });
     return;
   }
   for (const key of Object.keys(condition)) {
     const operand = condition[key];
-    const keyPath = joinPath(path, key);
+    const path = joinPath(at.path, key);
     if (key === '$and' || key === '$or' || key === '$nor') {
-      checkConditionList(key, operand, keyPath, depth, issues);
+      checkConditionList(key, operand, { path, depth: at.depth }, issues);
     } else if (key === '$not') {
-      checkCondition(operand, keyPath, depth + 1, issues);
+      checkCondition(operand, nestedPlace(at, key), issues);
     } else if (VALUE_OPERATORS.has(key)) {
-      issues.push({
-        path: keyPath,
-        message: `"${key}" must sit under an attribute, as in {"attribute": {"${key}": ...}}`,
-      });
+      issues.push({ path, message: `"${key}" must sit under an attribute, as in {"attribute": {"${key}": ...}}` });
     } else if (UNSUPPORTED_CONDITION_OPERATORS.has(key)) {
-      issues.push({ path: keyPath, message: `"${key}" is not supported; use {"attribute": {"$inGroup": "group id"}}` });
+      issues.push({ path, message: `"${key}" is not supported; use {"attribute": {"$inGroup": "group id"}}` });
     } else {
       // Any other key, `$groups` included, names an attribute (a dotted path).
-      checkValueCondition(operand, keyPath, depth + 1, issues);
+      checkValueCondition(operand, nestedPlace(at, key), issues);
     }
   }
 }
 
-function checkConditionList(
-  operator: string,
-  operand: unknown,
-  path: string,
-  depth: number,
-  issues: ConditionIssue[],
-): void {
+function checkConditionList(operator: string, operand: unknown, at: Place, issues: ConditionIssue[]): void {
   if (!Array.isArray(operand)) {
-    issues.push({ path, message: `"${operator}" needs an array of conditions, not ${describe(operand)}` });
+    issues.push({ path: at.path, message: `"${operator}" needs an array of conditions, not ${describe(operand)}` });
     return;
   }
-  operand.forEach((condition: unknown, index) => checkCondition(condition, joinPath(path, index), depth + 1, issues));
+  operand.forEach((condition: unknown, index) => checkCondition(condition, nestedPlace(at, index), issues));
 }
 
 /** The condition on one attribute value: a literal (compared for equality) or an operator object. */
-function checkValueCondition(condition: unknown, path: string, depth: number, issues: ConditionIssue[]): void {
-  if (isTooDeep(depth, path, issues)) return;
+function checkValueCondition(condition: unknown, at: Place, issues: ConditionIssue[]): void {
+  if (isTooDeep(at, issues)) return;
   if (!isJsonLike(condition)) {
-    issues.push({ path, message: `must be a JSON value, not ${describe(condition)}` });
+    issues.push({ path: at.path, message: `must be a JSON value, not ${describe(condition)}` });
     return;
   }
   if (!isRecord(condition)) return;
@@ -141,24 +138,19 @@ function checkValueCondition(condition: unknown, path: string, depth: number, is
   if (operators.length < keys.length) {
     const plainKeys = keys.filter((key) => !isOperatorKey(key));
     issues.push({
-      path,
+      path: at.path,
       message: `mixes operators (${operators.join(', ')}) with plain keys (${plainKeys.join(', ')}); use one or the other`,
     });
     return;
   }
+  // An operator sits at its value condition's depth.
   for (const operator of operators)
-    checkOperator(operator, condition[operator], joinPath(path, operator), depth, issues);
+    checkOperator(operator, condition[operator], { path: joinPath(at.path, operator), depth: at.depth }, issues);
 }
 
-function checkOperator(
-  operator: string,
-  operand: unknown,
-  path: string,
-  depth: number,
-  issues: ConditionIssue[],
-): void {
+function checkOperator(operator: string, operand: unknown, at: Place, issues: ConditionIssue[]): void {
   const fail = (needs: string): void => {
-    issues.push({ path, message: `"${operator}" needs ${needs}, not ${describe(operand)}` });
+    issues.push({ path: at.path, message: `"${operator}" needs ${needs}, not ${describe(operand)}` });
   };
   if (ANY_VALUE_OPERATORS.has(operator)) {
     if (!isJsonLike(operand)) fail('a JSON value');
@@ -168,53 +160,56 @@ function checkOperator(
     if (!Array.isArray(operand)) fail('an array');
   } else if (ALL_OPERATORS.has(operator)) {
     if (!Array.isArray(operand)) fail('an array');
-    else operand.forEach((item: unknown, index) => checkValueCondition(item, joinPath(path, index), depth + 1, issues));
+    else operand.forEach((item: unknown, index) => checkValueCondition(item, nestedPlace(at, index), issues));
   } else if (GROUP_OPERATORS.has(operator)) {
     if (typeof operand !== 'string') fail('a saved group id (a string)');
   } else if (REGEX_OPERATORS.has(operator)) {
-    checkRegex(operator, operand, path, issues);
+    checkRegex(operator, operand, at, issues);
   } else if (VERSION_OPERATORS.has(operator)) {
     if (typeof operand !== 'string') fail('a version string');
   } else if (operator === '$exists') {
     if (typeof operand !== 'boolean') fail('true or false');
   } else if (operator === '$type') {
     if (typeof operand !== 'string' || !TYPE_NAMES.includes(operand)) {
-      issues.push({ path, message: `"$type" must be one of ${TYPE_NAMES.join(', ')}` });
+      issues.push({ path: at.path, message: `"$type" must be one of ${TYPE_NAMES.join(', ')}` });
     }
   } else if (operator === '$size') {
-    checkSize(operand, path, depth, issues);
+    checkSize(operand, at, issues);
   } else if (operator === '$elemMatch') {
     if (!isRecord(operand)) fail('an object: an operator condition or a condition on the fields of each element');
-    else if (isOperatorObject(operand)) checkValueCondition(operand, path, depth + 1, issues);
-    else checkCondition(operand, path, depth + 1, issues);
+    else if (isOperatorObject(operand)) checkValueCondition(operand, deeperPlace(at), issues);
+    else checkCondition(operand, deeperPlace(at), issues);
   } else if (operator === '$not') {
-    checkValueCondition(operand, path, depth + 1, issues);
+    checkValueCondition(operand, deeperPlace(at), issues);
   } else {
-    issues.push({ path, message: `unknown operator "${operator}"` });
+    issues.push({ path: at.path, message: `unknown operator "${operator}"` });
   }
 }
 
-function checkRegex(operator: string, operand: unknown, path: string, issues: ConditionIssue[]): void {
+function checkRegex(operator: string, operand: unknown, at: Place, issues: ConditionIssue[]): void {
   if (typeof operand !== 'string') {
-    issues.push({ path, message: `"${operator}" needs a regular expression (a string), not ${describe(operand)}` });
+    issues.push({
+      path: at.path,
+      message: `"${operator}" needs a regular expression (a string), not ${describe(operand)}`,
+    });
     return;
   }
   try {
     new RegExp(operand);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    issues.push({ path, message: `"${operator}" is not a valid regular expression: ${reason}` });
+    issues.push({ path: at.path, message: `"${operator}" is not a valid regular expression: ${reason}` });
   }
 }
 
-function checkSize(operand: unknown, path: string, depth: number, issues: ConditionIssue[]): void {
+function checkSize(operand: unknown, at: Place, issues: ConditionIssue[]): void {
   if (typeof operand === 'number' && Number.isInteger(operand) && operand >= 0) return;
   if (isOperatorObject(operand)) {
-    checkValueCondition(operand, path, depth + 1, issues);
+    checkValueCondition(operand, deeperPlace(at), issues);
     return;
   }
   issues.push({
-    path,
+    path: at.path,
     message: `"$size" needs a non-negative integer or an operator condition such as {"$gt": 2}, not ${describe(operand)}`,
   });
 }

@@ -3,6 +3,7 @@
  * match nobody) and by the static checks (which say what is malformed and where). Kept small: the
  * compiler, and so every browser bundle, imports it.
  */
+import { isRecord } from '../value-guards.js';
 
 /**
  * How deeply conditions may nest; deeper is malformed: no real targeting rule needs it, and it
@@ -21,27 +22,6 @@ export const MAX_CONDITION_DEPTH = 64;
  * TYPE_NAMES.includes('array'); // true
  */
 export const TYPE_NAMES: readonly string[] = ['string', 'number', 'boolean', 'object', 'array', 'null'];
-
-/**
- * Whether `target` has `key` as an own property, so that `constructor` or `toString` never read
- * what an object inherits.
- *
- * @example
- * hasOwn({ a: 1 }, 'a'); // true
- * hasOwn({}, 'constructor'); // false
- */
-export const hasOwn = (target: object, key: string): boolean => Object.prototype.hasOwnProperty.call(target, key);
-
-/**
- * Whether `value` is a non-null, non-array object: the shape of a condition.
- *
- * @example
- * isRecord({ platform: 'iOS' }); // true
- * isRecord(['iOS']); // false
- */
-export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Whether `key` names an operator (`$in`, `$and`...) rather than an attribute or a literal's field.

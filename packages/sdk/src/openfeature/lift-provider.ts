@@ -1,13 +1,8 @@
-import type {
-  EvaluationContext,
-  JsonValue,
-  ProviderMetadata,
-  ResolutionDetails,
-  TrackingEventDetails,
-} from '@openfeature/core';
+import type { EvaluationContext, JsonValue, ProviderMetadata, TrackingEventDetails } from '@openfeature/core';
 import type { Provider as ServerProvider } from '@openfeature/server-sdk';
 import type { Provider as WebProvider } from '@openfeature/web-sdk';
 import { createClient, type LiftClient, type LiftClientOptions } from '../client/index.js';
+import { DEFAULT_UNIT_ATTRIBUTE } from '../compile-experiment.js';
 import {
   pickBoolean,
   pickNumber,
@@ -16,10 +11,10 @@ import {
   resolveFlag,
   trackEvent,
   type ProviderOptions,
+  type ValuePicker,
 } from './resolve-flag.js';
 
 const DEFAULT_READY_TIMEOUT_MS = 5000;
-const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 
 function isClient(value: LiftClient | LiftClientOptions): value is LiftClient {
   return typeof (value as LiftClient).decide === 'function';
@@ -65,43 +60,20 @@ abstract class LiftProviderBase {
 export class LiftProvider extends LiftProviderBase implements ServerProvider {
   readonly runsOn = 'server';
 
-  async resolveBooleanEvaluation(
-    flagKey: string,
-    defaultValue: boolean,
-    context: EvaluationContext,
-  ): Promise<ResolutionDetails<boolean>> {
+  async resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext) {
     return resolveFlag(this.client, flagKey, defaultValue, context, this.unitAttribute, pickBoolean);
   }
 
-  async resolveStringEvaluation(
-    flagKey: string,
-    defaultValue: string,
-    context: EvaluationContext,
-  ): Promise<ResolutionDetails<string>> {
+  async resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext) {
     return resolveFlag(this.client, flagKey, defaultValue, context, this.unitAttribute, pickString);
   }
 
-  async resolveNumberEvaluation(
-    flagKey: string,
-    defaultValue: number,
-    context: EvaluationContext,
-  ): Promise<ResolutionDetails<number>> {
+  async resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext) {
     return resolveFlag(this.client, flagKey, defaultValue, context, this.unitAttribute, pickNumber);
   }
 
-  async resolveObjectEvaluation<T extends JsonValue>(
-    flagKey: string,
-    defaultValue: T,
-    context: EvaluationContext,
-  ): Promise<ResolutionDetails<T>> {
-    return resolveFlag(
-      this.client,
-      flagKey,
-      defaultValue,
-      context,
-      this.unitAttribute,
-      pickObject as (d: Parameters<typeof pickObject>[0]) => T | undefined,
-    );
+  async resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext) {
+    return resolveFlag(this.client, flagKey, defaultValue, context, this.unitAttribute, pickObject as ValuePicker<T>);
   }
 }
 
@@ -119,42 +91,19 @@ export class LiftProvider extends LiftProviderBase implements ServerProvider {
 export class LiftWebProvider extends LiftProviderBase implements WebProvider {
   readonly runsOn = 'client';
 
-  resolveBooleanEvaluation(
-    flagKey: string,
-    defaultValue: boolean,
-    context: EvaluationContext,
-  ): ResolutionDetails<boolean> {
+  resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext) {
     return resolveFlag(this.client, flagKey, defaultValue, context, this.unitAttribute, pickBoolean);
   }
 
-  resolveStringEvaluation(
-    flagKey: string,
-    defaultValue: string,
-    context: EvaluationContext,
-  ): ResolutionDetails<string> {
+  resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext) {
     return resolveFlag(this.client, flagKey, defaultValue, context, this.unitAttribute, pickString);
   }
 
-  resolveNumberEvaluation(
-    flagKey: string,
-    defaultValue: number,
-    context: EvaluationContext,
-  ): ResolutionDetails<number> {
+  resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext) {
     return resolveFlag(this.client, flagKey, defaultValue, context, this.unitAttribute, pickNumber);
   }
 
-  resolveObjectEvaluation<T extends JsonValue>(
-    flagKey: string,
-    defaultValue: T,
-    context: EvaluationContext,
-  ): ResolutionDetails<T> {
-    return resolveFlag(
-      this.client,
-      flagKey,
-      defaultValue,
-      context,
-      this.unitAttribute,
-      pickObject as (d: Parameters<typeof pickObject>[0]) => T | undefined,
-    );
+  resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext) {
+    return resolveFlag(this.client, flagKey, defaultValue, context, this.unitAttribute, pickObject as ValuePicker<T>);
   }
 }

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_UNIT_ATTRIBUTE,
   applySticky,
   createEventId,
   decide,
@@ -13,7 +14,6 @@ import { DomainError } from '../errors/domain-error.js';
 import { MAX_BATCH_EVENTS } from '../events/event-schemas.js';
 import type { EventsService } from '../events/events-service.js';
 import type { ExperimentReader } from '../experiments/experiment-reader.js';
-import { DEFAULT_UNIT_ATTRIBUTE } from '../experiments/experiment-schemas.js';
 import type { FactsReader } from '../facts/facts-reader.js';
 import { toDefinition, type SdkConfigService, type SnapshotDocument } from '../sdk-config/sdk-config-service.js';
 import type { AssignmentsInput, LookupResult } from './assignment-schemas.js';

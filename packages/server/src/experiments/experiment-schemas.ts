@@ -1,16 +1,10 @@
-import { findConditionIssues } from '@lift/sdk';
+import { DEFAULT_UNIT_ATTRIBUTE, findConditionIssues } from '@lift/sdk';
 import { z } from 'zod';
 import { DEFAULT_CONVERSION_WINDOW_HOURS } from '../facts/fact-rules.js';
 import { jsonValue } from '../validation/json-value.js';
 
 /** Basis points: weights, coverage and layer ranges are integers in 0..10000. */
 export const BASIS_POINTS = 10_000;
-/**
- * The attribute that identifies a unit unless an experiment names another, as in `@lift/sdk`.
- * PENDING the SDK's export of the same name (not yet on this branch): then this definition goes,
- * and this file and assignments-service.ts import `DEFAULT_UNIT_ATTRIBUTE` from '@lift/sdk'.
- */
-export const DEFAULT_UNIT_ATTRIBUTE = 'userId';
 const MAX_CONVERSION_WINDOW_HOURS = 24 * 365;
 const MAX_VARIANTS = 26;
 const MAX_OVERRIDES = 10_000;

@@ -96,7 +96,9 @@ function createModules(database: DatabaseHandle, logger: Logger): Modules {
   const keys = new KeysService(keysRepository, { feed });
   const experimentReader = new ExperimentsRepository(db);
   const sdkConfig = new SdkConfigService(experimentReader, { feed });
-  const metrics = new MetricsService(new MetricsRepository(db), keysRepository);
+  // The catalogue; other modules read its definitions through this `MetricReader`.
+  const metricsRepository = new MetricsRepository(db);
+  const metrics = new MetricsService(metricsRepository, keysRepository);
   const experiments = new ExperimentsService(
     new ExperimentsRepository(db, { onConfigPublished: () => sdkConfig.noteChange() }),
     { keyNames: keysRepository, metrics },

@@ -1,6 +1,6 @@
+import type { Kysely } from 'kysely';
 import { creationChanges, withActorNames } from '../common/history-entries.js';
 import { mergePatch } from '../common/merge-patch.js';
-import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DomainError, validationError } from '../errors/domain-error.js';
 import type { Principal } from '../http/principal.js';

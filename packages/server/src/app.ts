@@ -29,6 +29,9 @@ import { createTelemetry, type Telemetry } from './http/telemetry.js';
 import { KeysRepository } from './keys/keys-repository.js';
 import { createKeysRouter } from './keys/keys-routes.js';
 import { KeysService } from './keys/keys-service.js';
+import { MetricsRepository } from './metrics/metrics-repository.js';
+import { createMetricsRouter } from './metrics/metrics-routes.js';
+import { MetricsService } from './metrics/metrics-service.js';
 import { createResultsRouter } from './results/results-routes.js';
 import { ResultsService } from './results/results-service.js';
 import { ConfigStream } from './sdk-config/config-stream.js';
@@ -73,6 +76,7 @@ export interface LiftApp {
 interface Modules {
   readonly keys: KeysService;
   readonly sdkConfig: SdkConfigService;
+  readonly metrics: MetricsService;
   readonly experiments: ExperimentsService;
   readonly events: EventsService;
   readonly facts: FactFolder;
@@ -82,7 +86,8 @@ interface Modules {
 
 /**
  * Wires the modules. Each owns its tables; the others read them through the owner's reader:
- * experiments (`ExperimentReader`), keys (`KeyNameReader`), events (`EventLog`), facts (`FactsReader`).
+ * experiments (`ExperimentReader`), metrics (`MetricReader`), keys (`KeyNameReader`), events (`EventLog`),
+ * facts (`FactsReader`).
  */
 function createModules(database: DatabaseHandle, logger: Logger): Modules {
   const { db, feed, copyFrom, runPrepared } = database;
@@ -91,9 +96,12 @@ function createModules(database: DatabaseHandle, logger: Logger): Modules {
   const keys = new KeysService(keysRepository, { feed });
   const experimentReader = new ExperimentsRepository(db);
   const sdkConfig = new SdkConfigService(experimentReader, { feed });
+  // The catalogue; other modules read its definitions through this `MetricReader`.
+  const metricsRepository = new MetricsRepository(db);
+  const metrics = new MetricsService(metricsRepository, keysRepository);
   const experiments = new ExperimentsService(
     new ExperimentsRepository(db, { onConfigPublished: () => sdkConfig.noteChange() }),
-    keysRepository,
+    { keyNames: keysRepository, metrics },
   );
   const eventsRepository = new EventsRepository(db, { copyFrom, runPrepared });
   const factsRepository = new FactsRepository(db, { experiments: experimentReader, events: eventsRepository });
@@ -111,7 +119,7 @@ function createModules(database: DatabaseHandle, logger: Logger): Modules {
     },
     { catchUp },
   );
-  return { keys, sdkConfig, experiments, events, facts, results, assignments };
+  return { keys, sdkConfig, metrics, experiments, events, facts, results, assignments };
 }
 
 /** What the routes are mounted with. */
@@ -157,6 +165,7 @@ function mountRoutes(app: Express, mounting: Mounting, dependencies: AppDependen
   app.use(createEventsRouter(modules.events, requireRole, cors));
   app.use(createKeysRouter(modules.keys, requireRole));
   app.use(createExperimentsRouter(modules.experiments, requireRole));
+  app.use(createMetricsRouter(modules.metrics, requireRole));
   app.use(createResultsRouter(modules.results, requireRole));
 
   app.use((req) => {

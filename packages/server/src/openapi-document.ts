@@ -4,6 +4,7 @@ import { experimentsPaths } from './experiments/experiments-routes.js';
 import { healthPaths } from './health/health-routes.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { keysPaths } from './keys/keys-routes.js';
+import { metricsPaths } from './metrics/metrics-routes.js';
 import { resultsPaths } from './results/results-routes.js';
 import { sdkConfigPaths } from './sdk-config/sdk-config-routes.js';
 
@@ -16,7 +17,16 @@ export const API_VERSION = '0.1.0';
  */
 export function createOpenApiDocument(): ReturnType<typeof buildOpenApiDocument> {
   return buildOpenApiDocument(
-    [healthPaths, keysPaths, experimentsPaths, resultsPaths, sdkConfigPaths, eventsPaths, assignmentsPaths],
+    [
+      healthPaths,
+      keysPaths,
+      experimentsPaths,
+      metricsPaths,
+      resultsPaths,
+      sdkConfigPaths,
+      eventsPaths,
+      assignmentsPaths,
+    ],
     API_VERSION,
   );
 }

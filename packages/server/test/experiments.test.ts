@@ -58,8 +58,9 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
       overrides: {},
       sticky: false,
       routing: null,
-      metrics: { primary: 'purchase', guardrails: [], conversionWindowHours: 168 },
     });
+    // No window of its own: each metric's `windowHours` applies.
+    expect(minimal['metrics']).toEqual({ primary: 'purchase', secondary: [], guardrails: [] });
     const read = await t.api.get(`/v1/experiments/${minimal.key}`).set(admin());
     expect(read.body).toEqual(minimal);
     expect((await t.api.get(`/v1/experiments/${minimal.key}`).set(admin()).set('If-None-Match', '"1"')).status).toBe(
@@ -210,7 +211,7 @@ describe.each(BACKENDS)('experiments on %s', (backend) => {
       version: 2,
       coverage: 5000,
       owner: null,
-      metrics: { primary: 'purchase', guardrails: ['latency'], conversionWindowHours: 168 },
+      metrics: { primary: 'purchase', secondary: [], guardrails: ['latency'] },
     });
 
     const unchanged = await t.api.patch(`/v1/experiments/${draft.key}`).set(admin()).send({ coverage: 5000 });

@@ -11,6 +11,8 @@ const OWNERS: Readonly<Record<string, string>> = {
   experiments: 'experiments',
   experiment_history: 'experiments',
   sdk_config_state: 'experiments',
+  metrics: 'metrics',
+  metric_history: 'metrics',
   api_keys: 'keys',
   events: 'events',
   sticky_assignments: 'assignments',

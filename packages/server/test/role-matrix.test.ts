@@ -13,6 +13,8 @@ interface Endpoint {
 }
 
 const KEY = 'role-matrix-target';
+const METRIC = 'role-matrix-metric';
+let metricSequence = 0;
 const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: '/v1/api-keys', roles: ['admin'], body: () => ({ name: 'matrix', role: 'analyst' }) },
   { method: 'get', path: '/v1/api-keys', roles: ['admin'] },
@@ -29,6 +31,16 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'post', path: `/v1/experiments/${KEY}/stop`, roles: ['admin'] },
   { method: 'post', path: `/v1/experiments/${KEY}/archive`, roles: ['admin'] },
   { method: 'delete', path: `/v1/experiments/${KEY}`, roles: ['admin'] },
+  {
+    method: 'post',
+    path: '/v1/metrics',
+    roles: ['admin'],
+    body: () => ({ key: `matrix-${(metricSequence += 1)}`, name: 'm', type: 'count', event: 'e' }),
+  },
+  { method: 'get', path: '/v1/metrics', roles: ['admin', 'analyst'] },
+  { method: 'get', path: `/v1/metrics/${METRIC}`, roles: ['admin', 'analyst'] },
+  { method: 'get', path: `/v1/metrics/${METRIC}/history`, roles: ['admin', 'analyst'] },
+  { method: 'patch', path: `/v1/metrics/${METRIC}`, roles: ['admin'], body: () => ({ name: 'renamed' }) },
   { method: 'get', path: '/v1/sdk/config', roles: ['admin', 'sdk'] },
 ];
 
@@ -44,6 +56,7 @@ describe.each(BACKENDS)('the role matrix on %s', (backend) => {
       .post('/v1/experiments')
       .set(admin)
       .send(experimentBody({ key: KEY }));
+    await t.api.post('/v1/metrics').set(admin).send({ key: METRIC, name: 'Matrix', type: 'count', event: 'e' });
     secrets = {
       none: null,
       unknown: 'lift_not-a-real-key',

@@ -356,8 +356,12 @@ function definitionSection(experiment: Experiment): HTMLElement {
       ['Key', h('span', { class: 'mono' }, experiment.key)],
       ['Owner', experiment.owner ?? '—'],
       ['Primary metric', h('span', { class: 'mono' }, metrics.primary)],
+      ['Secondary metrics', metrics.secondary.length === 0 ? '—' : metrics.secondary.join(', ')],
       ['Guardrails', metrics.guardrails.length === 0 ? '—' : metrics.guardrails.join(', ')],
-      ['Conversion window', `${metrics.conversionWindowHours} hours`],
+      [
+        'Conversion window',
+        metrics.conversionWindowHours === undefined ? "each metric's own" : `${metrics.conversionWindowHours} hours`,
+      ],
       ['Coverage', formatBasisPoints(experiment.coverage)],
       ['Unit attribute', h('span', { class: 'mono' }, experiment.unitAttribute)],
       ['Sticky', experiment.sticky ? 'yes' : 'no'],

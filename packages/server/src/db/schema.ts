@@ -54,6 +54,34 @@ export interface ExperimentHistoryTable {
   changed_at: Timestamp;
 }
 
+export interface MetricsTable {
+  key: string;
+  seq: ColumnType<string, never, never>;
+  name: string;
+  description: string | null;
+  type: string;
+  event: string | null;
+  numerator: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  denominator: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  direction: string;
+  per_unit_max: number | null;
+  window_hours: number;
+  non_inferiority_margin: number | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MetricHistoryTable {
+  id: ColumnType<string, never, never>;
+  metric_key: string;
+  version: number;
+  action: string;
+  actor_key_id: string | null;
+  changes: JSONColumnType<unknown[], string, string>;
+  changed_at: Timestamp;
+}
+
 export interface SdkConfigStateTable {
   id: number;
   version: number;
@@ -64,5 +92,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   experiments: ExperimentsTable;
   experiment_history: ExperimentHistoryTable;
+  metrics: MetricsTable;
+  metric_history: MetricHistoryTable;
   sdk_config_state: SdkConfigStateTable;
 }

@@ -11,7 +11,7 @@ const base: ExperimentDefinitionInput = definitionSchema.parse({
     { key: 'treatment', weight: 5000 },
   ],
   coverage: 5000,
-  metrics: { primary: 'buy' },
+  metrics: { primary: 'buy', conversionWindowHours: 168 },
   routing: {
     host: 'h',
     namespace: 'n',
@@ -24,7 +24,10 @@ const base: ExperimentDefinitionInput = definitionSchema.parse({
 describe('diffDefinitions', () => {
   it('reports nothing for equal definitions, whatever the key order', () => {
     const reordered = JSON.parse(
-      JSON.stringify({ ...base, metrics: { conversionWindowHours: 168, guardrails: [], primary: 'buy' } }),
+      JSON.stringify({
+        ...base,
+        metrics: { conversionWindowHours: 168, guardrails: [], secondary: [], primary: 'buy' },
+      }),
     ) as ExperimentDefinitionInput;
     expect(diffDefinitions(base, reordered)).toEqual([]);
   });
@@ -59,6 +62,18 @@ describe('findLockedFields', () => {
     expect(findLockedFields('running', change({ routing: subsets }))).toHaveLength(1);
     const described = base.variants.map((variant) => ({ ...variant, description: 'words' }));
     expect(findLockedFields('running', change({ variants: described }))).toEqual([]);
+  });
+
+  it('allows secondary metrics and guardrails but not the primary or the window to change while running', () => {
+    const metrics = (edit: Partial<ExperimentDefinitionInput['metrics']>) =>
+      change({ metrics: { ...base.metrics, ...edit } });
+    expect(findLockedFields('running', metrics({ secondary: ['revenue'], guardrails: ['refund'] }))).toEqual([]);
+    expect(findLockedFields('running', metrics({ primary: 'signup' })).map((locked) => locked.field)).toEqual([
+      'metrics.primary',
+    ]);
+    expect(
+      findLockedFields('paused', metrics({ conversionWindowHours: undefined })).map((locked) => locked.field),
+    ).toEqual(['metrics.conversionWindowHours']);
   });
 
   it('locks everything but descriptive text once stopped, and everything once archived', () => {

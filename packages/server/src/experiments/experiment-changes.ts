@@ -20,7 +20,12 @@ const TOP_LEVEL_FIELDS = [
   'sticky',
   'routing',
 ] as const satisfies readonly (keyof Definition)[];
-const METRIC_FIELDS = ['primary', 'guardrails', 'conversionWindowHours'] as const satisfies readonly (keyof Metrics)[];
+const METRIC_FIELDS = [
+  'primary',
+  'secondary',
+  'guardrails',
+  'conversionWindowHours',
+] as const satisfies readonly (keyof Metrics)[];
 
 function toJson(value: unknown): unknown {
   return value === undefined ? null : value;
@@ -48,7 +53,7 @@ export function diffDefinitions(before: Definition, after: Definition): FieldCha
 
 /** Fields that never move a unit between variants, so they stay editable while running. */
 const ALWAYS_EDITABLE = new Set(['name', 'hypothesis', 'description', 'owner']);
-const EDITABLE_WHILE_SERVED = new Set([...ALWAYS_EDITABLE, 'overrides', 'metrics.guardrails']);
+const EDITABLE_WHILE_SERVED = new Set([...ALWAYS_EDITABLE, 'overrides', 'metrics.secondary', 'metrics.guardrails']);
 /** Rollout controls istio-sync's promote advances; the subsets and matches stay fixed. */
 const ROLLOUT_ROUTING_FIELDS = new Set(['active', 'steps', 'mirrorPercent']);
 

@@ -1,14 +1,17 @@
 import { DEFAULT_UNIT_ATTRIBUTE, findConditionIssues } from '@lift/sdk';
 import { z } from 'zod';
-import { DEFAULT_CONVERSION_WINDOW_HOURS } from '../facts/fact-rules.js';
+import { historyEntrySchema } from '../common/history-entries.js';
+import { MAX_WINDOW_HOURS, metricKeySchema } from '../metrics/metric-schemas.js';
 import { jsonValue } from '../validation/json-value.js';
+
+export type { FieldChange, HistoryEntry } from '../common/history-entries.js';
 
 /** Basis points: weights, coverage and layer ranges are integers in 0..10000. */
 export const BASIS_POINTS = 10_000;
-const MAX_CONVERSION_WINDOW_HOURS = 24 * 365;
 const MAX_VARIANTS = 26;
 const MAX_OVERRIDES = 10_000;
-const MAX_GUARDRAILS = 20;
+/** The most secondary metrics, and the most guardrails, an experiment names. */
+const MAX_METRICS_PER_ROLE = 20;
 const PERCENT = 100;
 
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
@@ -16,7 +19,6 @@ const slug = (max: number) =>
   z.string().max(max).regex(SLUG, 'Use lowercase letters, digits, ".", "_" and "-", starting with a letter or digit.');
 const text = (max: number) => z.string().trim().min(1).max(max);
 const basisPoints = z.int().min(0).max(BASIS_POINTS);
-const eventName = text(200);
 
 export const EXPERIMENT_STATUSES = ['draft', 'running', 'paused', 'stopped', 'archived'] as const;
 export const statusSchema = z.enum(EXPERIMENT_STATUSES).meta({ id: 'ExperimentStatus' });
@@ -54,11 +56,18 @@ export const layerSchema = z
   })
   .meta({ id: 'Layer' });
 
+const metricKeys = z.array(metricKeySchema).max(MAX_METRICS_PER_ROLE);
+const conversionWindowHours = z.int().min(1).max(MAX_WINDOW_HOURS).meta({
+  description: "Hours after a unit's first exposure in which events count; overrides every metric's `windowHours`.",
+});
+
+/** Keys of the metric catalogue; a key the catalogue lacks is added to it with the experiment. */
 export const metricsSchema = z
   .strictObject({
-    primary: eventName.meta({ description: 'The conversion event the hypothesis is judged on.' }),
-    guardrails: z.array(eventName).max(MAX_GUARDRAILS).default([]),
-    conversionWindowHours: z.int().min(1).max(MAX_CONVERSION_WINDOW_HOURS).default(DEFAULT_CONVERSION_WINDOW_HOURS),
+    primary: metricKeySchema.meta({ description: 'The metric the hypothesis is judged on.' }),
+    secondary: metricKeys.default([]).meta({ description: 'Metrics reported alongside, not judged on.' }),
+    guardrails: metricKeys.default([]).meta({ description: 'Metrics that must not be harmed.' }),
+    conversionWindowHours: conversionWindowHours.optional(),
   })
   .meta({ id: 'Metrics' });
 
@@ -193,9 +202,10 @@ export const patchExperimentBody = z
     sticky: z.boolean().optional(),
     metrics: z
       .strictObject({
-        primary: eventName.optional(),
-        guardrails: z.array(eventName).max(MAX_GUARDRAILS).optional(),
-        conversionWindowHours: z.int().min(1).max(MAX_CONVERSION_WINDOW_HOURS).optional(),
+        primary: metricKeySchema.optional(),
+        secondary: metricKeys.optional(),
+        guardrails: metricKeys.optional(),
+        conversionWindowHours: conversionWindowHours.nullable().optional(),
       })
       .optional(),
     routing: definitionShape.routing.nullable(),
@@ -253,17 +263,6 @@ export const experimentListSchema = z
   })
   .meta({ id: 'ExperimentList' });
 
-export const historyEntrySchema = z
-  .object({
-    version: z.int(),
-    action: z.string().meta({ example: 'updated' }),
-    actorKeyId: z.uuid().nullable().meta({ description: 'The API key that made the change.' }),
-    actorName: z.string().nullable().meta({ description: "That key's name." }),
-    changedAt: z.iso.datetime(),
-    changes: z.array(z.object({ field: z.string(), from: jsonValue.nullable(), to: jsonValue.nullable() })),
-  })
-  .meta({ id: 'HistoryEntry' });
-
 export const historySchema = z.object({ items: z.array(historyEntrySchema) }).meta({ id: 'ExperimentHistory' });
 
 export const experimentKeyParams = z.object({ key: z.string().min(1).max(100) });
@@ -274,5 +273,3 @@ export type PatchExperimentInput = z.output<typeof patchExperimentBody>;
 export type Experiment = z.output<typeof experimentSchema>;
 export type ExperimentStatusName = z.output<typeof statusSchema>;
 export type ListExperimentsQuery = z.output<typeof listExperimentsQuery>;
-export type HistoryEntry = z.output<typeof historyEntrySchema>;
-export type FieldChange = HistoryEntry['changes'][number];

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { historyRecordOf, type HistoryRecord } from '../common/history-entries.js';
 import { CONFIG_CHANNEL } from '../db/change-feed.js';
 import type { Database, ExperimentsTable } from '../db/schema.js';
 import { SERVED_STATUSES } from './experiment-lifecycle.js';
@@ -14,14 +15,10 @@ import type {
   ExperimentDefinitionInput,
   ExperimentStatusName,
   FieldChange,
-  HistoryEntry,
   ListExperimentsQuery,
 } from './experiment-schemas.js';
 
 type ExperimentRow = Selectable<ExperimentsTable>;
-
-/** A history entry as stored: the actor's key id, whose name the keys module knows. */
-export type HistoryRecord = Omit<HistoryEntry, 'actorName'>;
 
 function iso(date: Date | null): string | null {
   return date === null ? null : date.toISOString();
@@ -120,14 +117,17 @@ export class ExperimentsRepository implements ExperimentReader {
     this.#onConfigPublished = options.onConfigPublished ?? (() => undefined);
   }
 
-  /** Runs `work` in one transaction, with a repository bound to it. */
-  async transaction<T>(work: (repository: ExperimentsRepository) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction, with a repository bound to it; `trx` lets other modules'
+   * writes (the metric catalogue's) join the same transaction.
+   */
+  async transaction<T>(work: (repository: ExperimentsRepository, trx: Kysely<Database>) => Promise<T>): Promise<T> {
     // Versions published inside are announced only after the commit.
     const published: number[] = [];
     const result = await this.#db
       .transaction()
       .execute((trx) =>
-        work(new ExperimentsRepository(trx, { onConfigPublished: (version) => published.push(version) })),
+        work(new ExperimentsRepository(trx, { onConfigPublished: (version) => published.push(version) }), trx),
       );
     for (const version of published) this.#onConfigPublished(version);
     return result;
@@ -316,18 +316,7 @@ export class ExperimentsRepository implements ExperimentReader {
       .where('experiment_id', '=', experimentId)
       .orderBy('id')
       .execute();
-    return rows.map((row) => ({
-      version: row.version,
-      action: row.action,
-      actorKeyId: row.actor_key_id,
-      changedAt: row.changed_at.toISOString(),
-      // jsonb reorders object keys; put each change back in field/from/to order.
-      changes: (row.changes as FieldChange[]).map((change) => ({
-        field: change.field,
-        from: change.from,
-        to: change.to,
-      })),
-    }));
+    return rows.map(historyRecordOf);
   }
 
   /**

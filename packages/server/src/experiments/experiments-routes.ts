@@ -1,10 +1,8 @@
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
-import { validationError } from '../errors/domain-error.js';
 import { principalOf, type RoleGuard } from '../http/auth.js';
-import { isNotModified } from '../http/conditional.js';
-import { AUTHED, jsonResponse, problemResponses } from '../http/openapi-common.js';
+import { expectedVersionOf, isNotModified, versionEtag } from '../http/conditional.js';
+import { AUTHED, IF_MATCH_HEADER, jsonResponse, problemResponses } from '../http/openapi-common.js';
 import { parseInput } from '../validation/parse-input.js';
 import { TRANSITION_NAMES, TRANSITIONS, type TransitionName } from './experiment-lifecycle.js';
 import {
@@ -19,21 +17,13 @@ import {
 } from './experiment-schemas.js';
 import type { ExperimentsService, WriteOptions } from './experiments-service.js';
 
-const IF_MATCH = /^(?:W\/)?"(\d{1,9})"$/;
-
-/** `If-Match: "<version>"` makes a write conditional on the version the caller saw. */
 function writeOptions(req: Request): WriteOptions {
-  const header = req.get('if-match');
-  if (header === undefined || header.trim() === '*') return {};
-  const version = IF_MATCH.exec(header.trim())?.[1];
-  if (version === undefined)
-    throw validationError([{ path: 'If-Match', message: 'Expected the ETag of the experiment, e.g. "3".' }]);
-  return { expectedVersion: Number(version) };
+  const expectedVersion = expectedVersionOf(req, { resource: 'experiment' });
+  return expectedVersion === undefined ? {} : { expectedVersion };
 }
 
-/** An experiment's ETag is its version: every change bumps it. */
 function etagOf(experiment: Experiment): string {
-  return `"${experiment.version}"`;
+  return versionEtag(experiment.version);
 }
 
 function sendExperiment(res: Response, experiment: Experiment, status = 200): void {
@@ -90,11 +80,6 @@ export function createExperimentsRouter(service: ExperimentsService, requireRole
 }
 
 const keyPath = { path: experimentKeyParams };
-const ifMatch = {
-  header: z.object({
-    'if-match': z.string().optional().meta({ description: 'Optional ETag ("<version>") the write requires.' }),
-  }),
-};
 
 function transitionOperation(action: TransitionName): ZodOpenApiOperationObject {
   const transition = TRANSITIONS[action];
@@ -102,7 +87,7 @@ function transitionOperation(action: TransitionName): ZodOpenApiOperationObject 
     tags: ['experiments'],
     summary: `${action[0]?.toUpperCase() ?? ''}${action.slice(1)} an experiment (${transition.from.join(' | ')} -> ${transition.to})`,
     security: AUTHED,
-    requestParams: { ...keyPath, ...ifMatch },
+    requestParams: { ...keyPath, ...IF_MATCH_HEADER },
     responses: {
       '200': jsonResponse('The experiment in its new state.', experimentSchema),
       ...problemResponses(401, 403, 404, 409, 412),
@@ -145,7 +130,7 @@ export const experimentsPaths: ZodOpenApiPathsObject = {
       tags: ['experiments'],
       summary: 'Edit an experiment; running or paused ones only where no user would switch variants',
       security: AUTHED,
-      requestParams: { ...keyPath, ...ifMatch },
+      requestParams: { ...keyPath, ...IF_MATCH_HEADER },
       requestBody: { content: { 'application/json': { schema: patchExperimentBody } } },
       responses: {
         '200': jsonResponse('The experiment.', experimentSchema),
@@ -156,7 +141,7 @@ export const experimentsPaths: ZodOpenApiPathsObject = {
       tags: ['experiments'],
       summary: 'Delete a draft',
       security: AUTHED,
-      requestParams: { ...keyPath, ...ifMatch },
+      requestParams: { ...keyPath, ...IF_MATCH_HEADER },
       responses: { '204': { description: 'Deleted.' }, ...problemResponses(401, 403, 404, 409, 412) },
     },
   },

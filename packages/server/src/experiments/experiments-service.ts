@@ -1,3 +1,7 @@
+import type { Kysely } from 'kysely';
+import { creationChanges, withActorNames } from '../common/history-entries.js';
+import { mergePatch } from '../common/merge-patch.js';
+import type { Database } from '../db/schema.js';
 import { DomainError, validationError } from '../errors/domain-error.js';
 import type { Principal } from '../http/principal.js';
 import { toFieldErrors } from '../validation/parse-input.js';
@@ -8,12 +12,12 @@ import {
   type CreateExperimentInput,
   type Experiment,
   type ExperimentDefinitionInput,
-  type FieldChange,
   type HistoryEntry,
   type ListExperimentsQuery,
   type PatchExperimentInput,
 } from './experiment-schemas.js';
 import type { KeyNameReader } from '../keys/keys-repository.js';
+import type { MetricsService } from '../metrics/metrics-service.js';
 import type { ExperimentsRepository, StatusChange } from './experiments-repository.js';
 
 /** Optimistic concurrency: the version the caller last saw (from If-Match), if it sent one. */
@@ -41,46 +45,48 @@ export function definitionOf(experiment: Experiment): ExperimentDefinitionInput 
   };
 }
 
-/** Applies a PATCH to a definition: present fields replace, null clears, metrics merge. */
-function mergePatch(current: ExperimentDefinitionInput, patch: PatchExperimentInput): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...current };
-  for (const [field, value] of Object.entries(patch)) {
-    if (value === undefined) continue;
-    if (field === 'metrics')
-      merged['metrics'] = { ...current.metrics, ...stripUndefined(value as Record<string, unknown>) };
-    else merged[field] = value ?? undefined;
-  }
+/** Applies a PATCH to a definition: present fields replace, null clears, metrics merge field by field. */
+function mergeExperimentPatch(
+  current: ExperimentDefinitionInput,
+  patch: PatchExperimentInput,
+): Record<string, unknown> {
+  const { metrics, ...fields } = patch;
+  const merged = mergePatch(current, fields);
+  if (metrics !== undefined) merged['metrics'] = mergePatch(current.metrics, metrics);
   return merged;
 }
 
-function stripUndefined(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined));
+/** Every catalogue key the experiment names, each once. */
+function metricKeysOf(metrics: ExperimentDefinitionInput['metrics']): string[] {
+  return [...new Set([metrics.primary, ...metrics.secondary, ...metrics.guardrails])];
 }
 
-function creationChanges(definition: ExperimentDefinitionInput): FieldChange[] {
-  return Object.entries(definition)
-    .filter(([, value]) => value !== undefined)
-    .map(([field, value]) => ({ field, from: null, to: value }));
+/** What experiments ask of other modules. */
+export interface ExperimentsServiceSources {
+  /** Names the API keys that made each change in an experiment's history. */
+  readonly keyNames: KeyNameReader;
+  /** The metric catalogue, which adds the metrics an experiment names that it lacks. */
+  readonly metrics: Pick<MetricsService, 'ensureMetrics'>;
 }
 
 /** Experiment rules: validation beyond shape, the lifecycle, edit locks, layers and history. */
 export class ExperimentsService {
   readonly #repository: ExperimentsRepository;
-  readonly #keyNames: KeyNameReader;
+  readonly #sources: ExperimentsServiceSources;
 
-  /** `keyNames` names the API keys that made each change in an experiment's history. */
-  constructor(repository: ExperimentsRepository, keyNames: KeyNameReader) {
+  constructor(repository: ExperimentsRepository, sources: ExperimentsServiceSources) {
     this.#repository = repository;
-    this.#keyNames = keyNames;
+    this.#sources = sources;
   }
 
   async create(input: CreateExperimentInput, actor: Principal): Promise<Experiment> {
     const { key, ...definition } = input;
-    return this.#repository.transaction(async (tx) => {
+    return this.#repository.transaction(async (tx, trx) => {
       const created = await tx.insert(key, definition);
       if (created === null)
         throw new DomainError('key-taken', `An experiment with key "${key}" already exists.`, { key });
       await this.#checkLayer(tx, key, created.id, definition);
+      await this.#sources.metrics.ensureMetrics(metricKeysOf(definition.metrics), { trx, actor });
       await tx.insertHistory({
         experiment: created,
         action: 'created',
@@ -102,16 +108,7 @@ export class ExperimentsService {
   }
 
   async history(key: string): Promise<HistoryEntry[]> {
-    const records = await this.#repository.listHistory((await this.get(key)).id);
-    const names = await this.#keyNames.findNames(records.flatMap((record) => record.actorKeyId ?? []));
-    return records.map(({ version, action, actorKeyId, changedAt, changes }) => ({
-      version,
-      action,
-      actorKeyId,
-      actorName: actorKeyId === null ? null : (names.get(actorKeyId) ?? null),
-      changedAt,
-      changes,
-    }));
+    return withActorNames(await this.#repository.listHistory((await this.get(key)).id), this.#sources.keyNames);
   }
 
   /** Edits an experiment; running and paused ones only in ways that keep every user's variant. */
@@ -121,9 +118,9 @@ export class ExperimentsService {
     actor: Principal,
     options: WriteOptions = {},
   ): Promise<Experiment> {
-    return this.#writeLocked(key, options, async (tx, current) => {
+    return this.#writeLocked(key, options, async (tx, current, trx) => {
       const before = definitionOf(current);
-      const parsed = definitionSchema.safeParse(mergePatch(before, patch));
+      const parsed = definitionSchema.safeParse(mergeExperimentPatch(before, patch));
       if (!parsed.success) throw validationError(toFieldErrors(parsed.error));
       const after = parsed.data;
       const changes = diffDefinitions(before, after);
@@ -131,6 +128,8 @@ export class ExperimentsService {
       const locked = findLockedFields(current.status, changes);
       if (locked.length > 0) throw editNotAllowed(current, locked);
       if (changes.some((change) => change.field === 'layer')) await this.#checkLayer(tx, key, current.id, after);
+      if (changes.some((change) => change.field.startsWith('metrics.')))
+        await this.#sources.metrics.ensureMetrics(metricKeysOf(after.metrics), { trx, actor });
       const updated = await tx.update(current.id, { definition: after });
       await tx.insertHistory({ experiment: updated, action: 'updated', actorKeyId: actor.keyId, changes });
       if (isServed(updated.status)) await tx.publishConfigChange();
@@ -195,9 +194,9 @@ export class ExperimentsService {
   async #writeLocked<T>(
     key: string,
     options: WriteOptions,
-    work: (tx: ExperimentsRepository, current: Experiment) => Promise<T>,
+    work: (tx: ExperimentsRepository, current: Experiment, trx: Kysely<Database>) => Promise<T>,
   ): Promise<T> {
-    return this.#repository.transaction(async (tx) => work(tx, await this.#lockForWrite(tx, key, options)));
+    return this.#repository.transaction(async (tx, trx) => work(tx, await this.#lockForWrite(tx, key, options), trx));
   }
 
   async #lockForWrite(tx: ExperimentsRepository, key: string, options: WriteOptions): Promise<Experiment> {

@@ -49,3 +49,10 @@ export function jsonResponse(description: string, schema: z.ZodType): ZodOpenApi
 }
 
 export const AUTHED = [{ bearer: [] }];
+
+/** The optional If-Match header of a conditional write, for the OpenAPI document. */
+export const IF_MATCH_HEADER = {
+  header: z.object({
+    'if-match': z.string().optional().meta({ description: 'Optional ETag ("<version>") the write requires.' }),
+  }),
+};

@@ -1308,6 +1308,372 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/v1/metrics': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** List the catalogue in creation order */
+    readonly get: {
+      readonly parameters: {
+        readonly query?: {
+          readonly cursor?: string;
+          readonly limit?: number;
+        };
+        readonly header?: never;
+        readonly path?: never;
+        readonly cookie?: never;
+      };
+      readonly requestBody?: never;
+      readonly responses: {
+        /** @description A page of metrics. */
+        readonly 200: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/json': components['schemas']['MetricList'];
+          };
+        };
+        /** @description Invalid request; `errors` names every invalid field. */
+        readonly 400: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No API key, or an unknown or revoked one. */
+        readonly 401: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The key lacks the role this needs. */
+        readonly 403: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    readonly put?: never;
+    /** Define a metric of the catalogue */
+    readonly post: {
+      readonly parameters: {
+        readonly query?: never;
+        readonly header?: never;
+        readonly path?: never;
+        readonly cookie?: never;
+      };
+      readonly requestBody?: {
+        readonly content: {
+          readonly 'application/json': components['schemas']['CreateMetric'];
+        };
+      };
+      readonly responses: {
+        /** @description The metric. */
+        readonly 201: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/json': components['schemas']['Metric'];
+          };
+        };
+        /** @description Invalid request; `errors` names every invalid field. */
+        readonly 400: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No API key, or an unknown or revoked one. */
+        readonly 401: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The key lacks the role this needs. */
+        readonly 403: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with the current state. */
+        readonly 409: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Body over the size limit. */
+        readonly 413: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Body is not JSON. */
+        readonly 415: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/v1/metrics/{key}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Read a metric (ETag: its version) */
+    readonly get: {
+      readonly parameters: {
+        readonly query?: never;
+        readonly header?: never;
+        readonly path: {
+          readonly key: string;
+        };
+        readonly cookie?: never;
+      };
+      readonly requestBody?: never;
+      readonly responses: {
+        /** @description The metric. */
+        readonly 200: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/json': components['schemas']['Metric'];
+          };
+        };
+        /** @description No API key, or an unknown or revoked one. */
+        readonly 401: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The key lacks the role this needs. */
+        readonly 403: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found. */
+        readonly 404: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    /** Edit a metric; the result must be a valid definition as a whole */
+    readonly patch: {
+      readonly parameters: {
+        readonly query?: never;
+        readonly header?: {
+          /** @description Optional ETag ("<version>") the write requires. */
+          readonly 'if-match'?: string;
+        };
+        readonly path: {
+          readonly key: string;
+        };
+        readonly cookie?: never;
+      };
+      readonly requestBody?: {
+        readonly content: {
+          readonly 'application/json': components['schemas']['PatchMetric'];
+        };
+      };
+      readonly responses: {
+        /** @description The metric. */
+        readonly 200: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/json': components['schemas']['Metric'];
+          };
+        };
+        /** @description Invalid request; `errors` names every invalid field. */
+        readonly 400: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No API key, or an unknown or revoked one. */
+        readonly 401: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The key lacks the role this needs. */
+        readonly 403: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found. */
+        readonly 404: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description If-Match does not match the current version. */
+        readonly 412: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Body over the size limit. */
+        readonly 413: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Body is not JSON. */
+        readonly 415: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    readonly trace?: never;
+  };
+  readonly '/v1/metrics/{key}/history': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Every change: who, when, what */
+    readonly get: {
+      readonly parameters: {
+        readonly query?: never;
+        readonly header?: never;
+        readonly path: {
+          readonly key: string;
+        };
+        readonly cookie?: never;
+      };
+      readonly requestBody?: never;
+      readonly responses: {
+        /** @description Oldest first. */
+        readonly 200: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/json': components['schemas']['MetricHistory'];
+          };
+        };
+        /** @description No API key, or an unknown or revoked one. */
+        readonly 401: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The key lacks the role this needs. */
+        readonly 403: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found. */
+        readonly 404: {
+          headers: {
+            readonly [name: string]: unknown;
+          };
+          content: {
+            readonly 'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
   readonly '/v1/experiments/{key}/results': {
     readonly parameters: {
       readonly query?: never;
@@ -1982,12 +2348,23 @@ export interface components {
       readonly range: readonly [number, number];
     };
     readonly Metrics: {
-      /** @description The conversion event the hypothesis is judged on. */
+      /**
+       * @description The metric the hypothesis is judged on.
+       * @example purchase
+       */
       readonly primary: string;
-      /** @default [] */
+      /**
+       * @description Metrics reported alongside, not judged on.
+       * @default []
+       */
+      readonly secondary: readonly string[];
+      /**
+       * @description Metrics that must not be harmed.
+       * @default []
+       */
       readonly guardrails: readonly string[];
-      /** @default 168 */
-      readonly conversionWindowHours: number;
+      /** @description Hours after a unit's first exposure in which events count; overrides every metric's `windowHours`. */
+      readonly conversionWindowHours?: number;
     };
     /** @description How istio-sync routes infra-level splits for this experiment. */
     readonly Routing: {
@@ -2031,11 +2408,78 @@ export interface components {
       };
       readonly sticky?: boolean;
       readonly metrics?: {
+        /**
+         * @description A key of the metric catalogue; a name not yet in it is added as the proportion of units sending that event.
+         * @example purchase
+         */
         readonly primary?: string;
+        readonly secondary?: readonly string[];
         readonly guardrails?: readonly string[];
-        readonly conversionWindowHours?: number;
+        readonly conversionWindowHours?: number | null;
       };
       readonly routing?: components['schemas']['Routing'] | null;
+    };
+    readonly CreateMetric: {
+      /**
+       * @description A key of the metric catalogue; a name not yet in it is added as the proportion of units sending that event.
+       * @example purchase
+       */
+      readonly key: string;
+      readonly name: string;
+      readonly description?: string;
+      readonly type: components['schemas']['MetricType'];
+      /** @description proportion, mean and count: the event measured. */
+      readonly event?: string;
+      /** @description ratio only. */
+      readonly numerator?: components['schemas']['MetricAggregateSource'];
+      /** @description ratio only. */
+      readonly denominator?: components['schemas']['MetricAggregateSource'];
+      /** @default increase */
+      readonly direction: components['schemas']['MetricDirection'];
+      /** @description mean, count and ratio only. */
+      readonly capping?: components['schemas']['MetricCapping'];
+      /**
+       * @description Hours after a unit’s first exposure in which its events count.
+       * @default 168
+       */
+      readonly windowHours: number;
+      /** @description Relative harm a guardrail tolerates (0.02 = 2%); unset: 0.02. */
+      readonly nonInferiorityMargin?: number;
+    };
+    /**
+     * @description proportion: share of units sending `event`; mean: per-unit sum of its `value`; count: events per unit; ratio: per-unit numerator over denominator (delta method).
+     * @enum {string}
+     */
+    readonly MetricType: 'proportion' | 'mean' | 'count' | 'ratio';
+    readonly MetricAggregateSource: {
+      /** @description The name of a conversion event. */
+      readonly event: string;
+      /**
+       * @description sum: the sum of the events’ `value`; count: the number of events.
+       * @enum {string}
+       */
+      readonly aggregate: 'sum' | 'count';
+    };
+    /**
+     * @description Which way is better.
+     * @enum {string}
+     */
+    readonly MetricDirection: 'increase' | 'decrease';
+    readonly MetricCapping: {
+      /** @description A unit’s value (a ratio: its numerator) is set to at most this. */
+      readonly perUnitMax: number;
+    };
+    readonly PatchMetric: {
+      readonly name?: string;
+      readonly description?: string | null;
+      readonly type?: components['schemas']['MetricType'];
+      readonly event?: string | null;
+      readonly numerator?: components['schemas']['MetricAggregateSource'] | null;
+      readonly denominator?: components['schemas']['MetricAggregateSource'] | null;
+      readonly direction?: components['schemas']['MetricDirection'];
+      readonly capping?: components['schemas']['MetricCapping'] | null;
+      readonly windowHours?: number | null;
+      readonly nonInferiorityMargin?: number | null;
     };
     /** @description At most 1000 events and 1 MB. */
     readonly EventBatchDocument: {
@@ -2199,6 +2643,33 @@ export interface components {
         readonly from: components['schemas']['JsonValue'] | null;
         readonly to: components['schemas']['JsonValue'] | null;
       }[];
+    };
+    readonly Metric: {
+      readonly key: string;
+      readonly name: string;
+      readonly description: string | null;
+      readonly type: components['schemas']['MetricType'];
+      readonly event: string | null;
+      readonly numerator: components['schemas']['MetricAggregateSource'] | null;
+      readonly denominator: components['schemas']['MetricAggregateSource'] | null;
+      readonly direction: components['schemas']['MetricDirection'];
+      readonly capping: components['schemas']['MetricCapping'] | null;
+      readonly windowHours: number;
+      readonly nonInferiorityMargin: number | null;
+      /** @description Bumped on every change. */
+      readonly version: number;
+      /** Format: date-time */
+      readonly createdAt: string;
+      /** Format: date-time */
+      readonly updatedAt: string;
+    };
+    readonly MetricList: {
+      readonly items: readonly components['schemas']['Metric'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      readonly nextCursor: string | null;
+    };
+    readonly MetricHistory: {
+      readonly items: readonly components['schemas']['HistoryEntry'][];
     };
     readonly ExperimentResults: {
       readonly experiment: string;
@@ -2367,12 +2838,23 @@ export interface components {
       } | null;
     };
     readonly MetricsOutput: {
-      /** @description The conversion event the hypothesis is judged on. */
+      /**
+       * @description The metric the hypothesis is judged on.
+       * @example purchase
+       */
       readonly primary: string;
-      /** @default [] */
+      /**
+       * @description Metrics reported alongside, not judged on.
+       * @default []
+       */
+      readonly secondary: readonly string[];
+      /**
+       * @description Metrics that must not be harmed.
+       * @default []
+       */
       readonly guardrails: readonly string[];
-      /** @default 168 */
-      readonly conversionWindowHours: number;
+      /** @description Hours after a unit's first exposure in which events count; overrides every metric's `windowHours`. */
+      readonly conversionWindowHours?: number;
     };
   };
   responses: never;
